@@ -1,0 +1,156 @@
+// Reads and checks every environment variable once, at start-up. A bad value stops the
+// process with one line per problem naming the variable and what is allowed, so an operator
+// never learns about a typo from a half-working service.
+import { z } from 'zod';
+
+export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
+const SENDGRID_DEFAULT_BASE_URL = 'https://api.sendgrid.com';
+
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: `must be a whole number from ${min} to ${max}` })
+    .int({ message: `must be a whole number from ${min} to ${max}` })
+    .min(min, { message: `must be a whole number from ${min} to ${max}` })
+    .max(max, { message: `must be a whole number from ${min} to ${max}` });
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], {
+    message: 'must be development, production or test',
+  }).default('development'),
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+
+  MONGODB_URI: optionalString,
+  MONGODB_DB: z.string().min(1).default('otp'),
+
+  SENDGRID_API_KEY: optionalString,
+  SENDGRID_BASE_URL: z.url({ message: 'must be an http(s) URL' }).default(SENDGRID_DEFAULT_BASE_URL),
+  SENDGRID_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  MAIL_FROM: z.email({ message: 'must be an email address' }).default('no-reply@example.com'),
+  MAIL_BRAND: z.string().min(1).max(60).default('MyBank2U'),
+  MAIL_MERCHANT: z.string().min(1).max(60).default('Merchant2U'),
+
+  OTP_SECRET: z.string().min(1).default(DEV_OTP_SECRET),
+  OTP_TTL_SECONDS: int(1, 86_400).default(300),
+  OTP_LENGTH: int(4, 10).default(6),
+  OTP_MAX_ATTEMPTS: int(1, 100).default(5),
+  OTP_RESEND_COOLDOWN_SECONDS: int(0, 86_400).default(30),
+  OTP_MAX_SENDS_PER_WINDOW: int(1, 10_000).default(5),
+  OTP_SEND_WINDOW_SECONDS: int(1, 86_400).default(600),
+
+  DELIVERY_MAX_ATTEMPTS: int(1, 20).default(5),
+  DELIVERY_RETRY_BASE_MS: int(1, 60_000).default(500),
+  DELIVERY_LEASE_SECONDS: int(5, 3_600).default(60),
+  DELIVERY_SWEEP_SECONDS: int(1, 3_600).default(30),
+  DELIVERY_GRACE_SECONDS: int(1, 3_600).default(10),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  mongodb: { uri: string | undefined; db: string };
+  mail: {
+    sendgridApiKey: string | undefined;
+    sendgridBaseUrl: string;
+    sendgridTimeoutMs: number;
+    from: string;
+    brand: string;
+    merchant: string;
+  };
+  otp: {
+    secret: string;
+    ttlSeconds: number;
+    length: number;
+    maxAttempts: number;
+    resendCooldownSeconds: number;
+    maxSendsPerWindow: number;
+    sendWindowSeconds: number;
+  };
+  delivery: {
+    maxAttempts: number;
+    retryBaseMs: number;
+    leaseSeconds: number;
+    sweepSeconds: number;
+    graceSeconds: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** A strong secret: long enough and not the development default. */
+function isStrongSecret(secret: string): boolean {
+  return secret.length >= 32 && secret !== DEV_OTP_SECRET;
+}
+
+/** Parses an environment (process.env by default) into a Config, or throws ConfigError. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const env = parsed.data;
+
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production') {
+    if (!isStrongSecret(env.OTP_SECRET)) {
+      problems.push('OTP_SECRET: must be set to a random value of at least 32 characters in production');
+    }
+    if (!env.SENDGRID_API_KEY) {
+      problems.push('SENDGRID_API_KEY: must be set in production (the log mailer is for development only)');
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    nodeEnv: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    mongodb: { uri: env.MONGODB_URI, db: env.MONGODB_DB },
+    mail: {
+      sendgridApiKey: env.SENDGRID_API_KEY,
+      sendgridBaseUrl: env.SENDGRID_BASE_URL,
+      sendgridTimeoutMs: env.SENDGRID_TIMEOUT_MS,
+      from: env.MAIL_FROM,
+      brand: env.MAIL_BRAND,
+      merchant: env.MAIL_MERCHANT,
+    },
+    otp: {
+      secret: env.OTP_SECRET,
+      ttlSeconds: env.OTP_TTL_SECONDS,
+      length: env.OTP_LENGTH,
+      maxAttempts: env.OTP_MAX_ATTEMPTS,
+      resendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
+      maxSendsPerWindow: env.OTP_MAX_SENDS_PER_WINDOW,
+      sendWindowSeconds: env.OTP_SEND_WINDOW_SECONDS,
+    },
+    delivery: {
+      maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+      retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
+      leaseSeconds: env.DELIVERY_LEASE_SECONDS,
+      sweepSeconds: env.DELIVERY_SWEEP_SECONDS,
+      graceSeconds: env.DELIVERY_GRACE_SECONDS,
+    },
+  };
+}

@@ -1,0 +1,216 @@
+// Turns each stored code into exactly one email. It listens to the store's insert feed,
+// claims each record atomically (so replicas never both send), sends what has queued up as one
+// provider call, retries 429/5xx/timeouts with backoff, records the outcome on the record, and
+// saves the feed position after each batch so a restart continues where it stopped. A
+// periodic sweep picks up anything the feed missed: pending past a grace period, or claimed by
+// a dispatcher that died (its lease ran out).
+import { hostname } from 'node:os';
+import { randomInt, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { MailError, type Mailer, type MailRecipient, type MailTemplate } from '../mail/mailer.js';
+import type { CodeHasher } from '../otp/otp.codes.js';
+import {
+  ResumePointLostError,
+  type DeliveryOutcome,
+  type FeedSubscription,
+  type InsertEvent,
+  type OtpRecord,
+  type OtpStore,
+} from '../store/otp.store.js';
+
+export interface DispatcherOptions {
+  store: OtpStore;
+  mailer: Mailer;
+  hasher: CodeHasher;
+  template: MailTemplate;
+  clock: Clock;
+  logger: Logger;
+  /** Send calls per batch before giving up (first try included). Default 5. */
+  maxAttempts?: number;
+  /** First retry delay; doubles each retry, plus jitter. Default 500 ms. */
+  retryBaseMs?: number;
+  /** How long a claim holds before another dispatcher may take it over. Default 60 s. */
+  leaseSeconds?: number;
+  /** How often the sweep runs. Default 30 s; 0 turns the timer off (tests call sweep()). */
+  sweepSeconds?: number;
+  /** How long a record may stay pending before the sweep sends it. Default 10 s. */
+  graceSeconds?: number;
+  /** Most recipients in one provider call. Default 500 (SendGrid allows 1000). */
+  batchSize?: number;
+  /** Names this dispatcher in claims; unique per process by default. */
+  worker?: string;
+  /** Names the saved feed position; dispatchers sharing a store share it. */
+  checkpointName?: string;
+  /** Told of every finished delivery: for metrics. */
+  onDelivered?: (record: OtpRecord, outcome: DeliveryOutcome) => void;
+}
+
+export class Dispatcher {
+  readonly worker: string;
+  private readonly o: Required<Omit<DispatcherOptions, 'onDelivered'>> & Pick<DispatcherOptions, 'onDelivered'>;
+  private subscription: FeedSubscription | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private readonly queue: InsertEvent[] = [];
+  private draining: Promise<void> | null = null;
+
+  constructor(options: DispatcherOptions) {
+    this.o = {
+      maxAttempts: 5,
+      retryBaseMs: 500,
+      leaseSeconds: 60,
+      sweepSeconds: 30,
+      graceSeconds: 10,
+      batchSize: 500,
+      worker: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      checkpointName: 'otp-mailer',
+      ...options,
+    };
+    this.worker = this.o.worker;
+  }
+
+  get running(): boolean {
+    return this.subscription !== null;
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    const saved = await this.o.store.loadCheckpoint(this.o.checkpointName);
+    try {
+      this.subscription = await this.o.store.subscribeInserts(saved, (event) => this.enqueue(event));
+    } catch (error) {
+      if (!(error instanceof ResumePointLostError)) throw error;
+      // Inserts made since the saved position are still in the store: the sweep delivers them.
+      this.o.logger.warn({ reason: error.message }, 'feed position lost; listening from now and sweeping at once');
+      this.subscription = await this.o.store.subscribeInserts(null, (event) => this.enqueue(event));
+      await this.sweep(true);
+    }
+    if (this.o.sweepSeconds > 0) {
+      this.sweepTimer = setInterval(() => {
+        this.sweep().catch((err: unknown) => this.o.logger.error({ err }, 'delivery sweep failed'));
+      }, this.o.sweepSeconds * 1000);
+      this.sweepTimer.unref();
+    }
+    this.o.logger.info({ worker: this.worker, resumed: saved !== null }, 'dispatcher listening for new codes');
+  }
+
+  /** Stops listening and finishes what it has claimed; the feed position is saved on the way. */
+  async stop(): Promise<void> {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = null;
+    const subscription = this.subscription;
+    this.subscription = null;
+    await subscription?.close();
+    await this.idle();
+  }
+
+  /** Resolves when everything queued so far has been handled. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /**
+   * Queues records whose delivery is overdue. `all` ignores the grace period (used when the
+   * feed position was lost and every pending record may have been missed).
+   */
+  async sweep(all = false): Promise<number> {
+    const now = this.o.clock.now();
+    const pendingBefore = all ? now : new Date(now.getTime() - this.o.graceSeconds * 1000);
+    const ids = await this.o.store.findDueDeliveries(now, pendingBefore, this.o.batchSize * 4);
+    for (const id of ids) await this.enqueue({ id, token: null });
+    return ids.length;
+  }
+
+  private async enqueue(event: InsertEvent): Promise<void> {
+    this.queue.push(event);
+    this.draining ??= this.drainSoon();
+  }
+
+  private async drainSoon(): Promise<void> {
+    // Start on the next turn so that inserts arriving together leave as one provider call.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      await this.drain();
+    } finally {
+      this.draining = null;
+      // An event may have arrived between the last loop check and here.
+      if (this.queue.length > 0) this.draining = this.drainSoon();
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.o.batchSize);
+      try {
+        await this.deliver(batch.map((e) => e.id));
+      } catch (err) {
+        // A store failure: the records stay pending or claimed, and the sweep retries them.
+        this.o.logger.error({ err, count: batch.length }, 'delivery batch failed; the sweep will retry it');
+        continue;
+      }
+      const token = batch.findLast((e) => e.token !== null)?.token;
+      if (token) await this.o.store.saveCheckpoint(this.o.checkpointName, token);
+    }
+  }
+
+  private async deliver(ids: string[]): Promise<void> {
+    const now = this.o.clock.now();
+    const leaseUntil = new Date(now.getTime() + this.o.leaseSeconds * 1000);
+    const claims = await Promise.all(ids.map((id) => this.o.store.claimDelivery(id, this.worker, now, leaseUntil)));
+
+    const sendable: OtpRecord[] = [];
+    const recipients: MailRecipient[] = [];
+    for (const record of claims) {
+      if (!record) continue; // another dispatcher has it, or it was replaced or consumed
+      const code = this.openSealedCode(record);
+      if (record.expiresAt <= now || code === null) {
+        const error = code === null ? 'sealed code could not be opened (was OTP_SECRET changed?)' : 'expired before it could be sent';
+        await this.finish(record, { state: 'failed', at: now, attempts: record.delivery.attempts, error });
+        continue;
+      }
+      sendable.push(record);
+      recipients.push({ to: record.email, substitutions: { otp: code } });
+    }
+    if (recipients.length === 0) return;
+
+    const outcome = await this.sendWithRetries(recipients);
+    await Promise.all(sendable.map((record) => this.finish(record, outcome)));
+  }
+
+  private async sendWithRetries(recipients: MailRecipient[]): Promise<DeliveryOutcome> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.o.mailer.send(this.o.template, recipients);
+        return { state: 'sent', at: this.o.clock.now(), attempts: attempt };
+      } catch (err) {
+        const mailError = err instanceof MailError ? err : new MailError('mailer failed unexpectedly', true);
+        if (!mailError.transient || attempt >= this.o.maxAttempts) {
+          this.o.logger.error(
+            { status: mailError.status, reason: mailError.message, attempts: attempt, count: recipients.length },
+            'email delivery failed for good',
+          );
+          return { state: 'failed', at: this.o.clock.now(), attempts: attempt, error: mailError.message };
+        }
+        const delayMs = this.o.retryBaseMs * 2 ** (attempt - 1) + randomInt(0, this.o.retryBaseMs + 1);
+        this.o.logger.warn({ status: mailError.status, reason: mailError.message, attempt, delayMs }, 'email send failed; retrying');
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  private async finish(record: OtpRecord, outcome: DeliveryOutcome): Promise<void> {
+    if (await this.o.store.completeDelivery(record.id, this.worker, outcome)) {
+      this.o.onDelivered?.(record, outcome);
+    }
+  }
+
+  private openSealedCode(record: OtpRecord): string | null {
+    if (record.sealedCode === null) return null;
+    try {
+      return this.o.hasher.unseal(record.sealedCode, record.id);
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// One shape for every malformed-input error, whichever layer caught it:
+//   message "Invalid input: email must be ...", extensions { code: BAD_USER_INPUT, field, fields }
+// The submitted values are never echoed back (type-graphql's validationErrors carry them,
+// and the rejected value may be someone's code). Anything unexpected is masked.
+import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import type { ValidationError } from 'class-validator';
+import { InvalidInputError } from '../otp/otp.input.js';
+
+interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((rule) => ({ field, message: `${field} ${rule}` }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+function badInput(problems: FieldProblem[], base: GraphQLFormattedError): GraphQLFormattedError {
+  return {
+    message: `Invalid input: ${problems.map((p) => p.message).join('; ')}`,
+    locations: base.locations,
+    path: base.path,
+    extensions: { code: ApolloServerErrorCode.BAD_USER_INPUT, field: problems[0]?.field, fields: problems },
+  };
+}
+
+/** The field problems if `error` is malformed input (from class-validator or the service), else null. */
+export function inputProblems(error: unknown): FieldProblem[] | null {
+  const original = unwrapResolverError(error);
+  if (original instanceof ArgumentValidationError) return flatten(original.extensions.validationErrors);
+  if (original instanceof InvalidInputError) return [{ field: original.field, message: original.message }];
+  return null;
+}
+
+/** Apollo's formatError hook. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const problems = inputProblems(error);
+  if (problems) return badInput(problems, formatted);
+  // Errors the GraphQL layer raised itself (parse, validation, variable coercion) are safe to show.
+  if (unwrapResolverError(error) instanceof GraphQLError) return formatted;
+  const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { ...extensions, code: ApolloServerErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}
+
+/** The code a client will see for this error, for logs and metrics. */
+export function errorCode(error: unknown): string {
+  if (inputProblems(error)) return ApolloServerErrorCode.BAD_USER_INPUT;
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError) {
+    const code = original.extensions?.code;
+    return typeof code === 'string' ? code : 'GRAPHQL_ERROR';
+  }
+  return ApolloServerErrorCode.INTERNAL_SERVER_ERROR;
+}

@@ -1,0 +1,47 @@
+// Thin resolvers: read the input, call the service, shape the payload. No rules here.
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { ERROR_CODES, MESSAGES, OtpStatus } from '../otp/otp.status.js';
+import type { GraphQLContext } from './context.js';
+import { RequestOtpInput, VerifyOtpInput } from './otp.inputs.js';
+import { OtpPolicy, RequestOtpPayload, VerifyOtpPayload } from './otp.types.js';
+
+@Resolver()
+export class OtpResolver {
+  @Query((_returns) => OtpPolicy, { description: 'The rules in force.' })
+  otpPolicy(@Ctx() { service }: GraphQLContext): OtpPolicy {
+    const { ttlSeconds, codeLength, maxAttempts, resendCooldownSeconds } = service.policy;
+    return { ttlSeconds, codeLength, maxAttempts, resendCooldownSeconds };
+  }
+
+  @Mutation((_returns) => RequestOtpPayload, { description: 'Stores a new code for the address and emails it.' })
+  async requestOtp(
+    @Arg('input', (_type) => RequestOtpInput) input: RequestOtpInput,
+    @Ctx() { service }: GraphQLContext,
+  ): Promise<RequestOtpPayload> {
+    const result = await service.requestOtp(input);
+    return {
+      success: result.status === OtpStatus.SENT,
+      status: result.status,
+      message: MESSAGES[result.status],
+      email: result.email,
+      expiresAt: result.status === OtpStatus.SENT ? result.expiresAt : null,
+      retryAfterSeconds: result.status === OtpStatus.RATE_LIMITED ? result.retryAfterSeconds : null,
+    };
+  }
+
+  @Mutation((_returns) => VerifyOtpPayload, { description: 'Checks a code. A right code is consumed.' })
+  async verifyOtp(
+    @Arg('input', (_type) => VerifyOtpInput) input: VerifyOtpInput,
+    @Ctx() { service }: GraphQLContext,
+  ): Promise<VerifyOtpPayload> {
+    const result = await service.verifyOtp(input);
+    return {
+      success: result.status === OtpStatus.VERIFIED,
+      status: result.status,
+      message: MESSAGES[result.status],
+      errorCode: result.status === OtpStatus.VERIFIED ? null : ERROR_CODES[result.status],
+      attemptsRemaining: result.attemptsRemaining ?? null,
+      retryAfterSeconds: result.retryAfterSeconds ?? null,
+    };
+  }
+}

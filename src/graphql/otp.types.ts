@@ -1,0 +1,63 @@
+// The GraphQL output types. Field names are a contract with every client: add, never rename.
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { OtpStatus } from '../otp/otp.status.js';
+
+registerEnumType(OtpStatus, { name: 'OtpStatus', description: 'The outcome of a request or a verification.' });
+
+@ObjectType({ description: 'The answer to requestOtp. The code itself is only ever in the email.' })
+export class RequestOtpPayload {
+  @Field((_type) => Boolean)
+  success!: boolean;
+
+  @Field((_type) => OtpStatus)
+  status!: OtpStatus;
+
+  @Field((_type) => String)
+  message!: string;
+
+  @Field((_type) => String, { description: 'The address the code was sent to, normalised.' })
+  email!: string;
+
+  @Field((_type) => DateTimeISOResolver, { nullable: true, description: 'When the new code dies (null when not sent).' })
+  expiresAt?: Date | null;
+
+  @Field((_type) => Int, { nullable: true, description: 'Set when RATE_LIMITED: seconds until a new code may be requested.' })
+  retryAfterSeconds?: number | null;
+}
+
+@ObjectType({ description: 'The answer to verifyOtp.' })
+export class VerifyOtpPayload {
+  @Field((_type) => Boolean)
+  success!: boolean;
+
+  @Field((_type) => OtpStatus)
+  status!: OtpStatus;
+
+  @Field((_type) => String)
+  message!: string;
+
+  @Field((_type) => String, { nullable: true, description: 'Stable machine code for every failure status.' })
+  errorCode?: string | null;
+
+  @Field((_type) => Int, { nullable: true, description: 'Wrong guesses left for this code, after a MISMATCHED.' })
+  attemptsRemaining?: number | null;
+
+  @Field((_type) => Int, { nullable: true })
+  retryAfterSeconds?: number | null;
+}
+
+@ObjectType({ description: 'The rules in force, so a frontend can size its input and its countdowns.' })
+export class OtpPolicy {
+  @Field((_type) => Int)
+  ttlSeconds!: number;
+
+  @Field((_type) => Int)
+  codeLength!: number;
+
+  @Field((_type) => Int)
+  maxAttempts!: number;
+
+  @Field((_type) => Int)
+  resendCooldownSeconds!: number;
+}

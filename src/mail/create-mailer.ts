@@ -1,0 +1,16 @@
+// Chooses the mailer: SendGrid when a key is set, the development log mailer otherwise
+// (config refuses the latter in production).
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { LogMailer } from './log.mailer.js';
+import type { Mailer } from './mailer.js';
+import { SendGridMailer } from './sendgrid.mailer.js';
+
+export function createMailer(config: Config, logger: Logger): Mailer {
+  const { sendgridApiKey, sendgridBaseUrl, sendgridTimeoutMs, from } = config.mail;
+  if (sendgridApiKey) {
+    return new SendGridMailer({ apiKey: sendgridApiKey, baseUrl: sendgridBaseUrl, timeoutMs: sendgridTimeoutMs, from });
+  }
+  logger.warn('SENDGRID_API_KEY is not set: emails are printed to this log instead of sent (development only)');
+  return new LogMailer(logger);
+}

@@ -1,0 +1,41 @@
+// What the dispatcher needs from an email provider. One call carries many recipients of the
+// same template, each with its own substitutions: a provider call per code is what limits
+// throughput, so the dispatcher sends whatever has queued up together.
+export interface MailTemplate {
+  subject: string;
+  /** Plain-text body; `{{key}}` marks a substitution. */
+  text: string;
+  /** HTML body; `{{key}}` marks a substitution. */
+  html: string;
+}
+
+export interface MailRecipient {
+  to: string;
+  substitutions: Record<string, string>;
+}
+
+export interface Mailer {
+  readonly kind: 'sendgrid' | 'log';
+  /** Sends the template to every recipient; throws MailError when the provider refuses. */
+  send(template: MailTemplate, recipients: MailRecipient[]): Promise<void>;
+}
+
+/**
+ * A provider failure, stripped to what is safe to log and store: the status and a reason.
+ * Never the request (it carries the codes). `transient` says whether a retry may succeed.
+ */
+export class MailError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly status: number | null = null,
+  ) {
+    super(message);
+    this.name = 'MailError';
+  }
+}
+
+/** Fills `{{key}}` placeholders; used by mailers that render locally. */
+export function substitute(body: string, substitutions: Record<string, string>): string {
+  return body.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => substitutions[key] ?? whole);
+}

@@ -1,0 +1,62 @@
+// Sends through the real SendGrid SDK. The base URL is configurable so tests and proxies can
+// stand in for SendGrid's API. One API call carries a batch as personalizations, each with
+// its own recipient and substitutions; the SDK wraps substitution keys in {{ }}.
+import sgClient from '@sendgrid/client';
+import sgMail from '@sendgrid/mail';
+
+// Both packages export a shared instance with its class attached (their typings name only
+// the instance); own instances keep two mailers from sharing settings.
+const { Client } = sgClient as unknown as { Client: new () => typeof sgClient };
+const { MailService } = sgMail as unknown as { MailService: new () => typeof sgMail };
+import { MailError, type Mailer, type MailRecipient, type MailTemplate } from './mailer.js';
+
+export interface SendGridOptions {
+  apiKey: string;
+  baseUrl: string;
+  timeoutMs: number;
+  from: string;
+}
+
+/** SendGrid accepts at most 1000 personalizations per request. */
+export const SENDGRID_MAX_BATCH = 1000;
+
+export class SendGridMailer implements Mailer {
+  readonly kind = 'sendgrid' as const;
+  private readonly mail: typeof sgMail;
+
+  constructor(private readonly options: SendGridOptions) {
+    const client = new Client();
+    client.setApiKey(options.apiKey); // before baseUrl: setApiKey resets the base URL
+    client.setDefaultRequest('baseUrl', options.baseUrl);
+    this.mail = new MailService();
+    this.mail.setClient(client);
+    // The SDK has no timeout by default: a hung connection would hold a claim forever.
+    this.mail.setTimeout(options.timeoutMs);
+  }
+
+  async send(template: MailTemplate, recipients: MailRecipient[]): Promise<void> {
+    try {
+      await this.mail.send({
+        from: this.options.from,
+        subject: template.subject,
+        text: template.text,
+        html: template.html,
+        personalizations: recipients.map((r) => ({ to: [{ email: r.to }], substitutions: r.substitutions })),
+      });
+    } catch (error) {
+      throw toMailError(error);
+    }
+  }
+}
+
+/** Keeps the status and a short reason; drops the request, which holds the codes. */
+function toMailError(error: unknown): MailError {
+  const status = typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : null;
+  if (status !== null) {
+    const transient = status === 429 || status >= 500;
+    return new MailError(`SendGrid answered ${status}`, transient, status);
+  }
+  const code = (error as { code?: unknown }).code;
+  // No HTTP answer at all: a timeout, a refused or reset connection. Worth retrying.
+  return new MailError(`SendGrid unreachable (${typeof code === 'string' ? code : 'network error'})`, true);
+}

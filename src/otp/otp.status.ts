@@ -1,0 +1,29 @@
+// The outcomes the API reports, with the stable machine codes and the messages clients see.
+// Messages never contain the code, the hash, or anything about another request.
+export enum OtpStatus {
+  SENT = 'SENT',
+  VERIFIED = 'VERIFIED',
+  MISMATCHED = 'MISMATCHED',
+  EXPIRED = 'EXPIRED',
+  NOT_FOUND = 'NOT_FOUND',
+  TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
+  RATE_LIMITED = 'RATE_LIMITED',
+}
+
+export const ERROR_CODES: Record<Exclude<OtpStatus, OtpStatus.SENT | OtpStatus.VERIFIED>, string> = {
+  [OtpStatus.MISMATCHED]: 'OTP_MISMATCHED',
+  [OtpStatus.EXPIRED]: 'OTP_EXPIRED',
+  [OtpStatus.NOT_FOUND]: 'OTP_NOT_FOUND',
+  [OtpStatus.TOO_MANY_ATTEMPTS]: 'OTP_TOO_MANY_ATTEMPTS',
+  [OtpStatus.RATE_LIMITED]: 'OTP_RATE_LIMITED',
+};
+
+export const MESSAGES: Record<OtpStatus, string> = {
+  [OtpStatus.SENT]: 'A code has been sent to the email address.',
+  [OtpStatus.VERIFIED]: 'The code is correct.',
+  [OtpStatus.MISMATCHED]: 'The code is not correct.',
+  [OtpStatus.EXPIRED]: 'The code has expired. Request a new one.',
+  [OtpStatus.NOT_FOUND]: 'There is no code to check for this address. Request a new one.',
+  [OtpStatus.TOO_MANY_ATTEMPTS]: 'Too many wrong attempts. Request a new code.',
+  [OtpStatus.RATE_LIMITED]: 'Too many codes requested. Try again later.',
+};

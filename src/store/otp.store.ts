@@ -1,0 +1,121 @@
+// The one interface between the rules (OtpService, Dispatcher) and where codes live.
+// Every method that guards a rule is a single atomic step in each adapter: the service never
+// reads a record and then writes it back, so two replicas cannot race past a limit.
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface DeliveryInfo {
+  state: DeliveryState;
+  /** Send calls made so far (retries included). */
+  attempts: number;
+  /** The dispatcher holding the claim, while `sending`. */
+  claimedBy: string | null;
+  /** A claim older than this is abandoned and may be taken by another dispatcher. */
+  leaseUntil: Date | null;
+  sentAt: Date | null;
+  /** Why delivery failed for good: an HTTP status and reason, never the code. */
+  error: string | null;
+}
+
+export interface OtpRecord {
+  id: string;
+  /** Normalised (trimmed, lower-cased). */
+  email: string;
+  purpose: string;
+  /** HMAC of the code (see CodeHasher.hash); the only form kept for checking. */
+  codeHash: string;
+  /** The code sealed for the dispatcher; null once the email is sent or has failed. */
+  sealedCode: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Wrong guesses counted against this code. */
+  attempts: number;
+  delivery: DeliveryInfo;
+}
+
+export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt'>;
+
+export type DeliveryOutcome =
+  | { state: 'sent'; at: Date; attempts: number }
+  | { state: 'failed'; at: Date; attempts: number; error: string };
+
+/** One insert seen on the feed. `token` is where to resume after it; null for sweep finds. */
+export interface InsertEvent {
+  id: string;
+  token: string | null;
+}
+
+export interface FeedSubscription {
+  /** Stops the feed; events already handed over are still the handler's to finish. */
+  close(): Promise<void>;
+}
+
+export interface RateLimitOptions {
+  keyPrefix: string;
+  points: number;
+  durationSeconds: number;
+}
+
+export interface OtpStore {
+  /** Which adapter this is, for logs and readiness. */
+  readonly kind: 'memory' | 'mongodb';
+
+  /**
+   * Stores a new code and deletes older codes for the same (email, purpose): the newest code
+   * is the only one that can be verified, and a replaced code's email is never sent.
+   */
+  insert(otp: NewOtp): Promise<void>;
+
+  /** The newest code for (email, purpose), expired or not; null if there is none. */
+  findLatest(email: string, purpose: string): Promise<OtpRecord | null>;
+
+  /**
+   * Counts one wrong guess, only while the count is below `maxAttempts`.
+   * Returns the new count, or null when the code is gone or already at the cap.
+   */
+  addFailedAttempt(id: string, maxAttempts: number): Promise<number | null>;
+
+  /** Deletes the code if it is still below `maxAttempts`. True only for the caller that did. */
+  consume(id: string, maxAttempts: number): Promise<boolean>;
+
+  /**
+   * Claims a code's email for one dispatcher: succeeds when delivery is pending, or when
+   * another dispatcher's lease ran out. Returns the claimed record (with the sealed code).
+   */
+  claimDelivery(id: string, worker: string, now: Date, leaseUntil: Date): Promise<OtpRecord | null>;
+
+  /** Records the outcome and erases the sealed code, if `worker` still holds the claim. */
+  completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean>;
+
+  /** Ids of unexpired codes pending since before `pendingBefore`, or whose lease ran out. */
+  findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]>;
+
+  /**
+   * Feeds every insert after `resumeAfter` (null: from now on) to `onInsert`, in order, one at
+   * a time. Throws ResumePointLostError if `resumeAfter` can no longer be resumed from.
+   */
+  subscribeInserts(resumeAfter: string | null, onInsert: (event: InsertEvent) => Promise<void>): Promise<FeedSubscription>;
+
+  loadCheckpoint(name: string): Promise<string | null>;
+  saveCheckpoint(name: string, token: string): Promise<void>;
+
+  /** A rate-limiter-flexible limiter whose state lives in this store (shared by replicas). */
+  createRateLimiter(options: RateLimitOptions): RateLimiterAbstract;
+
+  /** Answers when the store is reachable. */
+  ping(): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export class ResumePointLostError extends Error {
+  constructor(reason: string) {
+    super(`The saved feed position can no longer be resumed from: ${reason}`);
+    this.name = 'ResumePointLostError';
+  }
+}
+
+export function pendingDelivery(): DeliveryInfo {
+  return { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, sentAt: null, error: null };
+}

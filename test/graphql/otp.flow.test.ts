@@ -1,0 +1,137 @@
+// The whole flow over real HTTP against the started server, reading codes from the emails the
+// real SendGrid SDK delivered to the fake SendGrid server.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REQUEST_OTP, startHarness, TEST_API_KEY, VERIFY_OTP, wrongCode, type Harness } from '../support/harness.js';
+
+describe('OTP flow over HTTP', () => {
+  let h: Harness;
+  let n = 0;
+  const fresh = () => `user${++n}-${Date.now()}@example.com`;
+  const request = (email: string, purpose?: string) => h.gql(REQUEST_OTP, { input: { email, purpose } });
+  const verify = (email: string, otp: string, purpose?: string) => h.gql(VERIFY_OTP, { input: { email, otp, purpose } });
+
+  beforeAll(async () => {
+    h = await startHarness({
+      OTP_TTL_SECONDS: '2',
+      OTP_RESEND_COOLDOWN_SECONDS: '1',
+      OTP_MAX_SENDS_PER_WINDOW: '3',
+      OTP_SEND_WINDOW_SECONDS: '60',
+      OTP_MAX_ATTEMPTS: '3',
+    });
+  });
+  afterAll(async () => h.close());
+  beforeEach(() => h.sendgrid.reset());
+
+  it('requests a code, emails it, refuses a wrong one, accepts the right one once', async () => {
+    const email = fresh();
+    const before = Date.now();
+    const res = await request(`  ${email.toUpperCase()} `);
+    expect(res.status).toBe(200);
+    expect(res.data?.requestOtp).toMatchObject({ success: true, status: 'SENT', email, retryAfterSeconds: null });
+    const expiresAt = Date.parse(res.data!.requestOtp.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 2000 - 50);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 2000 + 50);
+
+    const [mail] = await h.sendgrid.waitForEmails(1, email);
+    expect(mail!.subject).toBe('MyBank2U: OTP Verification');
+    expect(mail!.text).toContain('Use this OTP to verify your payment at Merchant2U shop.');
+    expect(mail!.html).toContain(mail!.code);
+    expect(mail!.code).toMatch(/^\d{6}$/);
+    expect(h.sendgrid.requests[0]!.authorization).toBe(`Bearer ${TEST_API_KEY}`);
+    // The code is in the email and nowhere in the API's answer.
+    expect(JSON.stringify(res)).not.toContain(mail!.code);
+
+    const wrong = await verify(email, wrongCode(mail!.code));
+    expect(wrong.data?.verifyOtp).toMatchObject({ success: false, status: 'MISMATCHED', errorCode: 'OTP_MISMATCHED', attemptsRemaining: 2 });
+
+    const right = await verify(email, mail!.code);
+    expect(right.data?.verifyOtp).toMatchObject({ success: true, status: 'VERIFIED', errorCode: null });
+
+    const reuse = await verify(email, mail!.code);
+    expect(reuse.data?.verifyOtp).toMatchObject({ success: false, status: 'NOT_FOUND', errorCode: 'OTP_NOT_FOUND' });
+  });
+
+  it('says EXPIRED after the TTL, computed per request', async () => {
+    const email = fresh();
+    await request(email);
+    const code = await h.sendgrid.latestCode(email);
+    await new Promise((r) => setTimeout(r, 2100));
+    const res = await verify(email, code);
+    expect(res.data?.verifyOtp).toMatchObject({ status: 'EXPIRED', errorCode: 'OTP_EXPIRED' });
+  });
+
+  it('kills a code after the attempt cap, even for the right code', async () => {
+    const email = fresh();
+    await request(email);
+    const code = await h.sendgrid.latestCode(email);
+    const remaining = [];
+    for (let i = 0; i < 3; i++) remaining.push((await verify(email, wrongCode(code))).data?.verifyOtp.attemptsRemaining);
+    expect(remaining).toEqual([2, 1, 0]);
+    const right = await verify(email, code);
+    expect(right.data?.verifyOtp).toMatchObject({ status: 'TOO_MANY_ATTEMPTS', errorCode: 'OTP_TOO_MANY_ATTEMPTS' });
+  });
+
+  it('binds a code to its purpose', async () => {
+    const email = fresh();
+    await request(email, 'payment');
+    const code = await h.sendgrid.latestCode(email);
+    expect((await verify(email, code, 'login')).data?.verifyOtp.status).toBe('NOT_FOUND');
+    expect((await verify(email, code)).data?.verifyOtp.status).toBe('NOT_FOUND');
+    expect((await verify(email, code, 'payment')).data?.verifyOtp.status).toBe('VERIFIED');
+  });
+
+  it('enforces the resend cooldown, replaces the previous code, and caps sends per window', async () => {
+    const email = fresh();
+    expect((await request(email)).data?.requestOtp.status).toBe('SENT');
+    const first = await h.sendgrid.latestCode(email, 1);
+
+    const tooSoon = await request(email);
+    expect(tooSoon.data?.requestOtp).toMatchObject({ success: false, status: 'RATE_LIMITED', expiresAt: null, retryAfterSeconds: 1 });
+
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await request(email)).data?.requestOtp.status).toBe('SENT');
+    const second = await h.sendgrid.latestCode(email, 2);
+    expect(h.sendgrid.emailsTo(email)).toHaveLength(2); // the refused request sent nothing
+
+    // Replacement: only the newest code verifies.
+    if (first !== second) expect((await verify(email, first)).data?.verifyOtp.status).toBe('MISMATCHED');
+
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await request(email)).data?.requestOtp.status).toBe('SENT');
+    await new Promise((r) => setTimeout(r, 1100));
+    const capped = await request(email);
+    expect(capped.data?.requestOtp).toMatchObject({ status: 'RATE_LIMITED' });
+    expect(capped.data?.requestOtp.retryAfterSeconds).toBeGreaterThan(50);
+    await h.sendgrid.waitForEmails(3, email);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.sendgrid.emailsTo(email)).toHaveLength(3);
+    expect((await verify(email, await h.sendgrid.latestCode(email, 3))).data?.verifyOtp.status).toBe('VERIFIED');
+  });
+
+  it('counts 20 concurrent wrong guesses atomically: exactly the cap', async () => {
+    const email = fresh();
+    await request(email);
+    const code = await h.sendgrid.latestCode(email);
+    const results = await Promise.all(Array.from({ length: 20 }, () => verify(email, wrongCode(code))));
+    const statuses = results.map((r) => r.data?.verifyOtp.status);
+    expect(statuses.filter((s) => s === 'MISMATCHED')).toHaveLength(3);
+    expect(statuses.filter((s) => s === 'TOO_MANY_ATTEMPTS')).toHaveLength(17);
+    const record = await h.app.store.findLatest(email, 'default');
+    expect(record?.attempts).toBe(3);
+  });
+
+  it('publishes the policy', async () => {
+    const res = await h.gql('{ otpPolicy { ttlSeconds codeLength maxAttempts resendCooldownSeconds } }');
+    expect(res.data?.otpPolicy).toEqual({ ttlSeconds: 2, codeLength: 6, maxAttempts: 3, resendCooldownSeconds: 1 });
+  });
+
+  it('keeps codes out of the logs', async () => {
+    const email = fresh();
+    await request(email);
+    const code = await h.sendgrid.latestCode(email);
+    await verify(email, wrongCode(code));
+    await verify(email, code);
+    expect(h.logs.length).toBeGreaterThan(3);
+    expect(h.logs.join('\n')).not.toContain(code);
+  });
+});
