@@ -36,6 +36,7 @@ export class MemoryOtpStore implements OtpStore {
   /** Ids whose delivery is pending or claimed: what the sweep looks at. */
   private readonly undelivered = new Set<string>();
   private readonly checkpoints = new Map<string, string>();
+  private readonly limiters = new Map<string, RateLimiterMemory>();
   private readonly subscribers = new Set<(record: StoredRecord) => void>();
   private seq = 0;
   private readonly clock: Clock;
@@ -158,11 +159,15 @@ export class MemoryOtpStore implements OtpStore {
   }
 
   createRateLimiter(options: RateLimitOptions): RateLimiterAbstract {
-    return new RateLimiterMemory({
-      keyPrefix: options.keyPrefix,
-      points: options.points,
-      duration: options.durationSeconds,
-    });
+    // RateLimiterMemory keeps its counters per instance: hand out one instance per prefix so
+    // that, as with a shared database, everyone asking for the same limiter shares its state.
+    const key = `${options.keyPrefix}/${options.points}/${options.durationSeconds}`;
+    let limiter = this.limiters.get(key);
+    if (!limiter) {
+      limiter = new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds });
+      this.limiters.set(key, limiter);
+    }
+    return limiter;
   }
 
   async ping(): Promise<void> {}

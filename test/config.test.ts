@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_OTP_SECRET, loadConfig } from '../src/config.js';
+
+describe('config', () => {
+  it('has working defaults for development', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 4000,
+      host: '0.0.0.0',
+      otp: { secret: DEV_OTP_SECRET, ttlSeconds: 300, length: 6, maxAttempts: 5, resendCooldownSeconds: 30, maxSendsPerWindow: 5, sendWindowSeconds: 600 },
+      mail: { sendgridApiKey: undefined, brand: 'MyBank2U', merchant: 'Merchant2U' },
+      mongodb: { uri: undefined, db: 'otp' },
+    });
+  });
+
+  it('names each bad variable and what is allowed', () => {
+    try {
+      loadConfig({ OTP_LENGTH: '12', PORT: 'abc', SENDGRID_BASE_URL: 'not a url', LOG_LEVEL: 'loud' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems).toContain('OTP_LENGTH: must be a whole number from 4 to 10');
+      expect(problems).toContain('PORT: must be a whole number from 0 to 65535');
+      expect(problems.some((p) => p.startsWith('SENDGRID_BASE_URL:'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('LOG_LEVEL:'))).toBe(true);
+      expect(problems).toHaveLength(4);
+    }
+  });
+
+  it('refuses production without a strong secret and a SendGrid key', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: 'short', SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: DEV_OTP_SECRET, SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', OTP_SECRET: 'x'.repeat(40), SENDGRID_API_KEY: 'SG.x' }).nodeEnv).toBe('production');
+  });
+});

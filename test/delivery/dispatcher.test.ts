@@ -1,0 +1,174 @@
+// The dispatcher on the embedded store, sending through the real SendGrid SDK to a fake
+// SendGrid server: retries, permanent failures, several dispatchers, restarts and leases.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock, type Clock } from '../../src/clock.js';
+import { Dispatcher } from '../../src/delivery/dispatcher.js';
+import { otpTemplate } from '../../src/mail/otp.template.js';
+import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
+import { OtpService } from '../../src/otp/otp.service.js';
+import { MemoryOtpStore } from '../../src/store/memory.store.js';
+import type { OtpStore } from '../../src/store/otp.store.js';
+import { FakeSendGrid } from '../support/fake-sendgrid.js';
+import { memoryLogger, TEST_SECRET } from '../support/harness.js';
+
+const policy = { ttlSeconds: 300, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 0, maxSendsPerWindow: 1000, sendWindowSeconds: 600 };
+
+describe('dispatcher', () => {
+  const sendgrid = new FakeSendGrid();
+  const logs: string[] = [];
+  let store: OtpStore;
+  let clock: ManualClock;
+  let service: OtpService;
+  const running: Dispatcher[] = [];
+  let n = 0;
+
+  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string } = {}) => {
+    const d = new Dispatcher({
+      store,
+      mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: options.timeoutMs ?? 2000, from: 'otp@example.com' }),
+      hasher: service.codeHasher,
+      template: otpTemplate({ brand: 'MyBank2U', merchant: 'Merchant2U', ttlSeconds: 300 }),
+      clock: options.clock ?? clock,
+      logger: memoryLogger(logs),
+      retryBaseMs: 10,
+      sweepSeconds: 0,
+      ...(options.worker ? { worker: options.worker } : {}),
+    });
+    running.push(d);
+    return d;
+  };
+  const request = async () => {
+    const email = `d${++n}@example.com`;
+    await service.requestOtp({ email });
+    return email;
+  };
+
+  beforeAll(async () => {
+    await sendgrid.start();
+  });
+  afterAll(async () => sendgrid.close());
+  beforeEach(() => {
+    sendgrid.reset();
+    clock = new ManualClock();
+    store = new MemoryOtpStore({ clock });
+    service = new OtpService({ store, clock, secret: TEST_SECRET, policy });
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((d) => d.stop()));
+    await store.close();
+  });
+
+  it('retries a 429 and sends exactly one email', async () => {
+    sendgrid.answer({ status: 429 });
+    await dispatcher().start();
+    const email = await request();
+    await sendgrid.waitForEmails(1, email);
+    await running[0]!.idle();
+    expect(sendgrid.requests.map((r) => r.status)).toEqual([429, 202]);
+    expect(sendgrid.emailsTo(email)).toHaveLength(1);
+    const record = await store.findLatest(email, 'default');
+    expect(record?.delivery).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(record?.sealedCode).toBeNull();
+  });
+
+  it('retries 5xx and timeouts', async () => {
+    sendgrid.answer({ status: 503 }, { status: 202, delayMs: 400 });
+    await dispatcher({ timeoutMs: 150 }).start();
+    const email = await request();
+    await sendgrid.waitForEmails(1, email);
+    await running[0]!.idle();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sendgrid.requests.map((r) => r.status)).toEqual([503, 202, 202]);
+    expect((await store.findLatest(email, 'default'))?.delivery).toMatchObject({ state: 'sent', attempts: 3 });
+  });
+
+  it('records a 400 as a failure without a retry storm, and logs no code', async () => {
+    sendgrid.answer({ status: 400 });
+    const d = dispatcher();
+    await d.start();
+    const email = await request();
+    await new Promise((r) => setTimeout(r, 100));
+    await d.idle();
+    clock.advance(60);
+    expect(await d.sweep()).toBe(0);
+    await d.idle();
+    expect(sendgrid.requests).toHaveLength(1);
+    expect(sendgrid.emails).toHaveLength(0);
+    const record = await store.findLatest(email, 'default');
+    expect(record?.delivery).toMatchObject({ state: 'failed', attempts: 1, error: 'SendGrid answered 400' });
+    expect(record?.sealedCode).toBeNull();
+    const code = sendgrid.requests[0]!.body.personalizations[0]!.substitutions!['{{otp}}']!;
+    expect(code).toMatch(/^\d{6}$/);
+    expect(logs.join('\n')).not.toContain(code);
+    expect(logs.join('\n')).toContain('email delivery failed for good');
+  });
+
+  it('sends codes that arrive together as one SendGrid call', async () => {
+    await dispatcher().start();
+    const emails = await Promise.all(Array.from({ length: 5 }, () => request()));
+    await sendgrid.waitForEmails(5);
+    expect(sendgrid.requests).toHaveLength(1);
+    expect(new Set(sendgrid.emails.map((e) => e.to))).toEqual(new Set(emails));
+    // Each recipient gets their own code.
+    expect(new Set(sendgrid.emails.map((e) => e.code)).size).toBe(5);
+  });
+
+  it('sends each email once with two dispatchers on one store', async () => {
+    await dispatcher({ worker: 'one' }).start();
+    await dispatcher({ worker: 'two' }).start();
+    const emails: string[] = [];
+    for (let i = 0; i < 20; i++) emails.push(await request());
+    await sendgrid.waitForEmails(20);
+    await Promise.all(running.map((d) => d.idle()));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sendgrid.emails).toHaveLength(20);
+    expect(new Set(sendgrid.emails.map((e) => e.to))).toEqual(new Set(emails));
+  });
+
+  it('resumes from its checkpoint after a restart: an insert made while stopped is sent once', async () => {
+    const first = dispatcher();
+    await first.start();
+    const before = await request();
+    await sendgrid.waitForEmails(1, before);
+    await first.stop();
+
+    const whileDown = await request();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sendgrid.emailsTo(whileDown)).toHaveLength(0);
+
+    await dispatcher().start();
+    await sendgrid.waitForEmails(1, whileDown);
+    await running[1]!.idle();
+    expect(sendgrid.emails.map((e) => e.to)).toEqual([before, whileDown]);
+  });
+
+  it('recovers a send whose dispatcher died after claiming, once its lease runs out', async () => {
+    const email = await request();
+    const record = (await store.findLatest(email, 'default'))!;
+    // A sender that claimed and then died: its claim never completes.
+    expect(await store.claimDelivery(record.id, 'dead-worker', clock.now(), new Date(clock.now().getTime() + 60_000))).not.toBeNull();
+
+    const rescuer = dispatcher({ worker: 'rescuer' });
+    await rescuer.start();
+    clock.advance(30);
+    expect(await rescuer.sweep()).toBe(0); // lease still held
+    clock.advance(31);
+    expect(await rescuer.sweep()).toBe(1);
+    await sendgrid.waitForEmails(1, email);
+    await rescuer.idle();
+    expect(sendgrid.emails).toHaveLength(1);
+    expect((await store.findLatest(email, 'default'))?.delivery.state).toBe('sent');
+  });
+
+  it('does not send a replaced code', async () => {
+    const d = dispatcher();
+    const email = await request();
+    await service.requestOtp({ email });
+    await d.start();
+    clock.advance(60);
+    await d.sweep();
+    await sendgrid.waitForEmails(1, email);
+    await d.idle();
+    expect(sendgrid.emailsTo(email)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,68 @@
+// The real entry point as `npm start` runs it (compiled by `npm test`'s tsc step): the
+// embedded default with the log mailer, bad configuration, and a clean SIGTERM.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
+
+function start(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: string[]; stderr: string[] } {
+  const { MONGODB_URI: _m, SENDGRID_API_KEY: _s, ...inherited } = process.env;
+  const child = spawn(process.execPath, [main], { env: { ...inherited, NODE_ENV: 'development', ...env } });
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(...chunk.toString().split('\n').filter(Boolean)));
+  return { child, lines, stderr };
+}
+
+async function waitForLine(lines: string[], pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = lines.find((l) => pattern.test(l));
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no line matching ${pattern} in:\n${lines.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('npm start (dist/src/main.js)', () => {
+  it('stops on a bad setting with one line naming the variable', async () => {
+    const { child, stderr } = start({ OTP_LENGTH: '12' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
+  });
+
+  it('refuses production without a key and a strong secret', async () => {
+    const { child, stderr } = start({ NODE_ENV: 'production' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr.join('\n')).toMatch(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
+  });
+
+  it('serves the flow on the embedded store with the log mailer, and exits 0 on SIGTERM', async () => {
+    const { child, lines } = start({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    try {
+      const url = JSON.parse(await waitForLine(lines, /otp-graphql is serving/)).url as string;
+      expect(JSON.parse(lines.find((l) => l.includes('embedded in-process store'))!).store).toBe('memory');
+      const post = (query: string) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json());
+
+      const sent = await post('mutation { requestOtp(input: { email: "dev@example.com" }) { status } }');
+      expect(sent).toEqual({ data: { requestOtp: { status: 'SENT' } } });
+      const email = JSON.parse(await waitForLine(lines, /log mailer/)) as { to: string; text: string };
+      expect(email.to).toBe('dev@example.com');
+      const code = /\b(\d{6})\b/.exec(email.text)![1]!;
+
+      const verified = await post(`mutation { verifyOtp(input: { email: "dev@example.com", otp: "${code}" }) { status } }`);
+      expect(verified).toEqual({ data: { verifyOtp: { status: 'VERIFIED' } } });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [exitCode] = await once(child, 'exit');
+    expect(exitCode).toBe(0);
+    expect(lines.some((l) => l.includes('shutting down'))).toBe(true);
+  });
+});

@@ -1,0 +1,175 @@
+// The promises every OtpStore keeps, written once and run against each adapter: the embedded
+// store always, MongoDB wherever a mongod is reachable.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InsertEvent, NewOtp, OtpStore } from '../../src/store/otp.store.js';
+
+export interface StoreFactory {
+  /** A fresh, empty store. */
+  create(): Promise<OtpStore>;
+  /** A second handle on the same data (another replica); defaults to the same object. */
+  sibling?(store: OtpStore): Promise<OtpStore>;
+}
+
+let counter = 0;
+export function newOtp(overrides: Partial<NewOtp> = {}, now = new Date()): NewOtp {
+  counter += 1;
+  return {
+    id: randomUUID(),
+    email: `contract${counter}-${Date.now()}@example.com`,
+    purpose: 'default',
+    codeHash: `hash-${counter}`,
+    sealedCode: `sealed-${counter}`,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 300_000),
+    ...overrides,
+  };
+}
+
+const until = async (check: () => boolean, ms = 5000) => {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+export function describeStoreContract(name: string, factory: StoreFactory): void {
+  describe(`OtpStore contract: ${name}`, () => {
+    let store: OtpStore;
+    beforeAll(async () => {
+      store = await factory.create();
+    });
+    afterAll(async () => store?.close());
+
+    it('finds the newest code for (email, purpose) and only for that pair', async () => {
+      const otp = newOtp({ purpose: 'payment' });
+      await store.insert(otp);
+      expect(await store.findLatest(otp.email, 'payment')).toMatchObject({
+        id: otp.id,
+        codeHash: otp.codeHash,
+        sealedCode: otp.sealedCode,
+        attempts: 0,
+        delivery: { state: 'pending', attempts: 0 },
+      });
+      expect(await store.findLatest(otp.email, 'login')).toBeNull();
+      expect(await store.findLatest(`other-${otp.email}`, 'payment')).toBeNull();
+    });
+
+    it('replaces the previous code on insert', async () => {
+      const first = newOtp();
+      await store.insert(first);
+      const second = newOtp({ email: first.email, createdAt: new Date(first.createdAt.getTime() + 1) });
+      await store.insert(second);
+      expect((await store.findLatest(first.email, 'default'))?.id).toBe(second.id);
+      expect(await store.claimDelivery(first.id, 'w', new Date(), new Date(Date.now() + 60_000))).toBeNull();
+    });
+
+    it('counts wrong attempts atomically up to the cap', async () => {
+      const otp = newOtp();
+      await store.insert(otp);
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.addFailedAttempt(otp.id, 5)));
+      expect(results.filter((r) => r !== null).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect((await store.findLatest(otp.email, 'default'))?.attempts).toBe(5);
+      expect(await store.consume(otp.id, 5)).toBe(false);
+    });
+
+    it('consumes a code once', async () => {
+      const otp = newOtp();
+      await store.insert(otp);
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.consume(otp.id, 5)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.findLatest(otp.email, 'default')).toBeNull();
+      expect(await store.addFailedAttempt(otp.id, 5)).toBeNull();
+    });
+
+    it('lets one dispatcher claim a delivery, and another take it over when the lease runs out', async () => {
+      const otp = newOtp();
+      await store.insert(otp);
+      const now = new Date();
+      const lease = new Date(now.getTime() + 60_000);
+      const claims = await Promise.all(['a', 'b', 'c'].map((w) => store.claimDelivery(otp.id, w, now, lease)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const winner = claims.find(Boolean)!.delivery.claimedBy!;
+
+      expect(await store.claimDelivery(otp.id, 'late', new Date(now.getTime() + 59_000), lease)).toBeNull();
+      const later = new Date(now.getTime() + 61_000);
+      const takeover = await store.claimDelivery(otp.id, 'rescuer', later, new Date(later.getTime() + 60_000));
+      expect(takeover?.delivery.claimedBy).toBe('rescuer');
+      // The first claimant lost its claim and cannot record an outcome any more.
+      expect(await store.completeDelivery(otp.id, winner, { state: 'sent', at: later, attempts: 1 })).toBe(false);
+      expect(await store.completeDelivery(otp.id, 'rescuer', { state: 'sent', at: later, attempts: 1 })).toBe(true);
+      const done = await store.findLatest(otp.email, 'default');
+      expect(done?.sealedCode).toBeNull();
+      expect(done?.delivery).toMatchObject({ state: 'sent', attempts: 1, claimedBy: null });
+      expect(await store.claimDelivery(otp.id, 'again', new Date(later.getTime() + 600_000), lease)).toBeNull();
+    });
+
+    it('records a failed delivery with its reason', async () => {
+      const otp = newOtp();
+      await store.insert(otp);
+      const now = new Date();
+      await store.claimDelivery(otp.id, 'w', now, new Date(now.getTime() + 60_000));
+      await store.completeDelivery(otp.id, 'w', { state: 'failed', at: now, attempts: 1, error: 'SendGrid answered 400' });
+      expect((await store.findLatest(otp.email, 'default'))?.delivery).toMatchObject({ state: 'failed', error: 'SendGrid answered 400' });
+    });
+
+    it('finds due deliveries: pending past the grace period, or with a lapsed lease; not expired ones', async () => {
+      const now = new Date();
+      const old = newOtp({ createdAt: new Date(now.getTime() - 30_000) });
+      const young = newOtp({ createdAt: now });
+      const expired = newOtp({ createdAt: new Date(now.getTime() - 30_000), expiresAt: new Date(now.getTime() - 1) });
+      const lapsed = newOtp({ createdAt: now });
+      for (const otp of [old, young, expired, lapsed]) await store.insert(otp);
+      await store.claimDelivery(lapsed.id, 'dead', now, new Date(now.getTime() + 1000));
+
+      const due = await store.findDueDeliveries(new Date(now.getTime() + 2000), new Date(now.getTime() - 10_000), 1000);
+      expect(due).toContain(old.id);
+      expect(due).toContain(lapsed.id);
+      expect(due).not.toContain(young.id);
+      expect(due).not.toContain(expired.id);
+    });
+
+    it('feeds inserts in order and resumes after a saved position', async () => {
+      const seen: InsertEvent[] = [];
+      const sub = await store.subscribeInserts(null, async (e) => {
+        seen.push(e);
+      });
+      const a = newOtp();
+      const b = newOtp();
+      await store.insert(a);
+      await store.insert(b);
+      await until(() => seen.some((e) => e.id === b.id));
+      await sub.close();
+      const ids = seen.map((e) => e.id);
+      expect(ids.indexOf(a.id)).toBeLessThan(ids.indexOf(b.id));
+      const afterA = seen.find((e) => e.id === a.id)!.token!;
+      await store.saveCheckpoint('contract', afterA);
+      expect(await store.loadCheckpoint('contract')).toBe(afterA);
+
+      // Inserted while nobody listens: a resumed feed still hands it over.
+      const c = newOtp();
+      await store.insert(c);
+      const resumed: string[] = [];
+      const sub2 = await store.subscribeInserts(afterA, async (e) => {
+        resumed.push(e.id);
+      });
+      await until(() => resumed.includes(c.id));
+      await sub2.close();
+      expect(resumed).toContain(b.id);
+      expect(resumed).not.toContain(a.id);
+    });
+
+    it('shares rate-limit state between handles on the same data', async () => {
+      const other = factory.sibling ? await factory.sibling(store) : store;
+      const options = { keyPrefix: `contract_${randomUUID().slice(0, 8)}`, points: 2, durationSeconds: 60 };
+      const one = store.createRateLimiter(options);
+      const two = other.createRateLimiter(options);
+      await one.consume('k');
+      await two.consume('k');
+      await expect(one.consume('k')).rejects.toMatchObject({ msBeforeNext: expect.any(Number) });
+      if (other !== store) await other.close();
+    });
+
+  });
+}
