@@ -30,6 +30,7 @@ const envSchema = z.object({
     })
     .default('info'),
 
+  STORE: z.enum(['auto', 'memory', 'mongodb'], { message: 'must be auto, memory or mongodb' }).default('auto'),
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().min(1).default('otp'),
 
@@ -62,6 +63,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: Env['LOG_LEVEL'];
+  /** auto: MONGODB_URI, else an embedded mongod if one can start, else the in-process store. */
+  store: Env['STORE'];
   mongodb: { uri: string | undefined; db: string };
   mail: {
     sendgridApiKey: string | undefined;
@@ -127,6 +130,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
+    store: env.STORE,
     mongodb: { uri: env.MONGODB_URI, db: env.MONGODB_DB },
     mail: {
       sendgridApiKey: env.SENDGRID_API_KEY,

@@ -54,6 +54,7 @@ export class Dispatcher {
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly queue: InsertEvent[] = [];
   private draining: Promise<void> | null = null;
+  private stopping = false;
 
   constructor(options: DispatcherOptions) {
     this.o = {
@@ -76,27 +77,47 @@ export class Dispatcher {
 
   async start(): Promise<void> {
     if (this.subscription) return;
-    const saved = await this.o.store.loadCheckpoint(this.o.checkpointName);
-    try {
-      this.subscription = await this.o.store.subscribeInserts(saved, (event) => this.enqueue(event));
-    } catch (error) {
-      if (!(error instanceof ResumePointLostError)) throw error;
-      // Inserts made since the saved position are still in the store: the sweep delivers them.
-      this.o.logger.warn({ reason: error.message }, 'feed position lost; listening from now and sweeping at once');
-      this.subscription = await this.o.store.subscribeInserts(null, (event) => this.enqueue(event));
-      await this.sweep(true);
-    }
+    this.stopping = false;
+    const saved = await this.listen();
     if (this.o.sweepSeconds > 0) {
       this.sweepTimer = setInterval(() => {
         this.sweep().catch((err: unknown) => this.o.logger.error({ err }, 'delivery sweep failed'));
       }, this.o.sweepSeconds * 1000);
       this.sweepTimer.unref();
     }
-    this.o.logger.info({ worker: this.worker, resumed: saved !== null }, 'dispatcher listening for new codes');
+    this.o.logger.info({ worker: this.worker, resumed: saved }, 'dispatcher listening for new codes');
+  }
+
+  /** Subscribes from the saved position; returns whether there was one. */
+  private async listen(): Promise<boolean> {
+    const saved = await this.o.store.loadCheckpoint(this.o.checkpointName);
+    const onInsert = (event: InsertEvent) => this.enqueue(event);
+    const onError = (err: unknown) => this.feedBroke(err);
+    try {
+      this.subscription = await this.o.store.subscribeInserts(saved, onInsert, onError);
+    } catch (error) {
+      if (!(error instanceof ResumePointLostError)) throw error;
+      // Inserts made since the saved position are still in the store: the sweep delivers them.
+      this.o.logger.warn({ reason: error.message }, 'feed position lost; listening from now and sweeping at once');
+      this.subscription = await this.o.store.subscribeInserts(null, onInsert, onError);
+      await this.sweep(true);
+    }
+    return saved !== null;
+  }
+
+  /** A feed that failed after starting: report it, and listen again from the checkpoint. */
+  private feedBroke(err: unknown): void {
+    if (this.stopping) return;
+    this.subscription = null;
+    this.o.logger.error({ err }, 'insert feed failed; reconnecting in 1 s (the sweep covers the gap)');
+    setTimeout(() => {
+      this.listen().catch((e: unknown) => this.feedBroke(e));
+    }, 1_000).unref();
   }
 
   /** Stops listening and finishes what it has claimed; the feed position is saved on the way. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
     const subscription = this.subscription;

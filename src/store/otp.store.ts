@@ -94,8 +94,13 @@ export interface OtpStore {
   /**
    * Feeds every insert after `resumeAfter` (null: from now on) to `onInsert`, in order, one at
    * a time. Throws ResumePointLostError if `resumeAfter` can no longer be resumed from.
+   * `onError` hears of a feed that broke after it started (it delivers nothing more).
    */
-  subscribeInserts(resumeAfter: string | null, onInsert: (event: InsertEvent) => Promise<void>): Promise<FeedSubscription>;
+  subscribeInserts(
+    resumeAfter: string | null,
+    onInsert: (event: InsertEvent) => Promise<void>,
+    onError?: (error: unknown) => void,
+  ): Promise<FeedSubscription>;
 
   loadCheckpoint(name: string): Promise<string | null>;
   saveCheckpoint(name: string, token: string): Promise<void>;

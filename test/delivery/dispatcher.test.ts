@@ -6,25 +6,26 @@ import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { otpTemplate } from '../../src/mail/otp.template.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { OtpService } from '../../src/otp/otp.service.js';
-import { MemoryOtpStore } from '../../src/store/memory.store.js';
 import type { OtpStore } from '../../src/store/otp.store.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { memoryLogger, TEST_SECRET } from '../support/harness.js';
+import { storeTiers } from '../support/stores.js';
 
 const policy = { ttlSeconds: 300, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 0, maxSendsPerWindow: 1000, sendWindowSeconds: 600 };
 
-describe('dispatcher', () => {
+describe.each(storeTiers)('dispatcher on the $name store', (tier) => {
   const sendgrid = new FakeSendGrid();
   const logs: string[] = [];
   let store: OtpStore;
   let clock: ManualClock;
   let service: OtpService;
   const running: Dispatcher[] = [];
+  const siblings: OtpStore[] = [];
   let n = 0;
 
-  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string } = {}) => {
+  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string; on?: OtpStore } = {}) => {
     const d = new Dispatcher({
-      store,
+      store: options.on ?? store,
       mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: options.timeoutMs ?? 2000, from: 'otp@example.com' }),
       hasher: service.codeHasher,
       template: otpTemplate({ brand: 'MyBank2U', merchant: 'Merchant2U', ttlSeconds: 300 }),
@@ -47,15 +48,16 @@ describe('dispatcher', () => {
     await sendgrid.start();
   });
   afterAll(async () => sendgrid.close());
-  beforeEach(() => {
+  beforeEach(async () => {
     sendgrid.reset();
     clock = new ManualClock();
-    store = new MemoryOtpStore({ clock });
+    store = await tier.create(clock);
     service = new OtpService({ store, clock, secret: TEST_SECRET, policy });
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((d) => d.stop()));
-    await store.close();
+    await Promise.all(siblings.splice(0).map((s) => s.close()));
+    await tier.dispose(store);
   });
 
   it('retries a 429 and sends exactly one email', async () => {
@@ -113,9 +115,12 @@ describe('dispatcher', () => {
     expect(new Set(sendgrid.emails.map((e) => e.code)).size).toBe(5);
   });
 
-  it('sends each email once with two dispatchers on one store', async () => {
-    await dispatcher({ worker: 'one' }).start();
-    await dispatcher({ worker: 'two' }).start();
+  it('sends each email once with three dispatchers (replicas) on one store', async () => {
+    for (const worker of ['one', 'two', 'three']) {
+      const replica = await tier.sibling(store);
+      if (replica !== store) siblings.push(replica);
+      await dispatcher({ worker, on: replica }).start();
+    }
     const emails: string[] = [];
     for (let i = 0; i < 20; i++) emails.push(await request());
     await sendgrid.waitForEmails(20);

@@ -1,17 +1,21 @@
 // The whole flow over real HTTP against the started server, reading codes from the emails the
 // real SendGrid SDK delivered to the fake SendGrid server.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { storeTiers } from '../support/stores.js';
 import { REQUEST_OTP, startHarness, TEST_API_KEY, VERIFY_OTP, wrongCode, type Harness } from '../support/harness.js';
 
-describe('OTP flow over HTTP', () => {
+describe.each(storeTiers)('OTP flow over HTTP on the $name store', (tier) => {
   let h: Harness;
   let n = 0;
   const fresh = () => `user${++n}-${Date.now()}@example.com`;
   const request = (email: string, purpose?: string) => h.gql(REQUEST_OTP, { input: { email, purpose } });
   const verify = (email: string, otp: string, purpose?: string) => h.gql(VERIFY_OTP, { input: { email, otp, purpose } });
 
+  const env = tier.env();
+
   beforeAll(async () => {
     h = await startHarness({
+      ...env,
       OTP_TTL_SECONDS: '2',
       OTP_RESEND_COOLDOWN_SECONDS: '1',
       OTP_MAX_SENDS_PER_WINDOW: '3',
@@ -19,7 +23,10 @@ describe('OTP flow over HTTP', () => {
       OTP_MAX_ATTEMPTS: '3',
     });
   });
-  afterAll(async () => h.close());
+  afterAll(async () => {
+    await h.close();
+    await tier.disposeEnv(env);
+  });
   beforeEach(() => h.sendgrid.reset());
 
   it('requests a code, emails it, refuses a wrong one, accepts the right one once', async () => {

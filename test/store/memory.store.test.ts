@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { MemoryOtpStore } from '../../src/store/memory.store.js';
 import { ResumePointLostError } from '../../src/store/otp.store.js';
+import { storeTiers } from '../support/stores.js';
 import { describeStoreContract, newOtp } from './store.contract.js';
 
-// One store object serves as both "replicas": in-process state is shared by construction.
-describeStoreContract('embedded (memory)', { create: async () => new MemoryOtpStore() });
+describeStoreContract(storeTiers.find((t) => t.name === 'embedded')!);
 
 describe('embedded store specifics', () => {
   it('deletes expired codes, as the TTL monitor would', async () => {

@@ -3,13 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InsertEvent, NewOtp, OtpStore } from '../../src/store/otp.store.js';
-
-export interface StoreFactory {
-  /** A fresh, empty store. */
-  create(): Promise<OtpStore>;
-  /** A second handle on the same data (another replica); defaults to the same object. */
-  sibling?(store: OtpStore): Promise<OtpStore>;
-}
+import type { StoreTier } from '../support/stores.js';
 
 let counter = 0;
 export function newOtp(overrides: Partial<NewOtp> = {}, now = new Date()): NewOtp {
@@ -34,13 +28,13 @@ const until = async (check: () => boolean, ms = 5000) => {
   }
 };
 
-export function describeStoreContract(name: string, factory: StoreFactory): void {
-  describe(`OtpStore contract: ${name}`, () => {
+export function describeStoreContract(tier: StoreTier): void {
+  describe(`OtpStore contract: ${tier.name}`, () => {
     let store: OtpStore;
     beforeAll(async () => {
-      store = await factory.create();
+      store = await tier.create();
     });
-    afterAll(async () => store?.close());
+    afterAll(async () => store && tier.dispose(store));
 
     it('finds the newest code for (email, purpose) and only for that pair', async () => {
       const otp = newOtp({ purpose: 'payment' });
@@ -161,7 +155,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     it('shares rate-limit state between handles on the same data', async () => {
-      const other = factory.sibling ? await factory.sibling(store) : store;
+      const other = await tier.sibling(store);
       const options = { keyPrefix: `contract_${randomUUID().slice(0, 8)}`, points: 2, durationSeconds: 60 };
       const one = store.createRateLimiter(options);
       const two = other.createRateLimiter(options);

@@ -42,6 +42,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
   await sendgrid.start();
   const config = loadConfig({
     NODE_ENV: 'test',
+    STORE: 'memory',
     PORT: '0',
     HOST: '127.0.0.1',
     OTP_SECRET: TEST_SECRET,

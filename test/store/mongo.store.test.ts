@@ -1,0 +1,104 @@
+// The MongoDB tier: the store contract and MongoDB's own promises (indexes, replica-set
+// check, lost resume positions) against a real mongod. Skipped, with the reason, where none
+// can be had; never faked.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { OtpService } from '../../src/otp/otp.service.js';
+import { OtpStatus } from '../../src/otp/otp.status.js';
+import { locateMongod } from '../../src/store/embedded-mongo.js';
+import { MongoOtpStore, OTP_COLLECTION, StandaloneServerError } from '../../src/store/mongo.store.js';
+import { ResumePointLostError } from '../../src/store/otp.store.js';
+import { TEST_SECRET } from '../support/harness.js';
+import { mongoSkipReason, storeTiers } from '../support/stores.js';
+import { describeStoreContract, newOtp } from './store.contract.js';
+
+const tier = storeTiers.find((t) => t.name === 'mongodb');
+
+if (!tier) {
+  describe.skip(`MongoDB tier skipped: ${mongoSkipReason}`, () => {
+    it('runs the store contract, index and replica-set tests against a real mongod', () => undefined);
+  });
+} else {
+  describeStoreContract(tier);
+
+  describe('MongoDB specifics', () => {
+    let store: MongoOtpStore;
+    beforeAll(async () => {
+      store = (await tier.create()) as MongoOtpStore;
+    });
+    afterAll(async () => tier.dispose(store));
+
+    it('creates a TTL index on expiresAt with expireAfterSeconds 0, and the lookup indexes', async () => {
+      const indexes = await store.db.collection(OTP_COLLECTION).indexes();
+      const ttl = indexes.find((i) => i.name === 'ttl_expiresAt');
+      expect(ttl).toMatchObject({ key: { expiresAt: 1 }, expireAfterSeconds: 0 });
+      expect(indexes.find((i) => i.name === 'latest_by_email_purpose')?.key).toEqual({ email: 1, purpose: 1, createdAt: -1, _id: -1 });
+      expect(indexes.find((i) => i.name === 'delivery_due')).toBeDefined();
+    });
+
+    it('creates indexes idempotently: a second start on the same database is fine', async () => {
+      const again = (await tier.sibling(store)) as MongoOtpStore;
+      await again.createIndexes();
+      expect((await again.db.collection(OTP_COLLECTION).indexes()).length).toBe(4);
+      await again.close();
+    });
+
+    it('refuses an expired code before the TTL monitor has deleted it', async () => {
+      const clock = new ManualClock();
+      const service = new OtpService({
+        store,
+        clock,
+        secret: TEST_SECRET,
+        policy: { ttlSeconds: 60, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 0, maxSendsPerWindow: 100, sendWindowSeconds: 600 },
+      });
+      const email = `ttl-${randomUUID()}@example.com`;
+      await service.requestOtp({ email });
+      const record = (await store.findLatest(email, 'default'))!;
+      const code = service.codeHasher.unseal(record.sealedCode!, record.id);
+      // Move the service's clock past the expiry and back-date the document so MongoDB would
+      // consider it expired too; the monitor only runs about once a minute.
+      clock.advance(61);
+      await store.db.collection(OTP_COLLECTION).updateOne({ _id: record.id as never }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      expect(await store.findLatest(email, 'default')).not.toBeNull(); // still there...
+      expect((await service.verifyOtp({ email, otp: code })).status).toBe(OtpStatus.EXPIRED); // ...and refused
+    });
+
+    it('says a lost resume position is lost', async () => {
+      // A well-formed token from long before this database existed is no longer in the oplog.
+      const ancient = JSON.stringify({ _data: '8200000001000000012B0229296E04' });
+      await expect(store.subscribeInserts(ancient, async () => undefined)).rejects.toBeInstanceOf(ResumePointLostError);
+    });
+
+    it('keeps the furthest checkpoint when replicas save out of order', async () => {
+      const name = `cp-${randomUUID()}`;
+      await store.saveCheckpoint(name, JSON.stringify({ _data: '8266000000000000022B' }));
+      await store.saveCheckpoint(name, JSON.stringify({ _data: '8265000000000000012B' }));
+      expect(await store.loadCheckpoint(name)).toBe(JSON.stringify({ _data: '8266000000000000022B' }));
+    });
+  });
+
+  describe('MongoDB start-up checks', () => {
+    it('refuses a standalone server with instructions, without hanging', async (ctx) => {
+      const binary = await locateMongod();
+      if (!binary) ctx.skip(); // needs a binary to start a standalone server of its own
+      const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+      const standalone = await MongoMemoryServer.create({ binary: { systemBinary: binary! } });
+      try {
+        const attempt = MongoOtpStore.connect({ uri: standalone.getUri(), dbName: 'otp' });
+        await expect(attempt).rejects.toBeInstanceOf(StandaloneServerError);
+        await expect(attempt).rejects.toThrow(/--replSet rs0[\s\S]*rs\.initiate\(\)/);
+      } finally {
+        await standalone.stop();
+      }
+    });
+  });
+}
+
+describe('MongoDB connection failures (no server needed)', () => {
+  it('gives up on an unreachable server instead of hanging', { timeout: 5_000 }, async () => {
+    await expect(
+      MongoOtpStore.connect({ uri: 'mongodb://127.0.0.1:1/?directConnection=true', dbName: 'otp', serverSelectionTimeoutMS: 500 }),
+    ).rejects.toThrow(/ECONNREFUSED|Server selection timed out/);
+  });
+});
