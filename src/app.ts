@@ -10,6 +10,8 @@ import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
 import { otpTemplate } from './mail/otp.template.js';
+import { Metrics } from './ops/metrics.js';
+import { Readiness } from './ops/readiness.js';
 import { OtpService } from './otp/otp.service.js';
 import { createStore } from './store/create-store.js';
 import type { OtpStore } from './store/otp.store.js';
@@ -28,6 +30,8 @@ export interface App {
   service: OtpService;
   dispatcher: Dispatcher;
   http: HttpServer;
+  metrics: Metrics;
+  readiness: Readiness;
   /** Starts the dispatcher and the HTTP listener; resolves to the GraphQL URL. */
   start(): Promise<string>;
   /** Stops taking requests, finishes claimed sends, then closes the store. */
@@ -39,6 +43,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config);
   const store = overrides.store ?? (await createStore(config, clock, logger));
   const mailer = overrides.mailer ?? createMailer(config, logger);
+  const metrics = new Metrics(store, () => clock.now());
 
   const service = new OtpService({
     store,
@@ -52,6 +57,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       maxSendsPerWindow: config.otp.maxSendsPerWindow,
       sendWindowSeconds: config.otp.sendWindowSeconds,
     },
+    observer: metrics,
   });
 
   const dispatcher = new Dispatcher({
@@ -61,14 +67,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     template: otpTemplate({ brand: config.mail.brand, merchant: config.mail.merchant, ttlSeconds: config.otp.ttlSeconds }),
     clock,
     logger,
+    observer: metrics,
     ...config.delivery,
   });
+  const readiness = new Readiness(store, dispatcher, mailer, config.nodeEnv === 'production');
 
   const http = await createHttpServer({
     schema: await buildOtpSchema(),
     service,
     logger,
     introspection: config.nodeEnv !== 'production',
+    metrics,
+    readiness,
+    metricsToken: config.metricsToken,
   });
 
   return {
@@ -78,6 +89,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     service,
     dispatcher,
     http,
+    metrics,
+    readiness,
     async start() {
       await dispatcher.start();
       const address = await http.fastify.listen({ port: config.port, host: config.host });
@@ -86,9 +99,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return url;
     },
     async close() {
-      await http.fastify.close(); // stops accepting; Apollo's drain plugin lets in-flight requests finish
-      await dispatcher.stop();
+      readiness.draining = true; // /readyz answers 503 from here on
+      await http.fastify.close(); // stops accepting; in-flight requests finish (Apollo's drain plugin)
+      await dispatcher.stop(); // finishes the sends it has claimed and saves the feed position
       await store.close();
+      logger.info('stopped cleanly');
     },
   };
 }

@@ -49,6 +49,9 @@ const envSchema = z.object({
   OTP_MAX_SENDS_PER_WINDOW: int(1, 10_000).default(5),
   OTP_SEND_WINDOW_SECONDS: int(1, 86_400).default(600),
 
+  METRICS_TOKEN: optionalString,
+  SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
+
   DELIVERY_MAX_ATTEMPTS: int(1, 20).default(5),
   DELIVERY_RETRY_BASE_MS: int(1, 60_000).default(500),
   DELIVERY_LEASE_SECONDS: int(5, 3_600).default(60),
@@ -83,6 +86,8 @@ export interface Config {
     maxSendsPerWindow: number;
     sendWindowSeconds: number;
   };
+  metricsToken: string | undefined;
+  shutdownTimeoutSeconds: number;
   delivery: {
     maxAttempts: number;
     retryBaseMs: number;
@@ -149,6 +154,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxSendsPerWindow: env.OTP_MAX_SENDS_PER_WINDOW,
       sendWindowSeconds: env.OTP_SEND_WINDOW_SECONDS,
     },
+    metricsToken: env.METRICS_TOKEN,
+    shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
     delivery: {
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
       retryBaseMs: env.DELIVERY_RETRY_BASE_MS,

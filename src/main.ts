@@ -1,12 +1,15 @@
-// The process entry point: read config, start, and shut down cleanly on SIGTERM/SIGINT.
+// The process entry point: read .env and the environment, start, and shut down cleanly on
+// SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_SECONDS.
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): Config {
+  // Variables already in the environment win over .env, as with every dotenv loader.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const problem of error.problems) console.error(`config error: ${problem}`);
@@ -14,21 +17,33 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
 
+async function main(): Promise<void> {
+  const config = readConfig();
   const app = await createApp(config);
   await app.start();
+
+  // Exit only once pino has written everything: an in-flight asynchronous write could
+  // otherwise be lost or land after a later line.
+  const exit = (code: number) => app.logger.flush(() => process.exit(code));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.logger.info({ signal }, 'shutting down');
+    app.logger.info({ signal, timeoutSeconds: config.shutdownTimeoutSeconds }, 'shutting down');
+    const deadline = setTimeout(() => {
+      app.logger.error('shutdown did not finish in time; exiting anyway (unsent emails stay pending for the sweep)');
+      exit(1);
+    }, config.shutdownTimeoutSeconds * 1000);
+    deadline.unref();
     try {
       await app.close();
-      process.exit(0);
+      exit(0);
     } catch (err) {
       app.logger.error({ err }, 'shutdown failed');
-      process.exit(1);
+      exit(1);
     }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -3,13 +3,19 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FakeSendGrid } from './support/fake-sendgrid.js';
+import { TEST_SECRET } from './support/harness.js';
 
 const main = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 
-function start(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; lines: string[]; stderr: string[] } {
+function start(env: Record<string, string>, cwd = tmpdir()): { child: ChildProcessWithoutNullStreams; lines: string[]; stderr: string[] } {
   const { MONGODB_URI: _m, SENDGRID_API_KEY: _s, ...inherited } = process.env;
-  const child = spawn(process.execPath, [main], { env: { ...inherited, NODE_ENV: 'development', ...env } });
+  // Run outside the repository so a developer's .env cannot change the outcome.
+  const child = spawn(process.execPath, [main], { cwd, env: { ...inherited, NODE_ENV: 'development', ...env } });
   const lines: string[] = [];
   const stderr: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
@@ -30,6 +36,15 @@ async function waitForLine(lines: string[], pattern: RegExp, timeoutMs = 10_000)
 describe('npm start (dist/src/main.js)', () => {
   it('stops on a bad setting with one line naming the variable', async () => {
     const { child, stderr } = start({ OTP_LENGTH: '12' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
+  });
+
+  it('reads .env from the working directory, with the environment taking precedence', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'otp-env-'));
+    await writeFile(join(dir, '.env'), 'OTP_LENGTH=12\nOTP_MAX_ATTEMPTS=0\n');
+    const { child, stderr } = start({ OTP_MAX_ATTEMPTS: '3' }, dir);
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
@@ -64,5 +79,44 @@ describe('npm start (dist/src/main.js)', () => {
     const [exitCode] = await once(child, 'exit');
     expect(exitCode).toBe(0);
     expect(lines.some((l) => l.includes('shutting down'))).toBe(true);
+  });
+
+  it('on SIGTERM during a slow send: finishes that email exactly once, then exits 0', async () => {
+    const sendgrid = new FakeSendGrid();
+    await sendgrid.start();
+    sendgrid.delayAll(2_000);
+    const { child, lines } = start({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      STORE: 'memory',
+      OTP_SECRET: TEST_SECRET,
+      SENDGRID_API_KEY: 'SG.test',
+      SENDGRID_BASE_URL: sendgrid.baseUrl,
+    });
+    try {
+      const url = JSON.parse(await waitForLine(lines, /otp-graphql is serving/)).url as string;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation { requestOtp(input: { email: "slow@example.com" }) { status } }' }),
+      });
+      expect((await res.json()).data.requestOtp.status).toBe('SENT');
+      // SendGrid has the request and is taking 2 s to answer: now stop the service.
+      while (sendgrid.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+      child.kill('SIGTERM');
+      const [exitCode] = await once(child, 'exit');
+      expect(exitCode).toBe(0);
+      expect(sendgrid.requests).toHaveLength(1);
+      expect(sendgrid.emailsTo('slow@example.com')).toHaveLength(1);
+      // The send was finished and recorded after SIGTERM and before the process stopped, not
+      // abandoned. (Ordered by pino's timestamps: lines flushed at exit may arrive out of order.)
+      const at = (msg: string) => lines.map((l) => JSON.parse(l) as { msg: string; time: number }).find((l) => l.msg === msg)?.time;
+      expect(at('emails sent')).toBeGreaterThanOrEqual(at('shutting down')!);
+      expect(at('stopped cleanly')).toBeGreaterThanOrEqual(at('emails sent')!);
+      expect(lines.join('\n')).not.toContain(sendgrid.emails[0]!.code);
+    } finally {
+      child.kill('SIGKILL');
+      await sendgrid.close();
+    }
   });
 });

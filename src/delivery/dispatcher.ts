@@ -43,13 +43,18 @@ export interface DispatcherOptions {
   worker?: string;
   /** Names the saved feed position; dispatchers sharing a store share it. */
   checkpointName?: string;
-  /** Told of every finished delivery: for metrics. */
-  onDelivered?: (record: OtpRecord, outcome: DeliveryOutcome) => void;
+  /** Hears of every finished delivery and every retry: for metrics. */
+  observer?: DeliveryObserver;
+}
+
+export interface DeliveryObserver {
+  delivered(record: OtpRecord, outcome: DeliveryOutcome): void;
+  retried(recipients: number): void;
 }
 
 export class Dispatcher {
   readonly worker: string;
-  private readonly o: Required<Omit<DispatcherOptions, 'onDelivered'>> & Pick<DispatcherOptions, 'onDelivered'>;
+  private readonly o: Required<Omit<DispatcherOptions, 'observer'>> & Pick<DispatcherOptions, 'observer'>;
   private subscription: FeedSubscription | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly queue: InsertEvent[] = [];
@@ -197,6 +202,7 @@ export class Dispatcher {
 
     const outcome = await this.sendWithRetries(recipients);
     await Promise.all(sendable.map((record) => this.finish(record, outcome)));
+    if (outcome.state === 'sent') this.o.logger.info({ count: recipients.length, attempts: outcome.attempts }, 'emails sent');
   }
 
   private async sendWithRetries(recipients: MailRecipient[]): Promise<DeliveryOutcome> {
@@ -215,6 +221,7 @@ export class Dispatcher {
         }
         const delayMs = this.o.retryBaseMs * 2 ** (attempt - 1) + randomInt(0, this.o.retryBaseMs + 1);
         this.o.logger.warn({ status: mailError.status, reason: mailError.message, attempt, delayMs }, 'email send failed; retrying');
+        this.o.observer?.retried(recipients.length);
         await sleep(delayMs);
       }
     }
@@ -222,7 +229,7 @@ export class Dispatcher {
 
   private async finish(record: OtpRecord, outcome: DeliveryOutcome): Promise<void> {
     if (await this.o.store.completeDelivery(record.id, this.worker, outcome)) {
-      this.o.onDelivered?.(record, outcome);
+      this.o.observer?.delivered(record, outcome);
     }
   }
 

@@ -9,13 +9,19 @@ import type { Logger } from '../logger.js';
 import type { OtpService } from '../otp/otp.service.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
-import { loggingPlugin } from '../graphql/logging.plugin.js';
+import { operationsPlugin } from '../graphql/operations.plugin.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Readiness } from '../ops/readiness.js';
+import { registerOpsRoutes } from './ops.routes.js';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
   service: OtpService;
   logger: Logger;
   introspection: boolean;
+  metrics: Metrics;
+  readiness: Readiness;
+  metricsToken: string | undefined;
 }
 
 export interface HttpServer {
@@ -25,7 +31,8 @@ export interface HttpServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export async function createHttpServer({ schema, service, logger, introspection }: HttpServerOptions): Promise<HttpServer> {
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { schema, service, logger, introspection, metrics } = options;
   const fastify = Fastify({
     // Per-operation lines come from the GraphQL logging plugin; Fastify's own would double them.
     logger: false,
@@ -45,7 +52,7 @@ export async function createHttpServer({ schema, service, logger, introspection 
     introspection,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(fastify), loggingPlugin(logger)],
+    plugins: [fastifyApolloDrainPlugin(fastify), operationsPlugin(logger, metrics)],
   });
   await apollo.start();
 
@@ -56,5 +63,6 @@ export async function createHttpServer({ schema, service, logger, introspection 
       context: async (request) => ({ service, requestId: request.id, clientIp: request.ip }),
     }),
   });
+  registerOpsRoutes(fastify, options);
   return { fastify, apollo };
 }

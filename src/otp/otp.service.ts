@@ -53,11 +53,18 @@ export interface VerifyOtpResult {
   retryAfterSeconds?: number;
 }
 
+/** Hears every outcome, for metrics. Never given the email or the code. */
+export interface OtpObserver {
+  requested(status: OtpStatus): void;
+  verified(status: OtpStatus): void;
+}
+
 export interface OtpServiceDeps {
   store: OtpStore;
   clock: Clock;
   secret: string;
   policy: OtpPolicy;
+  observer?: OtpObserver;
 }
 
 export class OtpService {
@@ -66,9 +73,11 @@ export class OtpService {
   private readonly clock: Clock;
   private readonly hasher: CodeHasher;
   private readonly sendLimiters: RateLimiterAbstract[];
+  private readonly observer: OtpObserver | undefined;
 
-  constructor({ store, clock, secret, policy }: OtpServiceDeps) {
+  constructor({ store, clock, secret, policy, observer }: OtpServiceDeps) {
     this.store = store;
+    this.observer = observer;
     this.clock = clock;
     this.hasher = new CodeHasher(secret);
     this.policy = Object.freeze({ ...policy });
@@ -87,6 +96,18 @@ export class OtpService {
   }
 
   async requestOtp(command: RequestOtpCommand): Promise<RequestOtpResult> {
+    const result = await this.issue(command);
+    this.observer?.requested(result.status);
+    return result;
+  }
+
+  async verifyOtp(command: VerifyOtpCommand): Promise<VerifyOtpResult> {
+    const result = await this.check(command);
+    this.observer?.verified(result.status);
+    return result;
+  }
+
+  private async issue(command: RequestOtpCommand): Promise<RequestOtpResult> {
     const { email, purpose } = this.checkAddress(command);
 
     const retryAfterSeconds = await this.takeSendAllowance(email);
@@ -109,7 +130,7 @@ export class OtpService {
     return { status: OtpStatus.SENT, email, expiresAt };
   }
 
-  async verifyOtp(command: VerifyOtpCommand): Promise<VerifyOtpResult> {
+  private async check(command: VerifyOtpCommand): Promise<VerifyOtpResult> {
     const { email, purpose } = this.checkAddress(command);
     if (!isValidCode(command.otp, this.policy.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.policy.codeLength));

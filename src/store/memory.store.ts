@@ -39,6 +39,7 @@ export class MemoryOtpStore implements OtpStore {
   private readonly limiters = new Map<string, RateLimiterMemory>();
   private readonly subscribers = new Set<(record: StoredRecord) => void>();
   private seq = 0;
+  private closed = false;
   private readonly clock: Clock;
   private readonly expiryTimer: NodeJS.Timeout;
 
@@ -121,6 +122,16 @@ export class MemoryOtpStore implements OtpStore {
     return due;
   }
 
+  async oldestPendingDelivery(): Promise<Date | null> {
+    const now = this.clock.now();
+    let oldest: Date | null = null;
+    for (const id of this.undelivered) {
+      const record = this.records.get(id);
+      if (record && record.expiresAt > now && (!oldest || record.createdAt < oldest)) oldest = record.createdAt;
+    }
+    return oldest;
+  }
+
   async subscribeInserts(
     resumeAfter: string | null,
     onInsert: (event: InsertEvent) => Promise<void>,
@@ -170,9 +181,12 @@ export class MemoryOtpStore implements OtpStore {
     return limiter;
   }
 
-  async ping(): Promise<void> {}
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('the store is closed');
+  }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.expiryTimer);
     this.subscribers.clear();
   }

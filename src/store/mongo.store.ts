@@ -173,6 +173,14 @@ export class MongoOtpStore implements OtpStore {
     return docs.map((d) => d._id);
   }
 
+  async oldestPendingDelivery(): Promise<Date | null> {
+    const doc = await this.otps.findOne(
+      { 'delivery.state': { $in: ['pending', 'sending'] }, expiresAt: { $gt: new Date() } },
+      { sort: { createdAt: 1 }, projection: { createdAt: 1 } },
+    );
+    return doc?.createdAt ?? null;
+  }
+
   async subscribeInserts(
     resumeAfter: string | null,
     onInsert: (event: InsertEvent) => Promise<void>,

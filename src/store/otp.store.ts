@@ -91,6 +91,9 @@ export interface OtpStore {
   /** Ids of unexpired codes pending since before `pendingBefore`, or whose lease ran out. */
   findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]>;
 
+  /** When the oldest unexpired code still waiting for its email was stored; null if none. */
+  oldestPendingDelivery(): Promise<Date | null>;
+
   /**
    * Feeds every insert after `resumeAfter` (null: from now on) to `onInsert`, in order, one at
    * a time. Throws ResumePointLostError if `resumeAfter` can no longer be resumed from.

@@ -1,11 +1,12 @@
-// One log line per GraphQL operation: request id, operation name, outcome and duration.
-// Never variables (they hold emails and codes) and never result data.
+// One log line and one duration sample per GraphQL operation: request id, operation name,
+// outcome and duration. Never variables (they hold emails and codes) and never result data.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import type { GraphQLContext } from './context.js';
 import { errorCode } from './errors.js';
 
-export function loggingPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext> {
+export function operationsPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
@@ -19,7 +20,8 @@ export function loggingPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext
           }
         },
         async willSendResponse({ operationName, response, errors }) {
-          const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          metrics.operation(operationName, seconds);
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const data = body?.data as Record<string, { status?: unknown } | null> | null | undefined;
           const statuses = data ? Object.values(data).map((v) => v?.status).filter((s) => typeof s === 'string') : [];
@@ -29,7 +31,7 @@ export function loggingPlugin(logger: Logger): ApolloServerPlugin<GraphQLContext
               operationName: operationName ?? null,
               status: statuses.length > 0 ? statuses.join(',') : errors?.length ? 'ERROR' : 'OK',
               errorCodes: errors?.map(errorCode),
-              durationMs: Math.round(durationMs * 100) / 100,
+              durationMs: Math.round(seconds * 1e5) / 100,
             },
             'graphql operation',
           );

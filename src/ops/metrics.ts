@@ -1,0 +1,74 @@
+// Prometheus metrics for one app instance (its own registry, so several apps in one process,
+// as in tests, never collide). No label ever carries an email address or a code: labels are
+// statuses, outcomes and operation names from a fixed list.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DeliveryOutcome, OtpRecord, OtpStore } from '../store/otp.store.js';
+import type { OtpObserver } from '../otp/otp.service.js';
+
+/** Operation names the shipped client uses; anything else is counted as "other". */
+const KNOWN_OPERATIONS = new Set(['RequestOtp', 'VerifyOtp', 'OtpPolicy']);
+
+export class Metrics implements OtpObserver {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'status'>;
+  private readonly verifications: Counter<'status'>;
+  private readonly emails: Counter<'outcome'>;
+  private readonly emailDelay: Histogram;
+  private readonly operationDuration: Histogram<'operation'>;
+
+  constructor(store: OtpStore, now: () => Date) {
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    this.requests = new Counter({ name: 'otp_requests_total', help: 'requestOtp outcomes', labelNames: ['status'], registers });
+    this.verifications = new Counter({ name: 'otp_verifications_total', help: 'verifyOtp outcomes', labelNames: ['status'], registers });
+    this.emails = new Counter({
+      name: 'otp_emails_total',
+      help: 'Email deliveries: sent, retried (one per retry of a provider call, per recipient), failed',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.emailDelay = new Histogram({
+      name: 'otp_email_delay_seconds',
+      help: 'From the code being stored to SendGrid accepting its email',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.operationDuration = new Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'GraphQL operation duration by operation name (RequestOtp, VerifyOtp, OtpPolicy, other)',
+      labelNames: ['operation'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    new Gauge({
+      name: 'otp_delivery_oldest_pending_seconds',
+      help: 'Age of the oldest code whose email is not yet sent (0 when none): the listener lag',
+      registers,
+      async collect() {
+        const oldest = await store.oldestPendingDelivery();
+        this.set(oldest ? Math.max(0, (now().getTime() - oldest.getTime()) / 1000) : 0);
+      },
+    });
+  }
+
+  requested(status: string): void {
+    this.requests.inc({ status });
+  }
+
+  verified(status: string): void {
+    this.verifications.inc({ status });
+  }
+
+  delivered(record: OtpRecord, outcome: DeliveryOutcome): void {
+    this.emails.inc({ outcome: outcome.state });
+    if (outcome.state === 'sent') this.emailDelay.observe((outcome.at.getTime() - record.createdAt.getTime()) / 1000);
+  }
+
+  retried(recipients: number): void {
+    this.emails.inc({ outcome: 'retried' }, recipients);
+  }
+
+  operation(name: string | null | undefined, seconds: number): void {
+    this.operationDuration.observe({ operation: name && KNOWN_OPERATIONS.has(name) ? name : 'other' }, seconds);
+  }
+}

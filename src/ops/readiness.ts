@@ -1,0 +1,50 @@
+// What /readyz reports: ready only when the store answers, the insert listener runs, the
+// mailer is configured, and the process is not shutting down. Each check is named, so a 503
+// says what is wrong.
+import type { Dispatcher } from '../delivery/dispatcher.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { OtpStore } from '../store/otp.store.js';
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<'store' | 'listener' | 'mailer' | 'shutdown', string>;
+}
+
+export class Readiness {
+  /** Set first thing on shutdown, so load balancers stop sending before the server closes. */
+  draining = false;
+
+  constructor(
+    private readonly store: OtpStore,
+    private readonly dispatcher: Dispatcher,
+    private readonly mailer: Mailer,
+    private readonly production: boolean,
+  ) {}
+
+  async report(): Promise<ReadinessReport> {
+    const store = await this.pingStore();
+    const checks = {
+      store,
+      listener: this.dispatcher.running ? 'ok' : 'not running',
+      mailer: this.mailer.kind === 'sendgrid' ? 'ok' : this.production ? 'log mailer in production' : 'ok (log mailer, development)',
+      shutdown: this.draining ? 'shutting down' : 'ok',
+    };
+    return { ready: Object.values(checks).every((v) => v.startsWith('ok')), checks };
+  }
+
+  private async pingStore(): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve('no answer within 2 s'), 2_000);
+    });
+    const ping = this.store.ping().then(
+      () => 'ok',
+      (err: unknown) => `unreachable: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    try {
+      return await Promise.race([ping, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
