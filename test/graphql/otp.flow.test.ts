@@ -1,16 +1,19 @@
-// The whole flow over real HTTP against the started server, reading codes from the emails the
-// real SendGrid SDK delivered to the fake SendGrid server.
+// The whole flow over real HTTP against the started server, driven through the shipped typed
+// client (so a schema change that breaks clients breaks this), reading codes from the emails
+// the real SendGrid SDK delivered to the fake SendGrid server.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OtpClientError } from '../../src/client/index.js';
+import { startHarness, TEST_API_KEY, wrongCode, type Harness } from '../support/harness.js';
 import { storeTiers } from '../support/stores.js';
-import { REQUEST_OTP, startHarness, TEST_API_KEY, VERIFY_OTP, wrongCode, type Harness } from '../support/harness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(storeTiers)('OTP flow over HTTP on the $name store', (tier) => {
   let h: Harness;
   let n = 0;
   const fresh = () => `user${++n}-${Date.now()}@example.com`;
-  const request = (email: string, purpose?: string) => h.gql(REQUEST_OTP, { input: { email, purpose } });
-  const verify = (email: string, otp: string, purpose?: string) => h.gql(VERIFY_OTP, { input: { email, otp, purpose } });
-
+  const request = (email: string, purpose?: string) => h.client.requestOtp({ email, purpose });
+  const verify = (email: string, otp: string, purpose?: string) => h.client.verifyOtp({ email, otp, purpose });
   const env = tier.env();
 
   beforeAll(async () => {
@@ -32,10 +35,9 @@ describe.each(storeTiers)('OTP flow over HTTP on the $name store', (tier) => {
   it('requests a code, emails it, refuses a wrong one, accepts the right one once', async () => {
     const email = fresh();
     const before = Date.now();
-    const res = await request(`  ${email.toUpperCase()} `);
-    expect(res.status).toBe(200);
-    expect(res.data?.requestOtp).toMatchObject({ success: true, status: 'SENT', email, retryAfterSeconds: null });
-    const expiresAt = Date.parse(res.data!.requestOtp.expiresAt);
+    const sent = await request(`  ${email.toUpperCase()} `);
+    expect(sent).toMatchObject({ success: true, status: 'SENT', email, retryAfterSeconds: null });
+    const expiresAt = Date.parse(sent.expiresAt!);
     expect(expiresAt).toBeGreaterThanOrEqual(before + 2000 - 50);
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 2000 + 50);
 
@@ -46,25 +48,24 @@ describe.each(storeTiers)('OTP flow over HTTP on the $name store', (tier) => {
     expect(mail!.code).toMatch(/^\d{6}$/);
     expect(h.sendgrid.requests[0]!.authorization).toBe(`Bearer ${TEST_API_KEY}`);
     // The code is in the email and nowhere in the API's answer.
-    expect(JSON.stringify(res)).not.toContain(mail!.code);
+    expect(JSON.stringify(sent)).not.toContain(mail!.code);
 
-    const wrong = await verify(email, wrongCode(mail!.code));
-    expect(wrong.data?.verifyOtp).toMatchObject({ success: false, status: 'MISMATCHED', errorCode: 'OTP_MISMATCHED', attemptsRemaining: 2 });
-
-    const right = await verify(email, mail!.code);
-    expect(right.data?.verifyOtp).toMatchObject({ success: true, status: 'VERIFIED', errorCode: null });
-
-    const reuse = await verify(email, mail!.code);
-    expect(reuse.data?.verifyOtp).toMatchObject({ success: false, status: 'NOT_FOUND', errorCode: 'OTP_NOT_FOUND' });
+    expect(await verify(email, wrongCode(mail!.code))).toMatchObject({
+      success: false,
+      status: 'MISMATCHED',
+      errorCode: 'OTP_MISMATCHED',
+      attemptsRemaining: 2,
+    });
+    expect(await verify(email, mail!.code)).toMatchObject({ success: true, status: 'VERIFIED', errorCode: null });
+    expect(await verify(email, mail!.code)).toMatchObject({ success: false, status: 'NOT_FOUND', errorCode: 'OTP_NOT_FOUND' });
   });
 
   it('says EXPIRED after the TTL, computed per request', async () => {
     const email = fresh();
     await request(email);
     const code = await h.sendgrid.latestCode(email);
-    await new Promise((r) => setTimeout(r, 2100));
-    const res = await verify(email, code);
-    expect(res.data?.verifyOtp).toMatchObject({ status: 'EXPIRED', errorCode: 'OTP_EXPIRED' });
+    await sleep(2100);
+    expect(await verify(email, code)).toMatchObject({ status: 'EXPIRED', errorCode: 'OTP_EXPIRED' });
   });
 
   it('kills a code after the attempt cap, even for the right code', async () => {
@@ -72,64 +73,65 @@ describe.each(storeTiers)('OTP flow over HTTP on the $name store', (tier) => {
     await request(email);
     const code = await h.sendgrid.latestCode(email);
     const remaining = [];
-    for (let i = 0; i < 3; i++) remaining.push((await verify(email, wrongCode(code))).data?.verifyOtp.attemptsRemaining);
+    for (let i = 0; i < 3; i++) remaining.push((await verify(email, wrongCode(code))).attemptsRemaining);
     expect(remaining).toEqual([2, 1, 0]);
-    const right = await verify(email, code);
-    expect(right.data?.verifyOtp).toMatchObject({ status: 'TOO_MANY_ATTEMPTS', errorCode: 'OTP_TOO_MANY_ATTEMPTS' });
+    expect(await verify(email, code)).toMatchObject({ status: 'TOO_MANY_ATTEMPTS', errorCode: 'OTP_TOO_MANY_ATTEMPTS' });
   });
 
   it('binds a code to its purpose', async () => {
     const email = fresh();
     await request(email, 'payment');
     const code = await h.sendgrid.latestCode(email);
-    expect((await verify(email, code, 'login')).data?.verifyOtp.status).toBe('NOT_FOUND');
-    expect((await verify(email, code)).data?.verifyOtp.status).toBe('NOT_FOUND');
-    expect((await verify(email, code, 'payment')).data?.verifyOtp.status).toBe('VERIFIED');
+    expect((await verify(email, code, 'login')).status).toBe('NOT_FOUND');
+    expect((await verify(email, code)).status).toBe('NOT_FOUND');
+    expect((await verify(email, code, 'payment')).status).toBe('VERIFIED');
   });
 
   it('enforces the resend cooldown, replaces the previous code, and caps sends per window', async () => {
     const email = fresh();
-    expect((await request(email)).data?.requestOtp.status).toBe('SENT');
+    expect((await request(email)).status).toBe('SENT');
     const first = await h.sendgrid.latestCode(email, 1);
 
-    const tooSoon = await request(email);
-    expect(tooSoon.data?.requestOtp).toMatchObject({ success: false, status: 'RATE_LIMITED', expiresAt: null, retryAfterSeconds: 1 });
+    expect(await request(email)).toMatchObject({ success: false, status: 'RATE_LIMITED', expiresAt: null, retryAfterSeconds: 1 });
 
-    await new Promise((r) => setTimeout(r, 1100));
-    expect((await request(email)).data?.requestOtp.status).toBe('SENT');
+    await sleep(1100);
+    expect((await request(email)).status).toBe('SENT');
     const second = await h.sendgrid.latestCode(email, 2);
     expect(h.sendgrid.emailsTo(email)).toHaveLength(2); // the refused request sent nothing
 
     // Replacement: only the newest code verifies.
-    if (first !== second) expect((await verify(email, first)).data?.verifyOtp.status).toBe('MISMATCHED');
+    if (first !== second) expect((await verify(email, first)).status).toBe('MISMATCHED');
 
-    await new Promise((r) => setTimeout(r, 1100));
-    expect((await request(email)).data?.requestOtp.status).toBe('SENT');
-    await new Promise((r) => setTimeout(r, 1100));
+    await sleep(1100);
+    expect((await request(email)).status).toBe('SENT');
+    await sleep(1100);
     const capped = await request(email);
-    expect(capped.data?.requestOtp).toMatchObject({ status: 'RATE_LIMITED' });
-    expect(capped.data?.requestOtp.retryAfterSeconds).toBeGreaterThan(50);
+    expect(capped.status).toBe('RATE_LIMITED');
+    expect(capped.retryAfterSeconds).toBeGreaterThan(50);
     await h.sendgrid.waitForEmails(3, email);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(h.sendgrid.emailsTo(email)).toHaveLength(3);
-    expect((await verify(email, await h.sendgrid.latestCode(email, 3))).data?.verifyOtp.status).toBe('VERIFIED');
+    expect((await verify(email, await h.sendgrid.latestCode(email, 3))).status).toBe('VERIFIED');
   });
 
   it('counts 20 concurrent wrong guesses atomically: exactly the cap', async () => {
     const email = fresh();
     await request(email);
     const code = await h.sendgrid.latestCode(email);
-    const results = await Promise.all(Array.from({ length: 20 }, () => verify(email, wrongCode(code))));
-    const statuses = results.map((r) => r.data?.verifyOtp.status);
+    const statuses = (await Promise.all(Array.from({ length: 20 }, () => verify(email, wrongCode(code))))).map((r) => r.status);
     expect(statuses.filter((s) => s === 'MISMATCHED')).toHaveLength(3);
     expect(statuses.filter((s) => s === 'TOO_MANY_ATTEMPTS')).toHaveLength(17);
-    const record = await h.app.store.findLatest(email, 'default');
-    expect(record?.attempts).toBe(3);
+    expect((await h.app.store.findLatest(email, 'default'))?.attempts).toBe(3);
   });
 
   it('publishes the policy', async () => {
-    const res = await h.gql('{ otpPolicy { ttlSeconds codeLength maxAttempts resendCooldownSeconds } }');
-    expect(res.data?.otpPolicy).toEqual({ ttlSeconds: 2, codeLength: 6, maxAttempts: 3, resendCooldownSeconds: 1 });
+    expect(await h.client.otpPolicy()).toEqual({ ttlSeconds: 2, codeLength: 6, maxAttempts: 3, resendCooldownSeconds: 1 });
+  });
+
+  it('surfaces malformed input as a typed client error naming the field', async () => {
+    const error = await h.client.verifyOtp({ email: fresh(), otp: '12' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OtpClientError);
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'otp', status: 200 });
   });
 
   it('keeps codes out of the logs', async () => {

@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
+import { createOtpClient, type OtpClient } from '../../src/client/index.js';
 import { loadConfig } from '../../src/config.js';
 import { FakeSendGrid } from './fake-sendgrid.js';
 
@@ -20,6 +21,8 @@ export interface Harness {
   app: App;
   url: string;
   sendgrid: FakeSendGrid;
+  /** The shipped typed client, pointed at the server. */
+  client: OtpClient;
   /** Every log line the service wrote, as text. */
   logs: string[];
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
@@ -59,6 +62,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     app,
     url,
     sendgrid,
+    client: createOtpClient({ url }),
     logs,
     async gql(query, variables, headers = {}) {
       const res = await fetch(url, {
