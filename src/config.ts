@@ -49,6 +49,8 @@ const envSchema = z.object({
   OTP_MAX_SENDS_PER_WINDOW: int(1, 10_000).default(5),
   OTP_SEND_WINDOW_SECONDS: int(1, 86_400).default(600),
 
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  GRAPHQL_PLAYGROUND: z.enum(['graphiql', 'apollo', 'off'], { message: 'must be graphiql, apollo or off' }).optional(),
   METRICS_TOKEN: optionalString,
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
 
@@ -85,6 +87,12 @@ export interface Config {
     resendCooldownSeconds: number;
     maxSendsPerWindow: number;
     sendWindowSeconds: number;
+  };
+  graphql: {
+    /** Default: on in development, off in production. */
+    introspection: boolean;
+    /** The page at GET /graphql. Default: graphiql (offline) in development, off in production. */
+    playground: 'graphiql' | 'apollo' | 'off';
   };
   metricsToken: string | undefined;
   shutdownTimeoutSeconds: number;
@@ -153,6 +161,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       resendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
       maxSendsPerWindow: env.OTP_MAX_SENDS_PER_WINDOW,
       sendWindowSeconds: env.OTP_SEND_WINDOW_SECONDS,
+    },
+    graphql: {
+      introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
+      playground: env.GRAPHQL_PLAYGROUND ?? (env.NODE_ENV === 'production' ? 'off' : 'graphiql'),
     },
     metricsToken: env.METRICS_TOKEN,
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,

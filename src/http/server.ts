@@ -10,6 +10,7 @@ import type { OtpService } from '../otp/otp.service.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { operationsPlugin } from '../graphql/operations.plugin.js';
+import { playgroundPlugin, registerPlaygroundAssets, type PlaygroundMode } from '../graphql/playground.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Readiness } from '../ops/readiness.js';
 import { registerOpsRoutes } from './ops.routes.js';
@@ -19,6 +20,7 @@ export interface HttpServerOptions {
   service: OtpService;
   logger: Logger;
   introspection: boolean;
+  playground: PlaygroundMode;
   metrics: Metrics;
   readiness: Readiness;
   metricsToken: string | undefined;
@@ -29,10 +31,11 @@ export interface HttpServer {
   apollo: ApolloServer<GraphQLContext>;
 }
 
+export const GRAPHQL_PATH = '/graphql';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { schema, service, logger, introspection, metrics } = options;
+  const { schema, service, logger, introspection, playground, metrics } = options;
   const fastify = Fastify({
     // Per-operation lines come from the GraphQL logging plugin; Fastify's own would double them.
     logger: false,
@@ -52,12 +55,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     introspection,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(fastify), operationsPlugin(logger, metrics)],
+    plugins: [fastifyApolloDrainPlugin(fastify), operationsPlugin(logger, metrics), playgroundPlugin(playground, GRAPHQL_PATH)],
   });
   await apollo.start();
 
+  if (playground === 'graphiql') registerPlaygroundAssets(fastify);
   fastify.route({
-    url: '/graphql',
+    url: GRAPHQL_PATH,
     method: ['GET', 'POST', 'OPTIONS'],
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => ({ service, requestId: request.id, clientIp: request.ip }),

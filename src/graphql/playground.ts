@@ -1,0 +1,79 @@
+// The page a browser sees at GET /graphql. `graphiql` (the development default) is GraphiQL
+// served from this package's own node_modules, so it works with no internet access;
+// `apollo` is Apollo's embedded Sandbox (loaded from Apollo's CDN); `off` shows none.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { FastifyInstance } from 'fastify';
+
+export type PlaygroundMode = 'graphiql' | 'apollo' | 'off';
+
+export const PLAYGROUND_ASSET_PATH = '/playground';
+
+const require = createRequire(import.meta.url);
+/** The files the offline page needs, by the name it asks for them. */
+const ASSETS: Record<string, { pkg: string; file: string; type: string }> = {
+  'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
+  'graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
+  'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
+};
+
+/** The browser builds are not in the packages' "exports": find them beside package.json. */
+const assetPath = ({ pkg, file }: { pkg: string; file: string }) => join(dirname(require.resolve(`${pkg}/package.json`)), file);
+
+function graphiqlHtml(endpoint: string): string {
+  const asset = (name: string) => `${PLAYGROUND_ASSET_PATH}/${name}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>otp-graphql — GraphiQL</title>
+  <link rel="stylesheet" href="${asset('graphiql.css')}">
+  <style>html, body, #graphiql { height: 100%; margin: 0; }</style>
+</head>
+<body>
+  <div id="graphiql">Loading GraphiQL…</div>
+  <script src="${asset('react.js')}"></script>
+  <script src="${asset('react-dom.js')}"></script>
+  <script src="${asset('graphiql.js')}"></script>
+  <script>
+    const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
+    const defaultQuery = 'mutation RequestOtp {\\n  requestOtp(input: { email: "you@example.com" }) {\\n    success status message expiresAt retryAfterSeconds\\n  }\\n}\\n';
+    ReactDOM.createRoot(document.getElementById('graphiql')).render(
+      React.createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: true }),
+    );
+  </script>
+</body>
+</html>`;
+}
+
+/** The Apollo plugin that renders the chosen landing page. */
+export function playgroundPlugin(mode: PlaygroundMode, endpoint: string): ApolloServerPlugin {
+  if (mode === 'off') return ApolloServerPluginLandingPageDisabled();
+  if (mode === 'apollo') return ApolloServerPluginLandingPageLocalDefault({ embed: true });
+  const html = graphiqlHtml(endpoint);
+  return {
+    async serverWillStart() {
+      return { async renderLandingPage() { return { html }; } };
+    },
+  };
+}
+
+/** Serves GraphiQL's and React's browser builds from node_modules (offline mode only). */
+export function registerPlaygroundAssets(fastify: FastifyInstance): void {
+  const cache = new Map<string, Buffer>();
+  fastify.get<{ Params: { file: string } }>(`${PLAYGROUND_ASSET_PATH}/:file`, async (request, reply) => {
+    const asset = ASSETS[request.params.file];
+    if (!asset) return reply.code(404).send({ error: 'not found' });
+    let body = cache.get(request.params.file);
+    if (!body) {
+      body = await readFile(assetPath(asset));
+      cache.set(request.params.file, body);
+    }
+    return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=86400').send(body);
+  });
+}

@@ -1,0 +1,98 @@
+// The playground and introspection settings, and the offline GraphiQL page driven in a real
+// headless Chromium: open it, run requestOtp from it, see the answer.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, TEST_SECRET, type Harness } from '../support/harness.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const PRODUCTION = { NODE_ENV: 'production', OTP_SECRET: TEST_SECRET };
+const INTROSPECT = '{ __schema { queryType { name } } }';
+const html = (url: string) => fetch(url, { headers: { accept: 'text/html' } });
+
+async function withHarness(env: Record<string, string>, body: (h: Harness) => Promise<void>): Promise<void> {
+  const h = await startHarness(env);
+  try {
+    await body(h);
+  } finally {
+    await h.close();
+  }
+}
+
+describe('playground and introspection settings', () => {
+  it('development: offline GraphiQL page and introspection on', () =>
+    withHarness({ NODE_ENV: 'development' }, async (h) => {
+      const page = await html(h.url);
+      expect(page.status).toBe(200);
+      const text = await page.text();
+      expect(text).toContain('/playground/graphiql.js');
+      expect(text).not.toMatch(/https?:\/\//); // nothing from the internet
+      for (const asset of ['react.js', 'react-dom.js', 'graphiql.js', 'graphiql.css']) {
+        expect((await fetch(h.url.replace('/graphql', `/playground/${asset}`))).status).toBe(200);
+      }
+      expect((await h.gql(INTROSPECT)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    }));
+
+  it('production: no page, no introspection, unless asked for', () =>
+    withHarness(PRODUCTION, async (h) => {
+      const page = await html(h.url);
+      expect(await page.text()).not.toContain('<html');
+      expect((await h.gql(INTROSPECT)).errors?.[0]?.message).toMatch(/introspection is not allowed/i);
+      expect((await fetch(h.url.replace('/graphql', '/playground/graphiql.js'))).status).toBe(404);
+    }));
+
+  it('production with GRAPHQL_INTROSPECTION=true and GRAPHQL_PLAYGROUND=graphiql', () =>
+    withHarness({ ...PRODUCTION, GRAPHQL_INTROSPECTION: 'true', GRAPHQL_PLAYGROUND: 'graphiql' }, async (h) => {
+      expect(await (await html(h.url)).text()).toContain('/playground/graphiql.js');
+      expect((await h.gql(INTROSPECT)).data).toBeTruthy();
+    }));
+
+  it('GRAPHQL_PLAYGROUND=apollo serves Apollo Sandbox; development with GRAPHQL_INTROSPECTION=false turns it off', () =>
+    withHarness({ GRAPHQL_PLAYGROUND: 'apollo', GRAPHQL_INTROSPECTION: 'false' }, async (h) => {
+      expect(await (await html(h.url)).text()).toMatch(/sandbox/i);
+      expect((await h.gql(INTROSPECT)).errors?.[0]?.message).toMatch(/introspection is not allowed/i);
+    }));
+});
+
+const chromiumMissing = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (.ci/run installs it with apt-get)`;
+if (chromiumMissing) console.log(`Browser test: SKIPPED — ${chromiumMissing}`);
+
+describe.skipIf(chromiumMissing !== null)('offline GraphiQL in headless Chromium', () => {
+  let h: Harness;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    h = await startHarness({ NODE_ENV: 'development' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // As root, with no network: no sandbox, and none of Chromium's background connections.
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('loads with no outside request, runs requestOtp, and shows the answer', async () => {
+    const page = await browser.newPage();
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(h.url.replace('/graphql', ''))) outside.push(r.url());
+    });
+    await page.goto(h.url);
+    await page.waitForSelector('.graphiql-query-editor .CodeMirror');
+    const email = `browser-${Date.now()}@example.com`;
+    await page.evaluate(
+      (query) => (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(query),
+      `mutation RequestOtp { requestOtp(input: { email: "${email}" }) { success status email } }`,
+    );
+    await page.click('.graphiql-execute-button');
+    const readResult = () =>
+      page.evaluate(() => (document.querySelector('.result-window .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '');
+    await expect.poll(readResult, { timeout: 15_000, interval: 100 }).toContain('"status"');
+    expect(JSON.parse(await readResult())).toEqual({ data: { requestOtp: { success: true, status: 'SENT', email } } });
+    await h.sendgrid.waitForEmails(1, email);
+    expect(outside).toEqual([]);
+  });
+});
