@@ -12,7 +12,8 @@ import type { Mailer } from './mail/mailer.js';
 import { otpTemplate } from './mail/otp.template.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
-import { OtpService } from './otp/otp.service.js';
+import { createOtpService } from './otp/create-service.js';
+import type { OtpService } from './otp/otp.service.js';
 import { createStore } from './store/create-store.js';
 import type { OtpStore } from './store/otp.store.js';
 
@@ -45,20 +46,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const mailer = overrides.mailer ?? createMailer(config, logger);
   const metrics = new Metrics(store, () => clock.now());
 
-  const service = new OtpService({
-    store,
-    clock,
-    secret: config.otp.secret,
-    policy: {
-      ttlSeconds: config.otp.ttlSeconds,
-      codeLength: config.otp.length,
-      maxAttempts: config.otp.maxAttempts,
-      resendCooldownSeconds: config.otp.resendCooldownSeconds,
-      maxSendsPerWindow: config.otp.maxSendsPerWindow,
-      sendWindowSeconds: config.otp.sendWindowSeconds,
-    },
-    observer: metrics,
-  });
+  const service = createOtpService(config, { store, clock, observer: metrics });
 
   const dispatcher = new Dispatcher({
     store,
@@ -76,7 +64,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     schema: await buildOtpSchema(),
     service,
     logger,
+    production: config.nodeEnv === 'production',
     introspection: config.graphql.introspection,
+    trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
     playground: config.graphql.playground,
     metrics,
     readiness,

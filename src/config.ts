@@ -4,6 +4,7 @@
 import { z } from 'zod';
 
 export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
+export const DEV_TOKEN_SECRET = 'dev-only-verification-token-secret-not-for-production';
 const SENDGRID_DEFAULT_BASE_URL = 'https://api.sendgrid.com';
 
 const int = (min: number, max: number) =>
@@ -46,13 +47,30 @@ const envSchema = z.object({
   OTP_LENGTH: int(4, 10).default(6),
   OTP_MAX_ATTEMPTS: int(1, 100).default(5),
   OTP_RESEND_COOLDOWN_SECONDS: int(0, 86_400).default(30),
-  OTP_MAX_SENDS_PER_WINDOW: int(1, 10_000).default(5),
+  OTP_MAX_SENDS_PER_WINDOW: int(1, 1_000_000).default(5),
   OTP_SEND_WINDOW_SECONDS: int(1, 86_400).default(600),
 
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
   GRAPHQL_PLAYGROUND: z.enum(['graphiql', 'apollo', 'off'], { message: 'must be graphiql, apollo or off' }).optional(),
   METRICS_TOKEN: optionalString,
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
+
+  OTP_MAX_GUESSES_PER_WINDOW: int(1, 1_000_000).default(10),
+  OTP_GUESS_WINDOW_SECONDS: int(1, 86_400).default(3600),
+
+  CLIENT_MAX_REQUESTS_PER_WINDOW: int(1, 1_000_000).default(30),
+  CLIENT_MAX_VERIFICATIONS_PER_WINDOW: int(1, 1_000_000).default(100),
+  CLIENT_WINDOW_SECONDS: int(1, 86_400).default(600),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F:.\/]+(,[0-9a-fA-F:.\/]+)*)$/, {
+      message: 'must be false, true, a number of proxy hops, or a comma list of proxy addresses/CIDRs',
+    })
+    .default('false'),
+  CORS_ORIGINS: optionalString,
+
+  VERIFICATION_TOKEN_SECRET: z.string().min(1).default(DEV_TOKEN_SECRET),
+  VERIFICATION_TOKEN_TTL_SECONDS: int(10, 86_400).default(300),
 
   DELIVERY_MAX_ATTEMPTS: int(1, 20).default(5),
   DELIVERY_RETRY_BASE_MS: int(1, 60_000).default(500),
@@ -87,7 +105,20 @@ export interface Config {
     resendCooldownSeconds: number;
     maxSendsPerWindow: number;
     sendWindowSeconds: number;
+    maxGuessesPerWindow: number;
+    guessWindowSeconds: number;
   };
+  /** Per client IP, on top of the per-address limits. */
+  client: {
+    maxRequestsPerWindow: number;
+    maxVerificationsPerWindow: number;
+    windowSeconds: number;
+  };
+  /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP. */
+  trustProxy: boolean | number | string[];
+  /** Allowed CORS origins: true = any (development default), false = none (production default). */
+  corsOrigins: boolean | string[];
+  verificationToken: { secret: string; ttlSeconds: number };
   graphql: {
     /** Default: on in development, off in production. */
     introspection: boolean;
@@ -112,6 +143,13 @@ export class ConfigError extends Error {
   }
 }
 
+function parseTrustProxy(value: string): boolean | number | string[] {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',');
+}
+
 /** A strong secret: long enough and not the development default. */
 function isStrongSecret(secret: string): boolean {
   return secret.length >= 32 && secret !== DEV_OTP_SECRET;
@@ -131,6 +169,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'production') {
     if (!isStrongSecret(env.OTP_SECRET)) {
       problems.push('OTP_SECRET: must be set to a random value of at least 32 characters in production');
+    }
+    if (!isStrongSecret(env.VERIFICATION_TOKEN_SECRET) || env.VERIFICATION_TOKEN_SECRET === DEV_TOKEN_SECRET) {
+      problems.push('VERIFICATION_TOKEN_SECRET: must be set to a random value of at least 32 characters in production');
+    } else if (env.VERIFICATION_TOKEN_SECRET === env.OTP_SECRET) {
+      problems.push('VERIFICATION_TOKEN_SECRET: must differ from OTP_SECRET');
     }
     if (!env.SENDGRID_API_KEY) {
       problems.push('SENDGRID_API_KEY: must be set in production (the log mailer is for development only)');
@@ -161,7 +204,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       resendCooldownSeconds: env.OTP_RESEND_COOLDOWN_SECONDS,
       maxSendsPerWindow: env.OTP_MAX_SENDS_PER_WINDOW,
       sendWindowSeconds: env.OTP_SEND_WINDOW_SECONDS,
+      maxGuessesPerWindow: env.OTP_MAX_GUESSES_PER_WINDOW,
+      guessWindowSeconds: env.OTP_GUESS_WINDOW_SECONDS,
     },
+    client: {
+      maxRequestsPerWindow: env.CLIENT_MAX_REQUESTS_PER_WINDOW,
+      maxVerificationsPerWindow: env.CLIENT_MAX_VERIFICATIONS_PER_WINDOW,
+      windowSeconds: env.CLIENT_WINDOW_SECONDS,
+    },
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    corsOrigins: env.CORS_ORIGINS
+      ? env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+      : env.NODE_ENV !== 'production',
+    verificationToken: { secret: env.VERIFICATION_TOKEN_SECRET, ttlSeconds: env.VERIFICATION_TOKEN_TTL_SECONDS },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
       playground: env.GRAPHQL_PLAYGROUND ?? (env.NODE_ENV === 'production' ? 'off' : 'graphiql'),

@@ -8,8 +8,12 @@ export type { Logger };
 export const REDACT_PATHS = [
   'config.otp.secret',
   'config.mail.sendgridApiKey',
+  'config.verificationToken.secret',
+  'config.metricsToken',
   'otp.secret',
   'mail.sendgridApiKey',
+  'verificationToken',
+  '*.verificationToken',
   'req.headers.authorization',
   'codeHash',
   'sealedCode',

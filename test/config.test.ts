@@ -33,6 +33,9 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: 'short', SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: DEV_OTP_SECRET, SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', OTP_SECRET: 'x'.repeat(40), SENDGRID_API_KEY: 'SG.x' }).nodeEnv).toBe('production');
+    const strong = { NODE_ENV: 'production', OTP_SECRET: 'x'.repeat(40), SENDGRID_API_KEY: 'SG.x' };
+    expect(() => loadConfig(strong)).toThrow(/VERIFICATION_TOKEN_SECRET/);
+    expect(() => loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: 'x'.repeat(40) })).toThrow(/must differ from OTP_SECRET/);
+    expect(loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: 'y'.repeat(40) }).nodeEnv).toBe('production');
   });
 });

@@ -16,9 +16,9 @@ export class OtpResolver {
   @Mutation((_returns) => RequestOtpPayload, { description: 'Stores a new code for the address and emails it.' })
   async requestOtp(
     @Arg('input', (_type) => RequestOtpInput) input: RequestOtpInput,
-    @Ctx() { service }: GraphQLContext,
+    @Ctx() { service, clientIp }: GraphQLContext,
   ): Promise<RequestOtpPayload> {
-    const result = await service.requestOtp(input);
+    const result = await service.requestOtp(input, { clientIp });
     return {
       success: result.status === OtpStatus.SENT,
       status: result.status,
@@ -32,9 +32,9 @@ export class OtpResolver {
   @Mutation((_returns) => VerifyOtpPayload, { description: 'Checks a code. A right code is consumed.' })
   async verifyOtp(
     @Arg('input', (_type) => VerifyOtpInput) input: VerifyOtpInput,
-    @Ctx() { service }: GraphQLContext,
+    @Ctx() { service, clientIp }: GraphQLContext,
   ): Promise<VerifyOtpPayload> {
-    const result = await service.verifyOtp(input);
+    const result = await service.verifyOtp(input, { clientIp });
     return {
       success: result.status === OtpStatus.VERIFIED,
       status: result.status,
@@ -42,6 +42,7 @@ export class OtpResolver {
       errorCode: result.status === OtpStatus.VERIFIED ? null : ERROR_CODES[result.status],
       attemptsRemaining: result.attemptsRemaining ?? null,
       retryAfterSeconds: result.retryAfterSeconds ?? null,
+      verificationToken: result.verificationToken ?? null,
     };
   }
 }

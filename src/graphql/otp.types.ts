@@ -43,8 +43,15 @@ export class VerifyOtpPayload {
   @Field((_type) => Int, { nullable: true, description: 'Wrong guesses left for this code, after a MISMATCHED.' })
   attemptsRemaining?: number | null;
 
-  @Field((_type) => Int, { nullable: true })
+  @Field((_type) => Int, { nullable: true, description: 'Set when RATE_LIMITED: seconds until another verification may be tried.' })
   retryAfterSeconds?: number | null;
+
+  @Field((_type) => String, {
+    nullable: true,
+    description:
+      'On VERIFIED: a short-lived HS256 JWT (iss "otp-graphql", sub and email = the address, purpose, iat, exp, jti) that a backend checks with VERIFICATION_TOKEN_SECRET.',
+  })
+  verificationToken?: string | null;
 }
 
 @ObjectType({ description: 'The rules in force, so a frontend can size its input and its countdowns.' })

@@ -1,14 +1,16 @@
 // The HTTP layer: Fastify carrying Apollo Server at /graphql. Fastify was chosen on measured
 // merit (see the README's Performance section) and also carries the operational routes.
 import { randomUUID } from 'node:crypto';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../logger.js';
 import type { OtpService } from '../otp/otp.service.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
+import { queryLimits } from '../graphql/limits.js';
 import { operationsPlugin } from '../graphql/operations.plugin.js';
 import { playgroundPlugin, registerPlaygroundAssets, type PlaygroundMode } from '../graphql/playground.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -19,11 +21,16 @@ export interface HttpServerOptions {
   schema: GraphQLSchema;
   service: OtpService;
   logger: Logger;
+  production: boolean;
   introspection: boolean;
   playground: PlaygroundMode;
   metrics: Metrics;
   readiness: Readiness;
   metricsToken: string | undefined;
+  /** Which X-Forwarded-For hops to believe (Fastify's trustProxy). */
+  trustProxy: boolean | number | string[];
+  /** Allowed CORS origins: true = any, false = none. */
+  corsOrigins: boolean | string[];
 }
 
 export interface HttpServer {
@@ -32,14 +39,20 @@ export interface HttpServer {
 }
 
 export const GRAPHQL_PATH = '/graphql';
+/** An OTP request is a few hundred bytes; 64 KB leaves room for any honest query. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
+
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { schema, service, logger, introspection, playground, metrics } = options;
+  const { schema, service, logger, production, introspection, playground, metrics } = options;
   const fastify = Fastify({
-    // Per-operation lines come from the GraphQL logging plugin; Fastify's own would double them.
+    // Per-operation lines come from the GraphQL operations plugin; Fastify's own would double them.
     logger: false,
-    bodyLimit: 100 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // A number means "this many proxy hops": Fastify takes that as a function of the hop index.
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,
     // Take the caller's X-Request-Id when it is sane, so one id follows a request across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -49,20 +62,48 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // Requests refused before GraphQL runs (too large, not JSON) still get a GraphQL-shaped answer.
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) logger.error({ requestId: request.id, err: error }, 'request failed');
+    const message =
+      status === 413 ? `Request body too large (at most ${BODY_LIMIT_BYTES} bytes)` : status === 500 ? 'Internal server error' : error.message;
+    const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+    return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+  });
 
+  await fastify.register(cors, {
+    origin: options.corsOrigins,
+    credentials: false,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'accept', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
+  });
+
+  const limits = queryLimits(production);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection,
     formatError,
     includeStacktraceInErrorResponses: false,
-    plugins: [fastifyApolloDrainPlugin(fastify), operationsPlugin(logger, metrics), playgroundPlugin(playground, GRAPHQL_PATH)],
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: [
+      fastifyApolloDrainPlugin(fastify),
+      operationsPlugin(logger, metrics),
+      playgroundPlugin(playground, GRAPHQL_PATH),
+      // graphql-armor's plugins are context-agnostic.
+      ...(limits.plugins as ApolloServerPlugin<GraphQLContext>[]),
+    ],
   });
   await apollo.start();
 
   if (playground === 'graphiql') registerPlaygroundAssets(fastify);
   fastify.route({
     url: GRAPHQL_PATH,
-    method: ['GET', 'POST', 'OPTIONS'],
+    method: ['GET', 'POST'],
     handler: fastifyApolloHandler(apollo, {
       context: async (request) => ({ service, requestId: request.id, clientIp: request.ip }),
     }),

@@ -18,6 +18,7 @@ import {
   PURPOSE_RULE,
 } from './otp.input.js';
 import { OtpStatus } from './otp.status.js';
+import type { VerificationTokens } from './verification-token.js';
 
 export interface OtpPolicy {
   /** Life of a code, counted from each request. Default 300. */
@@ -32,6 +33,28 @@ export interface OtpPolicy {
   maxSendsPerWindow: number;
   /** The window for maxSendsPerWindow. Default 600. */
   sendWindowSeconds: number;
+  /**
+   * Wrong guesses per address per guess window, across all its codes, so that requesting new
+   * codes cannot reset the guessing budget. Default 10 (per 3600 s).
+   */
+  maxGuessesPerWindow: number;
+  /** The window for maxGuessesPerWindow. Default 3600. */
+  guessWindowSeconds: number;
+}
+
+/** Limits per caller (client IP), on top of the per-address ones. */
+export interface ClientPolicy {
+  /** requestOtp calls per client per window. Default 30. */
+  maxRequestsPerWindow: number;
+  /** verifyOtp calls per client per window. Default 100. */
+  maxVerificationsPerWindow: number;
+  /** Default 600. */
+  windowSeconds: number;
+}
+
+/** Who is calling: the key the per-client limits count against. */
+export interface Caller {
+  clientIp: string;
 }
 
 export interface RequestOtpCommand {
@@ -51,6 +74,8 @@ export interface VerifyOtpResult {
   status: Exclude<OtpStatus, OtpStatus.SENT>;
   attemptsRemaining?: number;
   retryAfterSeconds?: number;
+  /** On VERIFIED: the signed proof for the merchant's backend. */
+  verificationToken?: string;
 }
 
 /** Hears every outcome, for metrics. Never given the email or the code. */
@@ -64,30 +89,37 @@ export interface OtpServiceDeps {
   clock: Clock;
   secret: string;
   policy: OtpPolicy;
+  clientPolicy: ClientPolicy;
+  tokens: VerificationTokens;
   observer?: OtpObserver;
 }
+
 
 export class OtpService {
   readonly policy: Readonly<OtpPolicy>;
   private readonly store: OtpStore;
   private readonly clock: Clock;
   private readonly hasher: CodeHasher;
-  private readonly sendLimiters: RateLimiterAbstract[];
   private readonly observer: OtpObserver | undefined;
+  private readonly tokens: VerificationTokens;
+  private readonly limiters: Record<'cooldown' | 'sends' | 'guesses' | 'clientRequests' | 'clientVerifications', RateLimiterAbstract | null>;
 
-  constructor({ store, clock, secret, policy, observer }: OtpServiceDeps) {
+  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer }: OtpServiceDeps) {
     this.store = store;
     this.observer = observer;
+    this.tokens = tokens;
     this.clock = clock;
     this.hasher = new CodeHasher(secret);
     this.policy = Object.freeze({ ...policy });
-    // The cooldown is checked first so that requests refused by it do not eat the window's budget.
-    this.sendLimiters = [
-      ...(policy.resendCooldownSeconds > 0
-        ? [store.createRateLimiter({ keyPrefix: 'otp_cooldown', points: 1, durationSeconds: policy.resendCooldownSeconds })]
-        : []),
-      store.createRateLimiter({ keyPrefix: 'otp_window', points: policy.maxSendsPerWindow, durationSeconds: policy.sendWindowSeconds }),
-    ];
+    const limiter = (keyPrefix: string, points: number, durationSeconds: number) =>
+      store.createRateLimiter({ keyPrefix, points, durationSeconds });
+    this.limiters = {
+      cooldown: policy.resendCooldownSeconds > 0 ? limiter('otp_cooldown', 1, policy.resendCooldownSeconds) : null,
+      sends: limiter('otp_window', policy.maxSendsPerWindow, policy.sendWindowSeconds),
+      guesses: limiter('otp_guesses', policy.maxGuessesPerWindow, policy.guessWindowSeconds),
+      clientRequests: limiter('client_requests', clientPolicy.maxRequestsPerWindow, clientPolicy.windowSeconds),
+      clientVerifications: limiter('client_verifications', clientPolicy.maxVerificationsPerWindow, clientPolicy.windowSeconds),
+    };
   }
 
   /** The hasher, shared with the dispatcher so both use keys from the same secret. */
@@ -95,22 +127,32 @@ export class OtpService {
     return this.hasher;
   }
 
-  async requestOtp(command: RequestOtpCommand): Promise<RequestOtpResult> {
-    const result = await this.issue(command);
+  /**
+   * Issues a code. Every well-formed address gets the same kind of answer whether or not it
+   * has been seen before: there is nothing to look up, so nothing to learn from the reply.
+   */
+  async requestOtp(command: RequestOtpCommand, caller?: Caller): Promise<RequestOtpResult> {
+    const result = await this.issue(command, caller);
     this.observer?.requested(result.status);
     return result;
   }
 
-  async verifyOtp(command: VerifyOtpCommand): Promise<VerifyOtpResult> {
-    const result = await this.check(command);
+  async verifyOtp(command: VerifyOtpCommand, caller?: Caller): Promise<VerifyOtpResult> {
+    const result = await this.check(command, caller);
     this.observer?.verified(result.status);
     return result;
   }
 
-  private async issue(command: RequestOtpCommand): Promise<RequestOtpResult> {
+  private async issue(command: RequestOtpCommand, caller: Caller | undefined): Promise<RequestOtpResult> {
     const { email, purpose } = this.checkAddress(command);
 
-    const retryAfterSeconds = await this.takeSendAllowance(email);
+    // The caller's budget first (an inbox flood across many addresses stops here), then the
+    // address's; the cooldown before the window so that refused requests do not eat the window.
+    const retryAfterSeconds = await this.take([
+      ...(caller ? [[this.limiters.clientRequests, caller.clientIp] as const] : []),
+      [this.limiters.cooldown, email],
+      [this.limiters.sends, email],
+    ]);
     if (retryAfterSeconds !== null) return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds };
 
     const id = randomUUID();
@@ -130,11 +172,29 @@ export class OtpService {
     return { status: OtpStatus.SENT, email, expiresAt };
   }
 
-  private async check(command: VerifyOtpCommand): Promise<VerifyOtpResult> {
+  private async check(command: VerifyOtpCommand, caller: Caller | undefined): Promise<VerifyOtpResult> {
     const { email, purpose } = this.checkAddress(command);
     if (!isValidCode(command.otp, this.policy.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
     }
+    // Every verification takes a guess from the address's budget before the code is compared,
+    // so concurrent guesses cannot overrun it; only a wrong guess keeps it taken.
+    const retryAfterSeconds = await this.take([
+      ...(caller ? [[this.limiters.clientVerifications, caller.clientIp] as const] : []),
+      [this.limiters.guesses, email],
+    ]);
+    if (retryAfterSeconds !== null) return { status: OtpStatus.RATE_LIMITED, retryAfterSeconds };
+
+    const result = await this.compare(email, purpose, command.otp);
+    if (result.status !== OtpStatus.MISMATCHED) await this.limiters.guesses?.reward(email, 1);
+    if (result.status === OtpStatus.VERIFIED) {
+      return { ...result, verificationToken: await this.tokens.sign(email, purpose, this.clock.now()) };
+    }
+    return result;
+  }
+
+  /** The check itself: expiry, attempts, constant-time comparison, atomic count or consume. */
+  private async compare(email: string, purpose: string, otp: string): Promise<VerifyOtpResult> {
     const { maxAttempts } = this.policy;
 
     const record = await this.store.findLatest(email, purpose);
@@ -144,7 +204,7 @@ export class OtpService {
     if (record.expiresAt <= this.clock.now()) return { status: OtpStatus.EXPIRED };
     if (record.attempts >= maxAttempts) return { status: OtpStatus.TOO_MANY_ATTEMPTS, attemptsRemaining: 0 };
 
-    if (this.hasher.matches(email, purpose, command.otp, record.codeHash)) {
+    if (this.hasher.matches(email, purpose, otp, record.codeHash)) {
       // Consume only the record that was read, and only below the cap: of two concurrent
       // right answers one wins; a right answer racing the last wrong guess can lose to it.
       if (await this.store.consume(record.id, maxAttempts)) return { status: OtpStatus.VERIFIED };
@@ -166,13 +226,14 @@ export class OtpService {
   }
 
   /**
-   * Takes one send from each limiter for the address; returns null when allowed, or the
-   * seconds to wait. A refusal by an earlier limiter leaves the later ones untouched.
+   * Takes one point from each limit in order; returns null when all allow it, or the seconds
+   * to wait. A refusal by an earlier limit leaves the later ones untouched.
    */
-  private async takeSendAllowance(email: string): Promise<number | null> {
-    for (const limiter of this.sendLimiters) {
+  private async take(limits: ReadonlyArray<readonly [RateLimiterAbstract | null, string]>): Promise<number | null> {
+    for (const [limiter, key] of limits) {
+      if (!limiter) continue;
       try {
-        await limiter.consume(email);
+        await limiter.consume(key);
       } catch (refusal) {
         // rate-limiter-flexible rejects with a RateLimiterRes when limited, an Error when broken.
         if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));

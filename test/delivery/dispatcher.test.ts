@@ -5,13 +5,15 @@ import { ManualClock, type Clock } from '../../src/clock.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { otpTemplate } from '../../src/mail/otp.template.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
-import { OtpService } from '../../src/otp/otp.service.js';
+import { loadConfig } from '../../src/config.js';
+import { createOtpService } from '../../src/otp/create-service.js';
+import type { OtpService } from '../../src/otp/otp.service.js';
 import type { OtpStore } from '../../src/store/otp.store.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { memoryLogger, TEST_SECRET } from '../support/harness.js';
 import { storeTiers } from '../support/stores.js';
 
-const policy = { ttlSeconds: 300, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 0, maxSendsPerWindow: 1000, sendWindowSeconds: 600 };
+const config = loadConfig({ OTP_SECRET: TEST_SECRET, OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '1000' });
 
 describe.each(storeTiers)('dispatcher on the $name store', (tier) => {
   const sendgrid = new FakeSendGrid();
@@ -52,7 +54,7 @@ describe.each(storeTiers)('dispatcher on the $name store', (tier) => {
     sendgrid.reset();
     clock = new ManualClock();
     store = await tier.create(clock);
-    service = new OtpService({ store, clock, secret: TEST_SECRET, policy });
+    service = createOtpService(config, { store, clock });
   });
   afterEach(async () => {
     await Promise.all(running.splice(0).map((d) => d.stop()));

@@ -1,6 +1,7 @@
 // The playground and introspection settings, and the offline GraphiQL page driven in a real
 // headless Chromium: open it, run requestOtp from it, see the answer.
 import { existsSync } from 'node:fs';
+import { getIntrospectionQuery } from 'graphql';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, TEST_SECRET, type Harness } from '../support/harness.js';
@@ -31,6 +32,10 @@ describe('playground and introspection settings', () => {
         expect((await fetch(h.url.replace('/graphql', `/playground/${asset}`))).status).toBe(200);
       }
       expect((await h.gql(INTROSPECT)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+      // The full query GraphiQL and codegen send passes the query limits.
+      const full = await h.gql(getIntrospectionQuery());
+      expect(full.errors).toBeUndefined();
+      expect(full.data?.__schema.types.length).toBeGreaterThan(10);
     }));
 
   it('production: no page, no introspection, unless asked for', () =>

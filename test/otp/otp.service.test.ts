@@ -3,12 +3,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/clock.js';
 import { CodeHasher, generateCode } from '../../src/otp/otp.codes.js';
 import { InvalidInputError } from '../../src/otp/otp.input.js';
-import { OtpService, type OtpPolicy } from '../../src/otp/otp.service.js';
+import { loadConfig } from '../../src/config.js';
+import { createOtpService } from '../../src/otp/create-service.js';
+import type { OtpService } from '../../src/otp/otp.service.js';
 import { OtpStatus } from '../../src/otp/otp.status.js';
 import { MemoryOtpStore } from '../../src/store/memory.store.js';
 import { TEST_SECRET } from '../support/harness.js';
 
-const policy: OtpPolicy = { ttlSeconds: 300, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 30, maxSendsPerWindow: 5, sendWindowSeconds: 600 };
+// The defaults, but a generous guess budget: the guess limit has its own test.
+const config = loadConfig({ OTP_SECRET: TEST_SECRET, OTP_MAX_GUESSES_PER_WINDOW: '1000' });
 
 describe('codes', () => {
   it('draws digits of the configured length, leading zeros kept, roughly uniform', () => {
@@ -61,7 +64,7 @@ describe('OtpService', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
     store = new MemoryOtpStore({ clock: systemClock });
-    service = new OtpService({ store, clock: systemClock, secret: TEST_SECRET, policy });
+    service = createOtpService(config, { store, clock: systemClock });
   });
   afterEach(async () => {
     vi.useRealTimers();

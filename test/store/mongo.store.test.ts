@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
-import { OtpService } from '../../src/otp/otp.service.js';
+import { loadConfig } from '../../src/config.js';
+import { createOtpService } from '../../src/otp/create-service.js';
 import { OtpStatus } from '../../src/otp/otp.status.js';
 import { locateMongod } from '../../src/store/embedded-mongo.js';
 import { MongoOtpStore, OTP_COLLECTION, StandaloneServerError } from '../../src/store/mongo.store.js';
@@ -46,12 +47,7 @@ if (!tier) {
 
     it('refuses an expired code before the TTL monitor has deleted it', async () => {
       const clock = new ManualClock();
-      const service = new OtpService({
-        store,
-        clock,
-        secret: TEST_SECRET,
-        policy: { ttlSeconds: 60, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 0, maxSendsPerWindow: 100, sendWindowSeconds: 600 },
-      });
+      const service = createOtpService(loadConfig({ OTP_SECRET: TEST_SECRET, OTP_TTL_SECONDS: '60' }), { store, clock });
       const email = `ttl-${randomUUID()}@example.com`;
       await service.requestOtp({ email });
       const record = (await store.findLatest(email, 'default'))!;

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { FakeSendGrid } from './fake-sendgrid.js';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+export const TEST_TOKEN_SECRET = 'test-token-secret-abcdefghijklmnopqrstuvwxyz-0123';
 export const TEST_API_KEY = 'SG.test-key-not-real';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -49,9 +50,13 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     PORT: '0',
     HOST: '127.0.0.1',
     OTP_SECRET: TEST_SECRET,
+    VERIFICATION_TOKEN_SECRET: TEST_TOKEN_SECRET,
     SENDGRID_API_KEY: TEST_API_KEY,
     SENDGRID_BASE_URL: sendgrid.baseUrl,
     DELIVERY_RETRY_BASE_MS: '20',
+    // Every test client is 127.0.0.1: per-client limits are raised unless a test is about them.
+    CLIENT_MAX_REQUESTS_PER_WINDOW: '100000',
+    CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '100000',
     ...env,
   });
   const logs: string[] = [];

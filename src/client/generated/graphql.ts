@@ -48,7 +48,7 @@ export type VerifyOtpMutationVariables = Exact<{
 }>;
 
 
-export type VerifyOtpMutation = { verifyOtp: { success: boolean, status: OtpStatus, message: string, errorCode: string | null, attemptsRemaining: number | null, retryAfterSeconds: number | null } };
+export type VerifyOtpMutation = { verifyOtp: { success: boolean, status: OtpStatus, message: string, errorCode: string | null, attemptsRemaining: number | null, retryAfterSeconds: number | null, verificationToken: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -100,6 +100,7 @@ export const VerifyOtpDocument = new TypedDocumentString(`
     errorCode
     attemptsRemaining
     retryAfterSeconds
+    verificationToken
   }
 }
     `) as unknown as TypedDocumentString<VerifyOtpMutation, VerifyOtpMutationVariables>;

@@ -1,0 +1,27 @@
+// Builds the OtpService from Config: used by the app and by tests, so both run the same
+// policy from the same settings.
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { OtpStore } from '../store/otp.store.js';
+import { OtpService, type OtpObserver } from './otp.service.js';
+import { VerificationTokens } from './verification-token.js';
+
+export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver }): OtpService {
+  const { otp, client, verificationToken } = config;
+  return new OtpService({
+    ...deps,
+    secret: otp.secret,
+    policy: {
+      ttlSeconds: otp.ttlSeconds,
+      codeLength: otp.length,
+      maxAttempts: otp.maxAttempts,
+      resendCooldownSeconds: otp.resendCooldownSeconds,
+      maxSendsPerWindow: otp.maxSendsPerWindow,
+      sendWindowSeconds: otp.sendWindowSeconds,
+      maxGuessesPerWindow: otp.maxGuessesPerWindow,
+      guessWindowSeconds: otp.guessWindowSeconds,
+    },
+    clientPolicy: client,
+    tokens: new VerificationTokens(verificationToken.secret, verificationToken.ttlSeconds),
+  });
+}

@@ -1,0 +1,160 @@
+// Attacks over HTTP against the started server: guessing, inbox floods, hostile GraphQL and
+// oversized bodies. Each is stopped at its stated bound, and the server keeps serving.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, wrongCode, type Harness } from '../support/harness.js';
+
+const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+  const started = performance.now();
+  const result = await work();
+  console.log(`${label}: answered in ${(performance.now() - started).toFixed(1)} ms`);
+  return result;
+};
+
+describe('brute force against one address', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // An attacker who may request as many fresh codes as they like: only the guess budget is left.
+    h = await startHarness({ OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '1000', OTP_MAX_ATTEMPTS: '5', OTP_MAX_GUESSES_PER_WINDOW: '10' });
+  });
+  afterAll(async () => h.close());
+
+  it('gets at most OTP_MAX_GUESSES_PER_WINDOW wrong guesses per hour, however many codes it requests', async () => {
+    const email = 'victim@example.com';
+    const statuses: string[] = [];
+    for (let round = 1; round <= 6; round++) {
+      await h.client.requestOtp({ email });
+      const code = await h.sendgrid.latestCode(email, round);
+      for (let guess = 0; guess < 5; guess++) statuses.push((await h.client.verifyOtp({ email, otp: wrongCode(code) })).status);
+    }
+    expect(statuses.filter((s) => s === 'MISMATCHED')).toHaveLength(10);
+    expect(statuses.filter((s) => s === 'RATE_LIMITED')).toHaveLength(20);
+    // Even the right code is refused now: the attacker cannot tell a right guess from a wrong one.
+    const code = await h.sendgrid.latestCode(email, 6);
+    const locked = await h.client.verifyOtp({ email, otp: code });
+    expect(locked).toMatchObject({ status: 'RATE_LIMITED', errorCode: 'OTP_RATE_LIMITED' });
+    expect(locked.retryAfterSeconds).toBeGreaterThan(3500);
+    // Another address is unaffected.
+    await h.client.requestOtp({ email: 'bystander@example.com' });
+    const other = await h.sendgrid.latestCode('bystander@example.com');
+    expect((await h.client.verifyOtp({ email: 'bystander@example.com', otp: other })).status).toBe('VERIFIED');
+  });
+
+  it('does not count right answers or missing codes against the budget', async () => {
+    const email = 'honest@example.com';
+    for (let i = 0; i < 12; i++) {
+      expect((await h.client.verifyOtp({ email, otp: '123456' })).status).toBe('NOT_FOUND');
+    }
+    await h.client.requestOtp({ email });
+    const code = await h.sendgrid.latestCode(email);
+    expect((await h.client.verifyOtp({ email, otp: code })).status).toBe('VERIFIED');
+  });
+});
+
+describe('inbox flood from one client', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ CLIENT_MAX_REQUESTS_PER_WINDOW: '20', CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '30' });
+  });
+  afterAll(async () => h.close());
+
+  it('stops one IP after CLIENT_MAX_REQUESTS_PER_WINDOW codes across many addresses, X-Forwarded-For ignored', async () => {
+    const results = [];
+    for (let i = 0; i < 30; i++) {
+      // Spoofed X-Forwarded-For: not believed, since TRUST_PROXY is off.
+      results.push(await h.gql('mutation($e: String!) { requestOtp(input: { email: $e }) { status retryAfterSeconds } }', { e: `flood${i}@example.com` }, { 'x-forwarded-for': `10.0.0.${i}` }));
+    }
+    const statuses = results.map((r) => r.data?.requestOtp.status);
+    expect(statuses.filter((s) => s === 'SENT')).toHaveLength(20);
+    expect(statuses.slice(20).every((s) => s === 'RATE_LIMITED')).toBe(true);
+    expect(results[29]!.data?.requestOtp.retryAfterSeconds).toBeGreaterThan(500);
+    await h.sendgrid.waitForEmails(20);
+    await h.app.dispatcher.idle();
+    expect(h.sendgrid.emails).toHaveLength(20);
+  });
+
+  it('limits verifications per IP too', async () => {
+    const statuses = [];
+    for (let i = 0; i < 35; i++) statuses.push((await h.client.verifyOtp({ email: `v${i}@example.com`, otp: '123456' })).status);
+    expect(statuses.filter((s) => s === 'NOT_FOUND')).toHaveLength(30);
+    expect(statuses.slice(30).every((s) => s === 'RATE_LIMITED')).toBe(true);
+  });
+});
+
+describe('behind a trusted proxy', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ TRUST_PROXY: '127.0.0.1', CLIENT_MAX_REQUESTS_PER_WINDOW: '2' });
+  });
+  afterAll(async () => h.close());
+
+  it('counts per forwarded client address', async () => {
+    const ask = (email: string, ip: string) =>
+      h.gql('mutation($e: String!) { requestOtp(input: { email: $e }) { status } }', { e: email }, { 'x-forwarded-for': ip }).then((r) => r.data?.requestOtp.status);
+    expect([await ask('p1@example.com', '203.0.113.1'), await ask('p2@example.com', '203.0.113.1'), await ask('p3@example.com', '203.0.113.1')]).toEqual(['SENT', 'SENT', 'RATE_LIMITED']);
+    expect(await ask('p4@example.com', '203.0.113.2')).toBe('SENT');
+  });
+});
+
+describe('hostile GraphQL', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h.close());
+
+  const stillServing = async () => expect((await h.client.otpPolicy()).codeLength).toBe(6);
+
+  it('refuses a depth-50 query', async () => {
+    let selection = 'name';
+    for (let i = 0; i < 48; i++) selection = `ofType { ${selection} }`;
+    const res = await timed('depth-50 query', () => h.gql(`{ __type(name: "Query") { ${selection} } }`));
+    expect(res.status).toBe(400);
+    // Refused by the depth limit, or by the cost limit that depth drives up: either way, not run.
+    expect(res.errors?.[0]?.message).toMatch(/depth|cost/i);
+    await stillServing();
+  });
+
+  it('refuses a 1,000-alias query', async () => {
+    const aliases = Array.from({ length: 1000 }, (_, i) => `a${i}: otpPolicy { ttlSeconds }`).join(' ');
+    const res = await timed('1,000-alias query', () => h.gql(`{ ${aliases} }`));
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.message).toMatch(/alias|token/i);
+    await stillServing();
+  });
+
+  it('refuses 20 aliases of requestOtp without sending anything', async () => {
+    const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: requestOtp(input: { email: "x${i}@example.com" }) { status }`).join(' ');
+    const res = await h.gql(`mutation { ${aliases} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]?.message).toMatch(/alias/i);
+    await h.app.dispatcher.idle();
+    expect(h.sendgrid.requests).toHaveLength(0);
+  });
+
+  it('refuses a 5 MB body with 413 and a GraphQL error', async () => {
+    const body = JSON.stringify({ query: `{ otpPolicy { ttlSeconds } } #${'x'.repeat(5 * 1024 * 1024)}` });
+    const res = await timed('5 MB body', () => fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    await stillServing();
+  });
+
+  it('refuses batched requests', async () => {
+    const res = await fetch(h.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ otpPolicy { ttlSeconds } }' }, { query: '{ otpPolicy { ttlSeconds } }' }]),
+    });
+    expect(res.status).toBe(400);
+    await stillServing();
+  });
+
+  it('refuses a query of many tokens, and too many directives', async () => {
+    const long = await h.gql(`{ otpPolicy { ${'ttlSeconds '.repeat(1500)} } }`);
+    expect(long.status).toBe(400);
+    expect(long.errors?.[0]?.message).toMatch(/token/i);
+    const directives = await h.gql(`{ otpPolicy { ttlSeconds ${'@include(if: true) '.repeat(50)} } }`);
+    expect(directives.status).toBe(400);
+    await stillServing();
+  });
+});
