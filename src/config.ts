@@ -45,7 +45,7 @@ const envSchema = z.object({
   OTP_SECRET: z.string().min(1).default(DEV_OTP_SECRET),
   OTP_TTL_SECONDS: int(1, 86_400).default(300),
   OTP_LENGTH: int(4, 10).default(6),
-  OTP_MAX_ATTEMPTS: int(1, 100).default(5),
+  OTP_MAX_ATTEMPTS: int(1, 1000).default(5),
   OTP_RESEND_COOLDOWN_SECONDS: int(0, 86_400).default(30),
   OTP_MAX_SENDS_PER_WINDOW: int(1, 1_000_000).default(5),
   OTP_SEND_WINDOW_SECONDS: int(1, 86_400).default(600),

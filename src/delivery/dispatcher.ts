@@ -39,6 +39,10 @@ export interface DispatcherOptions {
   graceSeconds?: number;
   /** Most recipients in one provider call. Default 500 (SendGrid allows 1000). */
   batchSize?: number;
+  /** Provider calls under way at once. Default 4. */
+  maxInFlight?: number;
+  /** How long a new email waits for others to share its provider call. Default 5 ms. */
+  lingerMs?: number;
   /** Names this dispatcher in claims; unique per process by default. */
   worker?: string;
   /** Names the saved feed position; dispatchers sharing a store share it. */
@@ -58,7 +62,9 @@ export class Dispatcher {
   private subscription: FeedSubscription | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly queue: InsertEvent[] = [];
-  private draining: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private checkpoints: Promise<void> = Promise.resolve();
+  private scheduled = false;
   private stopping = false;
 
   constructor(options: DispatcherOptions) {
@@ -69,6 +75,8 @@ export class Dispatcher {
       sweepSeconds: 30,
       graceSeconds: 10,
       batchSize: 500,
+      maxInFlight: 4,
+      lingerMs: 5,
       worker: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       checkpointName: 'otp-mailer',
       ...options,
@@ -131,9 +139,13 @@ export class Dispatcher {
     await this.idle();
   }
 
-  /** Resolves when everything queued so far has been handled. */
+  /** Resolves when everything queued so far has been handled and its position saved. */
   async idle(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.queue.length > 0 || this.inFlight.size > 0 || this.scheduled) {
+      // Wait for a batch to finish or the next turn (when a scheduled pump runs).
+      await Promise.race([...this.inFlight, new Promise((resolve) => setTimeout(resolve, this.o.lingerMs))]);
+    }
+    await this.checkpoints;
   }
 
   /**
@@ -150,33 +162,42 @@ export class Dispatcher {
 
   private async enqueue(event: InsertEvent): Promise<void> {
     this.queue.push(event);
-    this.draining ??= this.drainSoon();
-  }
-
-  private async drainSoon(): Promise<void> {
-    // Start on the next turn so that inserts arriving together leave as one provider call.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    try {
-      await this.drain();
-    } finally {
-      this.draining = null;
-      // An event may have arrived between the last loop check and here.
-      if (this.queue.length > 0) this.draining = this.drainSoon();
+    if (!this.scheduled) {
+      // Wait `lingerMs` so that inserts arriving together leave as one provider call: under
+      // load, fewer and larger SendGrid calls cost the process much less than many small ones.
+      this.scheduled = true;
+      setTimeout(() => {
+        this.scheduled = false;
+        this.pump();
+      }, this.o.lingerMs);
     }
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+  /**
+   * Starts batches while there is work and room: up to `maxInFlight` provider calls at once,
+   * so one slow answer does not hold every email behind it.
+   */
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight.size < this.o.maxInFlight) {
       const batch = this.queue.splice(0, this.o.batchSize);
-      try {
-        await this.deliver(batch.map((e) => e.id));
-      } catch (err) {
-        // A store failure: the records stay pending or claimed, and the sweep retries them.
-        this.o.logger.error({ err, count: batch.length }, 'delivery batch failed; the sweep will retry it');
-        continue;
-      }
+      const done: Promise<void> = this.deliver(batch.map((e) => e.id))
+        .catch((err: unknown) => {
+          // A store failure: the records stay pending or claimed, and the sweep retries them.
+          this.o.logger.error({ err, count: batch.length }, 'delivery batch failed; the sweep will retry it');
+        })
+        .finally(() => {
+          this.inFlight.delete(done);
+          this.pump();
+        });
+      this.inFlight.add(done);
+      // Positions are saved in feed order: each waits for its own batch and every earlier save.
       const token = batch.findLast((e) => e.token !== null)?.token;
-      if (token) await this.o.store.saveCheckpoint(this.o.checkpointName, token);
+      if (token) {
+        this.checkpoints = this.checkpoints
+          .then(() => done)
+          .then(() => this.o.store.saveCheckpoint(this.o.checkpointName, token))
+          .catch((err: unknown) => this.o.logger.error({ err }, 'could not save the feed position'));
+      }
     }
   }
 

@@ -1,24 +1,14 @@
-// One shape for every malformed-input error, whichever layer caught it:
+// One shape for every malformed-input error:
 //   message "Invalid input: email must be ...", extensions { code: BAD_USER_INPUT, field, fields }
-// The submitted values are never echoed back (type-graphql's validationErrors carry them,
-// and the rejected value may be someone's code). Anything unexpected is masked.
+// The submitted value is never echoed back (it may be someone's code). Anything unexpected
+// is masked.
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ArgumentValidationError } from 'type-graphql';
-import type { ValidationError } from 'class-validator';
 import { InvalidInputError } from '../otp/otp.input.js';
 
 interface FieldProblem {
   field: string;
   message: string;
-}
-
-function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
-  return errors.flatMap((e) => {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((rule) => ({ field, message: `${field} ${rule}` }));
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
 }
 
 function badInput(problems: FieldProblem[], base: GraphQLFormattedError): GraphQLFormattedError {
@@ -30,12 +20,10 @@ function badInput(problems: FieldProblem[], base: GraphQLFormattedError): GraphQ
   };
 }
 
-/** The field problems if `error` is malformed input (from class-validator or the service), else null. */
+/** The field problems if `error` is malformed input refused by the service, else null. */
 export function inputProblems(error: unknown): FieldProblem[] | null {
   const original = unwrapResolverError(error);
-  if (original instanceof ArgumentValidationError) return flatten(original.extensions.validationErrors);
-  if (original instanceof InvalidInputError) return [{ field: original.field, message: original.message }];
-  return null;
+  return original instanceof InvalidInputError ? [{ field: original.field, message: original.message }] : null;
 }
 
 /** Apollo's formatError hook. */

@@ -8,8 +8,8 @@ import { OtpResolver } from './otp.resolver.js';
 export async function buildOtpSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [OtpResolver],
-    // class-validator runs on every input; failures become BAD_USER_INPUT (see errors.ts).
-    validate: { forbidUnknownValues: false },
+    // Input rules are the service's (otp/otp.input.ts), applied once; see otp.inputs.ts.
+    validate: false,
   });
 }
 

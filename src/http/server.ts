@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
@@ -94,6 +95,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       fastifyApolloDrainPlugin(fastify),
       operationsPlugin(logger, metrics),
       playgroundPlugin(playground, GRAPHQL_PATH),
+      // No field here is cacheable; skip the per-field cache-hint bookkeeping.
+      ApolloServerPluginCacheControlDisabled(),
       // graphql-armor's plugins are context-agnostic.
       ...(limits.plugins as ApolloServerPlugin<GraphQLContext>[]),
     ],

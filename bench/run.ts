@@ -1,0 +1,258 @@
+// `npm run bench`: throughput, latency, email delay and memory of the real service, measured
+// against baselines in the same run on the same machine, so the figures are ratios that
+// survive a noisy machine. `--quick` runs a short version (under a minute).
+//
+// The service and the baselines run in one child process (bench/server.ts); this process
+// only drives load with autocannon over loopback (32 connections, after a warm-up).
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const quick = process.argv.includes('--quick');
+const CONNECTIONS = 32;
+const WARMUP_S = quick ? 1 : 3;
+const DURATION_S = quick ? 3 : 10;
+const LIVE_CODES = 100_000;
+const SMALL_LIVE = 100;
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+  ratioToB?: number;
+}
+
+// --- talking to the child processes -------------------------------------------------------
+
+/** A child process answering { id, cmd, arg } messages with { id, result | error }. */
+class Peer {
+  private nextId = 1;
+  private readonly pending = new Map<number, (message: { result?: unknown; error?: string }) => void>();
+  readonly ready: Promise<unknown>;
+  readonly child: ChildProcess;
+
+  constructor(script: string, env: Record<string, string> = {}) {
+    this.child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
+      execArgv: ['--expose-gc'],
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.child.once('error', reject);
+      this.child.on('message', (message: { id: number; result?: unknown; error?: string }) => {
+        if (message.id === 0) return resolve(message.result);
+        this.pending.get(message.id)?.(message);
+        this.pending.delete(message.id);
+      });
+    });
+  }
+
+  call<T>(cmd: string, arg: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, (m) => (m.error ? reject(new Error(m.error)) : resolve(m.result as T)));
+      this.child.send({ id, cmd, arg, ...arg });
+    });
+  }
+}
+
+let server: Peer;
+let sendgrid: Peer;
+const call = <T>(cmd: string, arg: Record<string, unknown> = {}) => server.call<T>(cmd, arg);
+
+// --- load ---------------------------------------------------------------------------------
+
+type RequestFactory = () => string;
+
+async function load(url: string, body: RequestFactory | null, options: { duration?: number; amount?: number } = {}): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    ...(options.amount ? { amount: options.amount } : { duration: options.duration ?? DURATION_S }),
+    requests: [
+      body
+        ? {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req: autocannon.Request) => ({ ...req, body: body() }),
+          }
+        : { method: 'GET' },
+    ],
+  });
+}
+
+async function measure(name: string, url: string, body: RequestFactory | null, options: { amount?: number; warm?: boolean } = {}): Promise<Row> {
+  if (options.warm !== false) await load(url, body, { duration: WARMUP_S });
+  const r = await load(url, body, options);
+  const row: Row = {
+    name,
+    rps: Math.round(r.requests.total / r.duration),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+  };
+  console.error(`  ${name}: ${row.rps} req/s, p99 ${row.p99} ms`);
+  return row;
+}
+
+const gql = (query: string, variables?: unknown) => JSON.stringify({ query, variables });
+const REQUEST = 'mutation RequestOtp($input: RequestOtpInput!) { requestOtp(input: $input) { success status expiresAt } }';
+const VERIFY = 'mutation VerifyOtp($input: VerifyOtpInput!) { verifyOtp(input: $input) { success status attemptsRemaining } }';
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** Codes for fresh records, read from the emails as a user would: (email, code) pairs. */
+async function rightCodes(prefix: string, count: number): Promise<[string, string][]> {
+  const mark = await sendgrid.call<number>('count');
+  await call('issue', { prefix, count });
+  let arrivals: [string, number, string][] = [];
+  for (let tries = 0; arrivals.length < count && tries < 600; tries++) {
+    arrivals = await sendgrid.call<[string, number, string][]>('arrivals', { from: mark });
+    if (arrivals.length < count) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return arrivals.map(([email, , code]) => [email, code]);
+}
+
+// --- the run ------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  sendgrid = new Peer('./fake-sendgrid.js');
+  const sendgridUrl = (await sendgrid.ready) as string;
+  server = new Peer('./server.js', { FAKE_SENDGRID_URL: sendgridUrl });
+  await server.ready;
+  const urls = await call<{ service: string; baselineA: string; fastifyB: string; standaloneB: string }>('urls');
+  const rows: Row[] = [];
+  console.error(`otp-graphql bench (${quick ? 'quick' : 'full'}): ${CONNECTIONS} connections, ${WARMUP_S}s warm-up, ${DURATION_S}s runs`);
+
+  const typename = () => gql('{ __typename }');
+  rows.push(await measure('A: node:http fixed JSON', urls.baselineA, null));
+  const b = await measure('B: Fastify + Apollo, { __typename }', urls.fastifyB, typename);
+  rows.push(b);
+  rows.push(await measure('B: Apollo standalone, { __typename }', urls.standaloneB, typename));
+  rows.push(await measure('service: { __typename }', urls.service, typename));
+
+  // verifyOtp with wrong codes, against 100 live codes.
+  const targets = await call<string[]>('issue', { prefix: 'wrong', count: SMALL_LIVE });
+  let w = 0;
+  const wrongBody = (list: string[]) => () => gql(VERIFY, { input: { email: list[w++ % list.length], otp: '000000' } });
+  const verifyWrongSmall = await measure(`verifyOtp, wrong code (${SMALL_LIVE} live codes)`, urls.service, wrongBody(targets));
+  rows.push(verifyWrongSmall);
+
+  // verifyOtp with right codes, each on a fresh record: as many requests as codes prepared.
+  const rightCount = quick ? 10_000 : 40_000;
+  const warmPairs = await rightCodes('warm', 2_000);
+  let rw = 0;
+  await load(urls.service, () => gql(VERIFY, { input: { email: warmPairs[rw % warmPairs.length]![0], otp: warmPairs[rw++ % warmPairs.length]![1] } }), { amount: warmPairs.length });
+  const pairs = await rightCodes('right', rightCount);
+  let r = 0;
+  const rightBody = () => {
+    const [email, otp] = pairs[r++ % pairs.length]!;
+    return gql(VERIFY, { input: { email, otp } });
+  };
+  rows.push(await measure('verifyOtp, right code (fresh records)', urls.service, rightBody, { amount: pairs.length, warm: false }));
+
+  // requestOtp with a fresh address per request; email delay measured at the fake SendGrid.
+  let n = 0;
+  const requestBody = (tag: string) => () => gql(REQUEST, { input: { email: `${tag}-${n++}@bench.example` } });
+  await load(urls.service, requestBody('warm'), { duration: WARMUP_S });
+  const mark = await sendgrid.call<number>('count');
+  const requestSmall = await measure('requestOtp, fresh address', urls.service, requestBody('req'), { warm: false });
+  rows.push(requestSmall);
+  await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the last emails leave
+  const arrivals = await sendgrid.call<[string, number, string][]>('arrivals', { from: mark });
+  const delays = (await call<number[]>('emailDelays', { arrivals })).sort((x, y) => x - y);
+
+  // Memory and throughput with 100,000 live codes.
+  const clean = await call<{ rss: number; liveCodes: number }>('expireAll');
+  await sendgrid.call('reset');
+  await call('issue', { prefix: 'small', count: SMALL_LIVE });
+  const small = await call<{ rss: number; liveCodes: number }>('state');
+  await call('issue', { prefix: 'live', count: LIVE_CODES });
+  await sendgrid.call('reset');
+  const large = await call<{ rss: number; liveCodes: number }>('state'); // (collects garbage first)
+  const liveTargets = await call<string[]>('issue', { prefix: 'wrong-large', count: SMALL_LIVE });
+  const verifyWrongLarge = await measure(`verifyOtp, wrong code (${LIVE_CODES / 1000}k live codes)`, urls.service, wrongBody(liveTargets));
+  rows.push(verifyWrongLarge);
+  const requestLarge = await measure(`requestOtp, fresh address (${LIVE_CODES / 1000}k live codes)`, urls.service, requestBody('req-large'));
+  rows.push(requestLarge);
+  const expired = await call<{ rss: number; liveCodes: number; deleted: number }>('expireAll');
+
+  for (const row of rows) row.ratioToB = Math.round((row.rps / b.rps) * 100) / 100;
+  const results = {
+    date: new Date().toISOString(),
+    mode: quick ? 'quick' : 'full',
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+    settings: { connections: CONNECTIONS, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S },
+    rows,
+    emailDelayMs: { count: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), max: delays[delays.length - 1] ?? NaN },
+    memory: {
+      afterCleanupMb: mb(clean.rss),
+      with100LiveCodesMb: mb(small.rss),
+      with100kLiveCodesMb: mb(large.rss),
+      liveCodes: large.liveCodes,
+      afterExpiryAndSweepMb: mb(expired.rss),
+      deletedBySweep: expired.deleted,
+    },
+    liveCodesEffect: {
+      verifyWrong: Math.round((verifyWrongLarge.rps / verifyWrongSmall.rps) * 100) / 100,
+      requestOtp: Math.round((requestLarge.rps / requestSmall.rps) * 100) / 100,
+    },
+    targets: {
+      'requestOtp >= 0.7 x B': requestSmall.rps / b.rps >= 0.7,
+      'verifyOtp (wrong) >= 0.8 x B': verifyWrongSmall.rps / b.rps >= 0.8,
+      'p99 <= 15 ms (requestOtp, verifyOtp)': requestSmall.p99 <= 15 && verifyWrongSmall.p99 <= 15,
+      'email delay p99 <= 50 ms': percentile(delays, 99) <= 50,
+      '100k live codes within 10 %': verifyWrongLarge.rps / verifyWrongSmall.rps >= 0.9 && requestLarge.rps / requestSmall.rps >= 0.9,
+    },
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+
+  await mkdir(new URL('./results/', import.meta.url.replace('/dist/bench/', '/bench/')), { recursive: true });
+  const out = new URL(`./results/${quick ? 'quick' : 'latest'}.json`, import.meta.url.replace('/dist/bench/', '/bench/'));
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  server.child.kill();
+  sendgrid.child.kill();
+
+  console.log(`\n${results.machine.cpu} × ${results.machine.cores}, Node ${results.machine.node}, ${results.mode} run\n`);
+  console.log('| scenario | req/s | × B | p50 ms | p99 ms | max ms | errors | non-2xx |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of rows) {
+    console.log(`| ${row.name} | ${row.rps} | ${row.ratioToB} | ${row.p50} | ${row.p99} | ${row.max} | ${row.errors} | ${row.non2xx} |`);
+  }
+  const d = results.emailDelayMs;
+  console.log(`\ninsert-to-email delay at the fake SendGrid, under requestOtp load: p50 ${d.p50} ms, p99 ${d.p99} ms, max ${d.max} ms (${d.count} emails)`);
+  const m = results.memory;
+  console.log(`RSS: ${m.with100LiveCodesMb} MB with 100 live codes, ${m.with100kLiveCodesMb} MB with ${m.liveCodes} live codes, ${m.afterExpiryAndSweepMb} MB after they expired and were swept (${m.deletedBySweep} deleted)`);
+  console.log(`100k live codes vs 100: verifyOtp × ${results.liveCodesEffect.verifyWrong}, requestOtp × ${results.liveCodesEffect.requestOtp}`);
+  console.log('\ntargets:');
+  for (const [target, met] of Object.entries(results.targets)) console.log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);
+  console.log(`\nwrote ${fileURLToPath(out)} in ${results.seconds} s`);
+  const errors = rows.reduce((sum, row) => sum + row.errors + row.non2xx, 0);
+  if (errors > 0) {
+    console.error(`${errors} errors or non-2xx answers: the run is not valid`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  server?.child.kill();
+  sendgrid?.child.kill();
+  process.exit(1);
+});

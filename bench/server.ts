@@ -1,0 +1,135 @@
+// The benchmark's server process: the real service (embedded store, real SendGrid SDK pointed
+// at the fake SendGrid process, which answers 202 at once) and the baselines, all in one
+// process that the driver (bench/run.ts) loads over loopback and steers over IPC.
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import type { Clock } from '../src/clock.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { MemoryOtpStore } from '../src/store/memory.store.js';
+
+/** The system clock, shiftable forward: lets the bench expire 100,000 codes without waiting. */
+class ShiftableClock implements Clock {
+  offsetMs = 0;
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
+const TTL_SECONDS = 300;
+const TRIVIAL_TYPEDEFS = 'type Query { hello: String }';
+
+async function baselineA(): Promise<string> {
+  const body = JSON.stringify({ data: { __typename: 'Query' } });
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
+/** Baseline B on the service's own stack: Fastify 5 + Apollo Server 5, a trivial schema. */
+async function baselineFastify(): Promise<string> {
+  const fastify = Fastify({ logger: false });
+  const apollo = new ApolloServer({ typeDefs: TRIVIAL_TYPEDEFS, plugins: [fastifyApolloDrainPlugin(fastify)] });
+  await apollo.start();
+  fastify.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
+  return `${await fastify.listen({ port: 0, host: '127.0.0.1' })}/graphql`;
+}
+
+/** Baseline B on Apollo's standalone server (node:http + its own body parsing), for the choice of stack. */
+async function baselineStandalone(): Promise<string> {
+  const apollo = new ApolloServer({ typeDefs: TRIVIAL_TYPEDEFS });
+  const { url } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
+  return url;
+}
+
+async function main(): Promise<void> {
+  const sendgridUrl = process.env.FAKE_SENDGRID_URL;
+  if (!sendgridUrl) throw new Error('FAKE_SENDGRID_URL is not set');
+  const clock = new ShiftableClock();
+  const store = new MemoryOtpStore({ clock });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'info',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    STORE: 'memory',
+    GRAPHQL_PLAYGROUND: 'off',
+    OTP_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+    SENDGRID_API_KEY: 'SG.bench',
+    SENDGRID_BASE_URL: sendgridUrl,
+    OTP_TTL_SECONDS: String(TTL_SECONDS),
+    // Limits raised so that nothing in the load is rate limited or locked out.
+    OTP_RESEND_COOLDOWN_SECONDS: '0',
+    OTP_MAX_SENDS_PER_WINDOW: '1000000',
+    OTP_MAX_GUESSES_PER_WINDOW: '1000000',
+    OTP_MAX_ATTEMPTS: '1000',
+    CLIENT_MAX_REQUESTS_PER_WINDOW: '1000000',
+    CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1000000',
+  });
+  // Log lines are written as in production (JSON, one per operation), to /dev/null.
+  const logger = createLogger(config, pino.destination({ dest: '/dev/null', sync: false }));
+  const app = await createApp(config, { clock, store, logger });
+  const service = await app.start();
+  const urls = { service, baselineA: await baselineA(), fastifyB: await baselineFastify(), standaloneB: await baselineStandalone() };
+
+  const rss = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage().rss;
+  };
+
+  /** Stores `count` codes for fresh addresses through the service, and lets their emails go. */
+  async function issue(prefix: string, count: number): Promise<string[]> {
+    const emails: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const email = `${prefix}-${i}@bench.example`;
+      await app.service.requestOtp({ email });
+      emails.push(email);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    await app.dispatcher.idle();
+    return emails;
+  }
+
+  const handlers: Record<string, (arg: Record<string, unknown>) => Promise<unknown>> = {
+    urls: async () => urls,
+    issue: async ({ prefix, count }) => issue(String(prefix), Number(count)),
+    /** Insert-to-email delays, from arrival times at the fake SendGrid and the stored creation times. */
+    emailDelays: async ({ arrivals }) => {
+      const delays: number[] = [];
+      for (const [email, receivedAt] of arrivals as [string, number][]) {
+        const record = await store.findLatest(email, 'default');
+        if (record) delays.push(receivedAt - (record.createdAt.getTime() - clock.offsetMs));
+      }
+      return delays;
+    },
+    state: async () => ({ rss: rss(), liveCodes: store.size }),
+    /** Moves time past every code's expiry and runs the expiry sweep, as the TTL monitor would. */
+    expireAll: async () => {
+      clock.offsetMs += (TTL_SECONDS + 1) * 1000;
+      const deleted = store.deleteExpired();
+      return { deleted, rss: rss(), liveCodes: store.size };
+    },
+  };
+
+  process.on('message', (message: { id: number; cmd: string; arg?: Record<string, unknown> }) => {
+    const handler = handlers[message.cmd];
+    if (!handler) return process.send?.({ id: message.id, error: `unknown command ${message.cmd}` });
+    handler(message.arg ?? {}).then(
+      (result) => process.send?.({ id: message.id, result }),
+      (error: unknown) => process.send?.({ id: message.id, error: String(error) }),
+    );
+  });
+  process.send?.({ id: 0, result: 'ready' });
+}
+
+void main();
