@@ -69,6 +69,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     trustProxy: config.trustProxy,
     corsOrigins: config.corsOrigins,
     playground: config.graphql.playground,
+    batching: config.graphql.batching,
     metrics,
     readiness,
     metricsToken: config.metricsToken,

@@ -51,6 +51,7 @@ const envSchema = z.object({
   OTP_SEND_WINDOW_SECONDS: int(1, 86_400).default(600),
 
   GRAPHQL_INTROSPECTION: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  GRAPHQL_BATCHING: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   GRAPHQL_PLAYGROUND: z.enum(['graphiql', 'apollo', 'off'], { message: 'must be graphiql, apollo or off' }).optional(),
   METRICS_TOKEN: optionalString,
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
@@ -124,6 +125,8 @@ export interface Config {
     introspection: boolean;
     /** The page at GET /graphql. Default: graphiql (offline) in development, off in production. */
     playground: 'graphiql' | 'apollo' | 'off';
+    /** Several operations in one HTTP request (a JSON array). Default off: it multiplies one request's cost. */
+    batching: boolean;
   };
   metricsToken: string | undefined;
   shutdownTimeoutSeconds: number;
@@ -220,6 +223,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
       playground: env.GRAPHQL_PLAYGROUND ?? (env.NODE_ENV === 'production' ? 'off' : 'graphiql'),
+      batching: env.GRAPHQL_BATCHING === 'true',
     },
     metricsToken: env.METRICS_TOKEN,
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,

@@ -24,6 +24,7 @@ export interface HttpServerOptions {
   logger: Logger;
   production: boolean;
   introspection: boolean;
+  batching: boolean;
   playground: PlaygroundMode;
   metrics: Metrics;
   readiness: Readiness;
@@ -88,7 +89,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     introspection,
     formatError,
     includeStacktraceInErrorResponses: false,
-    allowBatchedHttpRequests: false,
+    allowBatchedHttpRequests: options.batching,
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     plugins: [

@@ -139,7 +139,20 @@ describe('hostile GraphQL', () => {
     await stillServing();
   });
 
-  it('refuses batched requests', async () => {
+  it('refuses batched requests unless GRAPHQL_BATCHING=true', async () => {
+    const batching = await startHarness({ GRAPHQL_BATCHING: 'true' });
+    try {
+      const res = await fetch(batching.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ query: '{ otpPolicy { ttlSeconds } }' }, { query: '{ otpPolicy { codeLength } }' }]),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toHaveLength(2);
+    } finally {
+      await batching.close();
+    }
+
     const res = await fetch(h.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
