@@ -12,7 +12,7 @@ import { MongoOtpStore, OTP_COLLECTION, StandaloneServerError } from '../../src/
 import { ResumePointLostError } from '../../src/store/otp.store.js';
 import { TEST_SECRET } from '../support/harness.js';
 import { mongoSkipReason, storeTiers } from '../support/stores.js';
-import { describeStoreContract, newOtp } from './store.contract.js';
+import { describeStoreContract } from './store.contract.js';
 
 const tier = storeTiers.find((t) => t.name === 'mongodb');
 
