@@ -94,7 +94,6 @@ export interface OtpServiceDeps {
   observer?: OtpObserver;
 }
 
-
 export class OtpService {
   readonly policy: Readonly<OtpPolicy>;
   private readonly store: OtpStore;
@@ -102,7 +101,10 @@ export class OtpService {
   private readonly hasher: CodeHasher;
   private readonly observer: OtpObserver | undefined;
   private readonly tokens: VerificationTokens;
-  private readonly limiters: Record<'cooldown' | 'sends' | 'guesses' | 'clientRequests' | 'clientVerifications', RateLimiterAbstract | null>;
+  private readonly limiters: Record<'sends' | 'guesses' | 'clientRequests' | 'clientVerifications', RateLimiterAbstract> & {
+    /** null when OTP_RESEND_COOLDOWN_SECONDS is 0. */
+    cooldown: RateLimiterAbstract | null;
+  };
 
   constructor({ store, clock, secret, policy, clientPolicy, tokens, observer }: OtpServiceDeps) {
     this.store = store;
@@ -186,7 +188,7 @@ export class OtpService {
     if (retryAfterSeconds !== null) return { status: OtpStatus.RATE_LIMITED, retryAfterSeconds };
 
     const result = await this.compare(email, purpose, command.otp);
-    if (result.status !== OtpStatus.MISMATCHED) await this.limiters.guesses?.reward(email, 1);
+    if (result.status !== OtpStatus.MISMATCHED) await this.limiters.guesses.reward(email, 1);
     if (result.status === OtpStatus.VERIFIED) {
       return { ...result, verificationToken: await this.tokens.sign(email, purpose, this.clock.now()) };
     }
