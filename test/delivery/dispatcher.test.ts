@@ -117,6 +117,34 @@ describe.each(storeTiers)('dispatcher on the $name store', (tier) => {
     expect(new Set(sendgrid.emails.map((e) => e.code)).size).toBe(5);
   });
 
+  it('does not hold new emails behind a slow SendGrid call, and saves the feed position in order', async () => {
+    sendgrid.answer({ status: 202, delayMs: 800 });
+    const d = dispatcher();
+    await d.start();
+    const slow = await request();
+    while (sendgrid.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    const fast = await request();
+    // The second email leaves while the first call is still waiting for its answer.
+    await sendgrid.waitForEmails(1, fast, 500);
+    expect(sendgrid.requests).toHaveLength(2);
+    await d.idle();
+    expect(sendgrid.emails.map((e) => e.to).sort()).toEqual([fast, slow].sort());
+    // The saved position is past both inserts, although the later one finished first: a feed
+    // resumed from it hands over only what comes next.
+    await d.stop();
+    const checkpoint = await store.loadCheckpoint('otp-mailer');
+    expect(checkpoint).not.toBeNull();
+    const replayed: string[] = [];
+    const sub = await store.subscribeInserts(checkpoint, async (e) => {
+      replayed.push(e.id);
+    });
+    const next = await request();
+    const nextId = (await store.findLatest(next, 'default'))!.id;
+    while (!replayed.includes(nextId)) await new Promise((r) => setTimeout(r, 5));
+    await sub.close();
+    expect(replayed).toEqual([nextId]);
+  });
+
   it('sends each email once with three dispatchers (replicas) on one store', async () => {
     for (const worker of ['one', 'two', 'three']) {
       const replica = await tier.sibling(store);
