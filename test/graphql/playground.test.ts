@@ -4,21 +4,12 @@ import { existsSync } from 'node:fs';
 import { getIntrospectionQuery } from 'graphql';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, TEST_SECRET, type Harness } from '../support/harness.js';
+import { startHarness, TEST_SECRET, withHarness, type Harness } from '../support/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PRODUCTION = { NODE_ENV: 'production', OTP_SECRET: TEST_SECRET };
 const INTROSPECT = '{ __schema { queryType { name } } }';
 const html = (url: string) => fetch(url, { headers: { accept: 'text/html' } });
-
-async function withHarness(env: Record<string, string>, body: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness(env);
-  try {
-    await body(h);
-  } finally {
-    await h.close();
-  }
-}
 
 describe('playground and introspection settings', () => {
   it('development: offline GraphiQL page and introspection on', () =>

@@ -1,7 +1,7 @@
 // Attacks over HTTP against the started server: guessing, inbox floods, hostile GraphQL and
 // oversized bodies. Each is stopped at its stated bound, and the server keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, wrongCode, type Harness } from '../support/harness.js';
+import { startHarness, withHarness, wrongCode, type Harness } from '../support/harness.js';
 
 const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
   const started = performance.now();
@@ -140,8 +140,7 @@ describe('hostile GraphQL', () => {
   });
 
   it('refuses batched requests unless GRAPHQL_BATCHING=true', async () => {
-    const batching = await startHarness({ GRAPHQL_BATCHING: 'true' });
-    try {
+    await withHarness({ GRAPHQL_BATCHING: 'true' }, async (batching) => {
       const res = await fetch(batching.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -149,9 +148,7 @@ describe('hostile GraphQL', () => {
       });
       expect(res.status).toBe(200);
       expect(await res.json()).toHaveLength(2);
-    } finally {
-      await batching.close();
-    }
+    });
 
     const res = await fetch(h.url, {
       method: 'POST',

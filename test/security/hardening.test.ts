@@ -4,7 +4,7 @@ import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startHarness, TEST_API_KEY, TEST_SECRET, TEST_TOKEN_SECRET, wrongCode, type Harness } from '../support/harness.js';
+import { startHarness, TEST_API_KEY, TEST_SECRET, TEST_TOKEN_SECRET, withHarness, wrongCode, type Harness } from '../support/harness.js';
 
 describe('verification token', () => {
   let h: Harness;
@@ -39,31 +39,21 @@ describe('CORS', () => {
   const preflight = (url: string, origin: string) =>
     fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
 
-  it('development: any origin, no credentials', async () => {
-    const h = await startHarness({ NODE_ENV: 'development' });
-    try {
+  it('development: any origin, no credentials', () =>
+    withHarness({ NODE_ENV: 'development' }, async (h) => {
       const res = await preflight(h.url, 'https://shop.example');
       expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');
       expect(res.headers.get('access-control-allow-credentials')).toBeNull();
-    } finally {
-      await h.close();
-    }
-  });
+    }));
 
   it('production: none unless listed in CORS_ORIGINS', async () => {
-    const strict = await startHarness({ NODE_ENV: 'production' });
-    try {
+    await withHarness({ NODE_ENV: 'production' }, async (strict) => {
       expect((await preflight(strict.url, 'https://shop.example')).headers.get('access-control-allow-origin')).toBeNull();
-    } finally {
-      await strict.close();
-    }
-    const listed = await startHarness({ NODE_ENV: 'production', CORS_ORIGINS: 'https://shop.example, https://bank.example' });
-    try {
+    });
+    await withHarness({ NODE_ENV: 'production', CORS_ORIGINS: 'https://shop.example, https://bank.example' }, async (listed) => {
       expect((await preflight(listed.url, 'https://bank.example')).headers.get('access-control-allow-origin')).toBe('https://bank.example');
       expect((await preflight(listed.url, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
-    } finally {
-      await listed.close();
-    }
+    });
   });
 });
 

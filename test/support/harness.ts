@@ -85,6 +85,16 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
   };
 }
 
+/** Runs `body` against a server started with `env`, and always closes it. */
+export async function withHarness(env: Record<string, string>, body: (h: Harness) => Promise<void>): Promise<void> {
+  const h = await startHarness(env);
+  try {
+    await body(h);
+  } finally {
+    await h.close();
+  }
+}
+
 export const REQUEST_OTP = /* GraphQL */ `
   mutation RequestOtp($input: RequestOtpInput!) {
     requestOtp(input: $input) { success status message email expiresAt retryAfterSeconds }
