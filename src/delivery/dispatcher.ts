@@ -3,7 +3,8 @@
 // provider call, retries 429/5xx/timeouts with backoff, records the outcome on the record, and
 // saves the feed position after each batch so a restart continues where it stopped. A
 // periodic sweep picks up anything the feed missed: pending past a grace period, or claimed by
-// a dispatcher that died (its lease ran out).
+// a dispatcher that died (its lease ran out). While a call is in flight its claims are renewed,
+// so a slow provider never lets a second dispatcher take over and send the same code again.
 import { hostname } from 'node:os';
 import { randomInt, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,7 +32,7 @@ export interface DispatcherOptions {
   maxAttempts?: number;
   /** First retry delay; doubles each retry, plus jitter. Default 500 ms. */
   retryBaseMs?: number;
-  /** How long a claim holds before another dispatcher may take it over. Default 60 s. */
+  /** How long a claim holds before another dispatcher may take it over. Default 60 s; renewed every third of it while sending. */
   leaseSeconds?: number;
   /** How often the sweep runs. Default 30 s; 0 turns the timer off (tests call sweep()). */
   sweepSeconds?: number;
@@ -104,27 +105,46 @@ export class Dispatcher {
   /** Subscribes from the saved position; returns whether there was one. */
   private async listen(): Promise<boolean> {
     const saved = await this.o.store.loadCheckpoint(this.o.checkpointName);
-    const onInsert = (event: InsertEvent) => this.enqueue(event);
-    const onError = (err: unknown) => this.feedBroke(err);
     try {
-      this.subscription = await this.o.store.subscribeInserts(saved, onInsert, onError);
+      await this.subscribe(saved);
     } catch (error) {
       if (!(error instanceof ResumePointLostError)) throw error;
-      // Inserts made since the saved position are still in the store: the sweep delivers them.
-      this.o.logger.warn({ reason: error.message }, 'feed position lost; listening from now and sweeping at once');
-      this.subscription = await this.o.store.subscribeInserts(null, onInsert, onError);
-      await this.sweep(true);
+      await this.positionLost(error);
     }
     return saved !== null;
   }
 
-  /** A feed that failed after starting: report it, and listen again from the checkpoint. */
+  private async subscribe(from: string | null): Promise<void> {
+    const subscription = await this.o.store.subscribeInserts(
+      from,
+      (event) => this.enqueue(event),
+      (err) => this.feedBroke(err),
+    );
+    // stop() may have been called while the feed was opening.
+    if (this.stopping) await subscription.close();
+    else this.subscription = subscription;
+  }
+
+  /**
+   * The saved position can no longer be resumed from (it fell out of the oplog): listen from
+   * now. Inserts made since the saved position are still in the store: the sweep sends them.
+   * Only the store's "position lost" answer leads here; any other failure retries from the
+   * same position, so nothing is skipped for a passing error.
+   */
+  private async positionLost(error: ResumePointLostError): Promise<void> {
+    this.o.logger.warn({ reason: error.message }, 'feed position lost; listening from now and sweeping at once');
+    await this.subscribe(null);
+    await this.sweep(true);
+  }
+
+  /** A feed that failed after starting, or could not start: report it, and listen again. */
   private feedBroke(err: unknown): void {
     if (this.stopping) return;
     this.subscription = null;
+    const again = () => (err instanceof ResumePointLostError ? this.positionLost(err) : this.listen());
     this.o.logger.error({ err }, 'insert feed failed; reconnecting in 1 s (the sweep covers the gap)');
     setTimeout(() => {
-      this.listen().catch((e: unknown) => this.feedBroke(e));
+      if (!this.stopping) again().catch((e: unknown) => this.feedBroke(e));
     }, 1_000).unref();
   }
 
@@ -203,8 +223,8 @@ export class Dispatcher {
 
   private async deliver(ids: string[]): Promise<void> {
     const now = this.o.clock.now();
-    const leaseUntil = new Date(now.getTime() + this.o.leaseSeconds * 1000);
-    const claims = await Promise.all(ids.map((id) => this.o.store.claimDelivery(id, this.worker, now, leaseUntil)));
+    const leaseMs = this.o.leaseSeconds * 1000;
+    const claims = await Promise.all(ids.map((id) => this.o.store.claimDelivery(id, this.worker, leaseMs)));
 
     const sendable: OtpRecord[] = [];
     const recipients: MailRecipient[] = [];
@@ -221,7 +241,10 @@ export class Dispatcher {
     }
     if (recipients.length === 0) return;
 
-    const outcome = await this.sendWithRetries(recipients);
+    const outcome = await this.whileHoldingClaims(
+      sendable.map((r) => r.id),
+      () => this.sendWithRetries(recipients),
+    );
     await Promise.all(sendable.map((record) => this.finish(record, outcome)));
     if (outcome.state === 'sent') this.o.logger.info({ count: recipients.length, attempts: outcome.attempts }, 'emails sent');
   }
@@ -245,6 +268,24 @@ export class Dispatcher {
         this.o.observer?.retried(recipients.length);
         await sleep(delayMs);
       }
+    }
+  }
+
+  /**
+   * Renews the claims on `ids` every third of the lease while `work` runs: a provider call
+   * slower than the lease must not let another dispatcher take the claim and send again.
+   */
+  private async whileHoldingClaims<T>(ids: string[], work: () => Promise<T>): Promise<T> {
+    const leaseMs = this.o.leaseSeconds * 1000;
+    const heartbeat = setInterval(() => {
+      this.o.store.renewLeases(ids, this.worker, leaseMs).catch((err: unknown) => {
+        this.o.logger.warn({ err, count: ids.length }, 'could not renew delivery claims; another dispatcher may take them over');
+      });
+    }, leaseMs / 3);
+    try {
+      return await work();
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

@@ -45,8 +45,9 @@ export class Metrics implements OtpObserver {
       help: 'Age of the oldest code whose email is not yet sent (0 when none): the listener lag',
       registers,
       async collect() {
-        const oldest = await store.oldestPendingDelivery();
-        this.set(oldest ? Math.max(0, (now().getTime() - oldest.getTime()) / 1000) : 0);
+        const at = now();
+        const oldest = await store.oldestPendingDelivery(at);
+        this.set(oldest ? Math.max(0, (at.getTime() - oldest.getTime()) / 1000) : 0);
       },
     });
   }

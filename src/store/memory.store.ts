@@ -50,6 +50,8 @@ export class MemoryOtpStore implements OtpStore {
   }
 
   async insert(otp: NewOtp): Promise<void> {
+    // The code stored last replaces any earlier one, whatever its createdAt says: the same
+    // rule as MongoDB's one document per (email, purpose).
     const key = keyOf(otp.email, otp.purpose);
     const previous = this.latestByKey.get(key);
     if (previous !== undefined) this.remove(previous);
@@ -79,16 +81,24 @@ export class MemoryOtpStore implements OtpStore {
     return true;
   }
 
-  async claimDelivery(id: string, worker: string, now: Date, leaseUntil: Date): Promise<OtpRecord | null> {
+  async claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null> {
     const record = this.records.get(id);
     if (!record) return null;
     const { delivery } = record;
-    const claimable =
-      delivery.state === 'pending' ||
-      (delivery.state === 'sending' && delivery.leaseUntil !== null && delivery.leaseUntil <= now);
-    if (!claimable) return null;
-    record.delivery = { ...delivery, state: 'sending', claimedBy: worker, leaseUntil };
+    if (delivery.state !== 'pending' && !this.leaseLapsed(record)) return null;
+    record.delivery = { ...delivery, state: 'sending', claimedBy: worker, leaseUntil: this.inMs(leaseMs) };
     return this.copy(record);
+  }
+
+  async renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number> {
+    let held = 0;
+    for (const id of ids) {
+      const delivery = this.records.get(id)?.delivery;
+      if (delivery?.state !== 'sending' || delivery.claimedBy !== worker) continue;
+      delivery.leaseUntil = this.inMs(leaseMs);
+      held += 1;
+    }
+    return held;
   }
 
   async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
@@ -112,18 +122,14 @@ export class MemoryOtpStore implements OtpStore {
     for (const id of this.undelivered) {
       const record = this.records.get(id);
       if (!record || record.expiresAt <= now) continue;
-      const { delivery } = record;
-      const isDue =
-        (delivery.state === 'pending' && record.createdAt < pendingBefore) ||
-        (delivery.state === 'sending' && delivery.leaseUntil !== null && delivery.leaseUntil <= now);
+      const isDue = (record.delivery.state === 'pending' && record.createdAt < pendingBefore) || this.leaseLapsed(record);
       if (isDue) due.push(id);
       if (due.length >= limit) break;
     }
     return due;
   }
 
-  async oldestPendingDelivery(): Promise<Date | null> {
-    const now = this.clock.now();
+  async oldestPendingDelivery(now: Date): Promise<Date | null> {
     let oldest: Date | null = null;
     for (const id of this.undelivered) {
       const record = this.records.get(id);
@@ -181,6 +187,10 @@ export class MemoryOtpStore implements OtpStore {
     return limiter;
   }
 
+  isUnavailable(): boolean {
+    return false; // in-process: nothing to wait for
+  }
+
   async ping(): Promise<void> {
     if (this.closed) throw new Error('the store is closed');
   }
@@ -216,6 +226,15 @@ export class MemoryOtpStore implements OtpStore {
     this.undelivered.delete(id);
     const key = keyOf(record.email, record.purpose);
     if (this.latestByKey.get(key) === id) this.latestByKey.delete(key);
+  }
+
+  /** A claim whose lease has run out: leases are on this store's clock, like MongoDB's $$NOW. */
+  private leaseLapsed({ delivery }: StoredRecord): boolean {
+    return delivery.state === 'sending' && delivery.leaseUntil !== null && delivery.leaseUntil <= this.clock.now();
+  }
+
+  private inMs(ms: number): Date {
+    return new Date(this.clock.now().getTime() + ms);
   }
 
   private copy(record: StoredRecord | undefined): OtpRecord | null {

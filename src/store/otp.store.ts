@@ -62,12 +62,13 @@ export interface OtpStore {
   readonly kind: 'memory' | 'mongodb';
 
   /**
-   * Stores a new code and deletes older codes for the same (email, purpose): the newest code
-   * is the only one that can be verified, and a replaced code's email is never sent.
+   * Stores a new code in place of any earlier one for the same (email, purpose), in one atomic
+   * step: the code stored last is the only one that can be verified, whatever the `createdAt`
+   * times say (app servers' clocks may disagree), and a replaced code's email is never sent.
    */
   insert(otp: NewOtp): Promise<void>;
 
-  /** The newest code for (email, purpose), expired or not; null if there is none. */
+  /** The live code for (email, purpose), expired or not; null if there is none. */
   findLatest(email: string, purpose: string): Promise<OtpRecord | null>;
 
   /**
@@ -80,23 +81,32 @@ export interface OtpStore {
   consume(id: string, maxAttempts: number): Promise<boolean>;
 
   /**
-   * Claims a code's email for one dispatcher: succeeds when delivery is pending, or when
-   * another dispatcher's lease ran out. Returns the claimed record (with the sealed code).
+   * Claims a code's email for one dispatcher for `leaseMs`: succeeds when delivery is pending,
+   * or when another dispatcher's lease ran out. Leases are set and compared on the store's
+   * clock (the database's, for MongoDB), so app servers' clocks never decide a takeover.
+   * Returns the claimed record (with the sealed code).
    */
-  claimDelivery(id: string, worker: string, now: Date, leaseUntil: Date): Promise<OtpRecord | null>;
+  claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null>;
+
+  /** Extends `worker`'s claims on `ids` by `leaseMs` from now; returns how many it still held. */
+  renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number>;
 
   /** Records the outcome and erases the sealed code, if `worker` still holds the claim. */
   completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean>;
 
-  /** Ids of unexpired codes pending since before `pendingBefore`, or whose lease ran out. */
+  /**
+   * Ids of codes unexpired at `now` and pending since before `pendingBefore`, or whose lease
+   * ran out (on the store's clock).
+   */
   findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]>;
 
-  /** When the oldest unexpired code still waiting for its email was stored; null if none. */
-  oldestPendingDelivery(): Promise<Date | null>;
+  /** When the oldest code unexpired at `now` and still waiting for its email was stored; null if none. */
+  oldestPendingDelivery(now: Date): Promise<Date | null>;
 
   /**
    * Feeds every insert after `resumeAfter` (null: from now on) to `onInsert`, in order, one at
-   * a time. Throws ResumePointLostError if `resumeAfter` can no longer be resumed from.
+   * a time. When `resumeAfter` can no longer be resumed from, it throws ResumePointLostError,
+   * or (MongoDB finds out only at the first event after it) reports one through `onError`.
    * `onError` hears of a feed that broke after it started (it delivers nothing more).
    */
   subscribeInserts(
@@ -111,6 +121,9 @@ export interface OtpStore {
   /** A rate-limiter-flexible limiter whose state lives in this store (shared by replicas). */
   createRateLimiter(options: RateLimitOptions): RateLimiterAbstract;
 
+  /** Whether `error` (from this store or its limiters) means "unreachable for now": worth a retry. */
+  isUnavailable(error: unknown): boolean;
+
   /** Answers when the store is reachable. */
   ping(): Promise<void>;
 
@@ -121,6 +134,14 @@ export class ResumePointLostError extends Error {
   constructor(reason: string) {
     super(`The saved feed position can no longer be resumed from: ${reason}`);
     this.name = 'ResumePointLostError';
+  }
+}
+
+/** The store could not be reached (no primary, network): the caller may retry shortly. */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the store is unavailable', { cause });
+    this.name = 'StoreUnavailableError';
   }
 }
 

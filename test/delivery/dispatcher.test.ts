@@ -1,6 +1,6 @@
 // The dispatcher on the embedded store, sending through the real SendGrid SDK to a fake
 // SendGrid server: retries, permanent failures, several dispatchers, restarts and leases.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ManualClock, type Clock } from '../../src/clock.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { otpTemplate } from '../../src/mail/otp.template.js';
@@ -11,11 +11,11 @@ import type { OtpService } from '../../src/otp/otp.service.js';
 import type { OtpStore } from '../../src/store/otp.store.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { memoryLogger, TEST_SECRET } from '../support/harness.js';
-import { storeTiers } from '../support/stores.js';
+import { describeEachTier } from '../support/stores.js';
 
 const config = loadConfig({ OTP_SECRET: TEST_SECRET, OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '1000' });
 
-describe.each(storeTiers)('dispatcher on the $name store', (tier) => {
+describeEachTier('dispatcher on the $name store', (tier) => {
   const sendgrid = new FakeSendGrid();
   const logs: string[] = [];
   let store: OtpStore;
@@ -111,7 +111,9 @@ describe.each(storeTiers)('dispatcher on the $name store', (tier) => {
     await dispatcher().start();
     const emails = await Promise.all(Array.from({ length: 5 }, () => request()));
     await sendgrid.waitForEmails(5);
-    expect(sendgrid.requests).toHaveLength(1);
+    // The embedded feed hands them over at once; MongoDB's change stream in getMore batches.
+    if (tier.name === 'embedded') expect(sendgrid.requests).toHaveLength(1);
+    else expect(sendgrid.requests.length).toBeLessThan(5);
     expect(new Set(sendgrid.emails.map((e) => e.to))).toEqual(new Set(emails));
     // Each recipient gets their own code.
     expect(new Set(sendgrid.emails.map((e) => e.code)).size).toBe(5);
@@ -180,14 +182,14 @@ describe.each(storeTiers)('dispatcher on the $name store', (tier) => {
   it('recovers a send whose dispatcher died after claiming, once its lease runs out', async () => {
     const email = await request();
     const record = (await store.findLatest(email, 'default'))!;
-    // A sender that claimed and then died: its claim never completes.
-    expect(await store.claimDelivery(record.id, 'dead-worker', clock.now(), new Date(clock.now().getTime() + 60_000))).not.toBeNull();
-
+    // A sender that claimed and then died: its claim never completes. Leases run on the
+    // store's clock (the manual clock here, the database's on MongoDB): move both past it.
     const rescuer = dispatcher({ worker: 'rescuer' });
     await rescuer.start();
-    clock.advance(30);
+    expect(await store.claimDelivery(record.id, 'dead-worker', 400)).not.toBeNull();
     expect(await rescuer.sweep()).toBe(0); // lease still held
-    clock.advance(31);
+    clock.advance(1);
+    await new Promise((r) => setTimeout(r, 500));
     expect(await rescuer.sweep()).toBe(1);
     await sendgrid.waitForEmails(1, email);
     await rescuer.idle();

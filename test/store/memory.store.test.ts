@@ -5,7 +5,7 @@ import { ResumePointLostError } from '../../src/store/otp.store.js';
 import { storeTiers } from '../support/stores.js';
 import { describeStoreContract, newOtp } from './store.contract.js';
 
-describeStoreContract(storeTiers.find((t) => t.name === 'embedded')!);
+describeStoreContract(storeTiers[0]!);
 
 describe('embedded store specifics', () => {
   it('deletes expired codes, as the TTL monitor would', async () => {

@@ -7,23 +7,16 @@ import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { createOtpService } from '../../src/otp/create-service.js';
 import { OtpStatus } from '../../src/otp/otp.status.js';
-import { locateMongod } from '../../src/store/embedded-mongo.js';
-import { MongoOtpStore, OTP_COLLECTION, StandaloneServerError } from '../../src/store/mongo.store.js';
+import { locateMongod, mongodVersion, startEmbeddedMongo } from '../../src/store/embedded-mongo.js';
+import { MongoOtpStore, OTP_COLLECTION, RATE_LIMIT_COLLECTION, StandaloneServerError } from '../../src/store/mongo.store.js';
 import { ResumePointLostError } from '../../src/store/otp.store.js';
 import { TEST_SECRET } from '../support/harness.js';
-import { mongoSkipReason, storeTiers } from '../support/stores.js';
-import { describeStoreContract } from './store.contract.js';
+import { describeOnTier, mongoTier as tier } from '../support/stores.js';
+import { describeStoreContract, newOtp, until } from './store.contract.js';
 
-const tier = storeTiers.find((t) => t.name === 'mongodb');
+describeStoreContract(tier);
 
-if (!tier) {
-  describe.skip(`MongoDB tier skipped: ${mongoSkipReason}`, () => {
-    it('runs the store contract, index and replica-set tests against a real mongod', () => undefined);
-  });
-} else {
-  describeStoreContract(tier);
-
-  describe('MongoDB specifics', () => {
+describeOnTier(tier, 'MongoDB specifics', () => {
     let store: MongoOtpStore;
     beforeAll(async () => {
       store = (await tier.create()) as MongoOtpStore;
@@ -34,8 +27,11 @@ if (!tier) {
       const indexes = await store.db.collection(OTP_COLLECTION).indexes();
       const ttl = indexes.find((i) => i.name === 'ttl_expiresAt');
       expect(ttl).toMatchObject({ key: { expiresAt: 1 }, expireAfterSeconds: 0 });
-      expect(indexes.find((i) => i.name === 'latest_by_email_purpose')?.key).toEqual({ email: 1, purpose: 1, createdAt: -1, _id: -1 });
+      expect(indexes.find((i) => i.name === 'code_id')).toMatchObject({ key: { codeId: 1 }, unique: true });
       expect(indexes.find((i) => i.name === 'delivery_due')).toBeDefined();
+      // rate-limiter-flexible's own indexes, created at start-up and awaited, not in the background.
+      const limits = await store.db.collection(RATE_LIMIT_COLLECTION).indexes();
+      expect(limits.map((i) => i.key)).toEqual(expect.arrayContaining([{ expire: -1 }, { key: 1 }]));
     });
 
     it('creates indexes idempotently: a second start on the same database is fine', async () => {
@@ -55,15 +51,38 @@ if (!tier) {
       // Move the service's clock past the expiry and back-date the document so MongoDB would
       // consider it expired too; the monitor only runs about once a minute.
       clock.advance(61);
-      await store.db.collection(OTP_COLLECTION).updateOne({ _id: record.id as never }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      await store.db.collection(OTP_COLLECTION).updateOne({ codeId: record.id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
       expect(await store.findLatest(email, 'default')).not.toBeNull(); // still there...
       expect((await service.verifyOtp({ email, otp: code })).status).toBe(OtpStatus.EXPIRED); // ...and refused
     });
 
-    it('says a lost resume position is lost', async () => {
-      // A well-formed token from long before this database existed is no longer in the oplog.
-      const ancient = JSON.stringify({ _data: '8200000001000000012B0229296E04' });
-      await expect(store.subscribeInserts(ancient, async () => undefined)).rejects.toBeInstanceOf(ResumePointLostError);
+    it('says a lost resume position is lost: a real token older than the oplog', { timeout: 60_000 }, async () => {
+      // A real resume token from this replica set...
+      const tokens: string[] = [];
+      const sub = await store.subscribeInserts(null, async (e) => void tokens.push(e.token!));
+      await store.insert(newOtp());
+      await until(() => tokens.length > 0);
+      await sub.close();
+      // ...given to a replica set started after it, whose oplog begins later: the position is
+      // not there. MongoDB accepts it when the stream opens and refuses it at the first event.
+      const younger = await startEmbeddedMongo();
+      if (!younger.ok) throw new Error(younger.reason);
+      const other = await MongoOtpStore.connect({ uri: younger.uri, dbName: 'otp', onClose: younger.stop });
+      try {
+        const errors: unknown[] = [];
+        const seen: string[] = [];
+        await other.subscribeInserts(tokens[0]!, async (e) => void seen.push(e.id), (error) => errors.push(error));
+        await other.insert(newOtp());
+        await until(() => errors.length > 0, 10_000);
+        expect(errors[0]).toBeInstanceOf(ResumePointLostError);
+        expect(seen).toEqual([]);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('calls an unreadable saved position lost at once', async () => {
+      await expect(store.subscribeInserts('{not json', async () => undefined)).rejects.toBeInstanceOf(ResumePointLostError);
     });
 
     it('keeps the furthest checkpoint when replicas save out of order', async () => {
@@ -74,12 +93,15 @@ if (!tier) {
     });
   });
 
-  describe('MongoDB start-up checks', () => {
+describeOnTier(tier, 'MongoDB start-up checks', () => {
     it('refuses a standalone server with instructions, without hanging', async (ctx) => {
       const binary = await locateMongod();
       if (!binary) ctx.skip(); // needs a binary to start a standalone server of its own
       const { MongoMemoryServer } = await import('mongodb-memory-server-core');
-      const standalone = await MongoMemoryServer.create({ binary: { systemBinary: binary! } });
+      const standalone = await MongoMemoryServer.create({
+        binary: { systemBinary: binary!, version: await mongodVersion(binary!) },
+        instance: { storageEngine: 'wiredTiger' },
+      });
       try {
         const attempt = MongoOtpStore.connect({ uri: standalone.getUri(), dbName: 'otp' });
         await expect(attempt).rejects.toBeInstanceOf(StandaloneServerError);
@@ -89,12 +111,11 @@ if (!tier) {
       }
     });
   });
-}
 
 describe('MongoDB connection failures (no server needed)', () => {
   it('gives up on an unreachable server instead of hanging', { timeout: 5_000 }, async () => {
     await expect(
-      MongoOtpStore.connect({ uri: 'mongodb://127.0.0.1:1/?directConnection=true', dbName: 'otp', serverSelectionTimeoutMS: 500 }),
+      MongoOtpStore.connect({ uri: 'mongodb://127.0.0.1:1/?directConnection=true', dbName: 'otp', startupTimeoutMS: 500 }),
     ).rejects.toThrow(/ECONNREFUSED|Server selection timed out/);
   });
 });
