@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeSendGrid } from './support/fake-sendgrid.js';
 import { TEST_SECRET } from './support/harness.js';
+import { locateMongod } from '../src/store/embedded-mongo.js';
 
 const main = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
 
@@ -57,11 +58,16 @@ describe('npm start (dist/src/main.js)', () => {
     expect(stderr.join('\n')).toMatch(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
   });
 
-  it('serves the flow on the embedded store with the log mailer, and exits 0 on SIGTERM', async () => {
+  it('serves the flow on the embedded default with the log mailer, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const { child, lines } = start({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     try {
-      const url = JSON.parse(await waitForLine(lines, /otp-graphql is serving/)).url as string;
-      expect(JSON.parse(lines.find((l) => l.includes('embedded in-process store'))!).store).toBe('memory');
+      const serving = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000)) as { url: string; store: string };
+      const url = serving.url;
+      // The embedded default: a real mongod replica set where a binary can be had (as after
+      // `npm run mongod:fetch`), else the in-process store, and the log says which.
+      const binary = await locateMongod();
+      expect(serving.store).toBe(binary ? 'mongodb' : 'memory');
+      expect(lines.some((l) => l.includes(binary ? 'embedded mongod replica set' : 'embedded in-process store'))).toBe(true);
       const post = (query: string) =>
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json());
 

@@ -1,14 +1,14 @@
 // The whole flow over real HTTP against the started server, driven through the shipped typed
 // client (so a schema change that breaks clients breaks this), reading codes from the emails
 // the real SendGrid SDK delivered to the fake SendGrid server.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { OtpClientError } from '../../src/client/index.js';
 import { startHarness, TEST_API_KEY, wrongCode, type Harness } from '../support/harness.js';
-import { storeTiers } from '../support/stores.js';
+import { describeEachTier } from '../support/stores.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.each(storeTiers)('OTP flow over HTTP on the $name store', (tier) => {
+describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
   let h: Harness;
   let n = 0;
   const fresh = () => `user${++n}-${Date.now()}@example.com`;

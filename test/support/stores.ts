@@ -1,7 +1,9 @@
 // The stores every store-agnostic suite runs on: the embedded store always, MongoDB when the
-// global setup found a mongod. Each MongoDB use gets its own database, dropped afterwards.
+// global setup found a mongod. Where it found none (outside CI only), the MongoDB suites are
+// still declared, as skipped, so every one of their tests counts as skipped in the summary.
+// Each MongoDB use gets its own database, dropped afterwards.
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { describe, inject } from 'vitest';
 import { MongoClient } from 'mongodb';
 import type { Clock } from '../../src/clock.js';
 import { MemoryOtpStore } from '../../src/store/memory.store.js';
@@ -10,6 +12,8 @@ import type { OtpStore } from '../../src/store/otp.store.js';
 
 export interface StoreTier {
   name: 'embedded' | 'mongodb';
+  /** Why this tier cannot run here; null when it runs. */
+  skip: string | null;
   /** A fresh, empty store. */
   create(clock?: Clock): Promise<OtpStore>;
   /** Another connection to the same data: what a second replica would hold. */
@@ -24,10 +28,10 @@ export interface StoreTier {
 
 const mongo = inject('mongo');
 export const mongoUri: string | null = 'uri' in mongo ? mongo.uri : null;
-export const mongoSkipReason: string | null = 'skip' in mongo ? mongo.skip : null;
 
 const embedded: StoreTier = {
   name: 'embedded',
+  skip: null,
   create: async (clock) => new MemoryOtpStore(clock ? { clock } : {}),
   sibling: async (store) => store, // one process, one store: siblings share it by construction
   env: () => ({ STORE: 'memory' }),
@@ -35,21 +39,39 @@ const embedded: StoreTier = {
   disposeEnv: async () => undefined,
 };
 
-const mongodb = (uri: string): StoreTier => ({
+const testDb = () => `otp_test_${randomUUID().slice(0, 8)}`;
+
+const mongodb: StoreTier = {
   name: 'mongodb',
-  create: async () => MongoOtpStore.connect({ uri, dbName: `otp_test_${randomUUID().slice(0, 8)}` }),
-  sibling: async (store) => MongoOtpStore.connect({ uri, dbName: (store as MongoOtpStore).db.databaseName }),
-  env: () => ({ STORE: 'mongodb', MONGODB_URI: uri, MONGODB_DB: `otp_test_${randomUUID().slice(0, 8)}` }),
+  skip: 'skip' in mongo ? mongo.skip : null,
+  create: async () => MongoOtpStore.connect({ uri: mongoUri!, dbName: testDb() }),
+  sibling: async (store) => MongoOtpStore.connect({ uri: mongoUri!, dbName: (store as MongoOtpStore).db.databaseName }),
+  env: () => ({ STORE: 'mongodb', MONGODB_URI: mongoUri ?? '', MONGODB_DB: testDb() }),
   dispose: async (store) => {
     const mongoStore = store as MongoOtpStore;
     await mongoStore.db.dropDatabase().catch(() => undefined);
     await mongoStore.close();
   },
   disposeEnv: async (env) => {
-    const client = await MongoClient.connect(uri);
+    const client = await MongoClient.connect(mongoUri!);
     await client.db(env.MONGODB_DB).dropDatabase();
     await client.close();
   },
-});
+};
 
-export const storeTiers: StoreTier[] = mongoUri ? [embedded, mongodb(mongoUri)] : [embedded];
+export const storeTiers: StoreTier[] = [embedded, mongodb];
+export const mongoTier = mongodb;
+
+/**
+ * Declares `body` once per tier; `$name` in the title becomes the tier's name. A tier that
+ * cannot run here is declared skipped, with its reason in the title, so its tests are counted.
+ */
+export function describeEachTier(title: string, body: (tier: StoreTier) => void): void {
+  for (const tier of storeTiers) describeOnTier(tier, title.replace('$name', tier.name), () => body(tier));
+}
+
+/** One suite on one tier, skipped out loud when that tier cannot run here. */
+export function describeOnTier(tier: StoreTier, title: string, body: () => void): void {
+  if (tier.skip) describe.skip(`${title} [SKIPPED: ${tier.skip}]`, body);
+  else describe(title, body);
+}
