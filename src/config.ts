@@ -2,6 +2,7 @@
 // process with one line per problem naming the variable and what is allowed, so an operator
 // never learns about a typo from a half-working service.
 import { z } from 'zod';
+import { worstCaseSendMs } from './delivery/backoff.js';
 
 export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
 export const DEV_TOKEN_SECRET = 'dev-only-verification-token-secret-not-for-production';
@@ -181,6 +182,26 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (!env.SENDGRID_API_KEY) {
       problems.push('SENDGRID_API_KEY: must be set in production (the log mailer is for development only)');
     }
+    // Without a database every replica keeps its own codes (lost on restart) and its own
+    // limits (multiplied by the number of replicas): only an explicit choice runs that way.
+    if (!env.MONGODB_URI && env.STORE !== 'memory') {
+      problems.push(
+        'MONGODB_URI: must be set in production (a replica set); to run on the in-process store anyway, where codes are lost on restart and limits count per process, set STORE=memory',
+      );
+    }
+  }
+  // A claim must outlast the longest send it covers, or a second dispatcher takes it over and
+  // sends the same code again (the lease is also renewed while sending; this is the floor).
+  const worstMs = worstCaseSendMs({
+    maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
+    retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
+    timeoutMs: env.SENDGRID_TIMEOUT_MS,
+  });
+  if (worstMs > env.DELIVERY_LEASE_SECONDS * 1000) {
+    problems.push(
+      `DELIVERY_LEASE_SECONDS: must be at least the worst-case send, ${Math.ceil(worstMs / 1000)} s ` +
+        '(DELIVERY_MAX_ATTEMPTS × SENDGRID_TIMEOUT_MS plus the backoff of DELIVERY_RETRY_BASE_MS); raise it, or lower those',
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

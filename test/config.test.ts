@@ -33,9 +33,31 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: 'short', SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: DEV_OTP_SECRET, SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
-    const strong = { NODE_ENV: 'production', OTP_SECRET: 'x'.repeat(40), SENDGRID_API_KEY: 'SG.x' };
+    const strong = { NODE_ENV: 'production', OTP_SECRET: 'x'.repeat(40), SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0' };
     expect(() => loadConfig(strong)).toThrow(/VERIFICATION_TOKEN_SECRET/);
     expect(() => loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: 'x'.repeat(40) })).toThrow(/must differ from OTP_SECRET/);
     expect(loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: 'y'.repeat(40) }).nodeEnv).toBe('production');
+  });
+
+  const production = {
+    NODE_ENV: 'production',
+    OTP_SECRET: 'x'.repeat(40),
+    VERIFICATION_TOKEN_SECRET: 'y'.repeat(40),
+    SENDGRID_API_KEY: 'SG.x',
+  };
+
+  it('refuses production without MONGODB_URI unless the in-process store is chosen explicitly', () => {
+    expect(() => loadConfig(production)).toThrow(/MONGODB_URI: must be set in production[\s\S]*STORE=memory/);
+    expect(() => loadConfig({ ...production, STORE: 'mongodb' })).toThrow(/MONGODB_URI/);
+    expect(loadConfig({ ...production, STORE: 'memory' }).store).toBe('memory');
+    expect(loadConfig({ ...production, MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0' }).mongodb.uri).toContain('db:27017');
+  });
+
+  it('refuses a delivery lease shorter than the worst-case send', () => {
+    // The defaults fit: 5 × 10 s plus 0.5+1+2+4 s of backoff and 4 × 0.5 s of jitter = 59.5 s ≤ 60 s.
+    expect(loadConfig({}).delivery.leaseSeconds).toBe(60);
+    // The case that sent two emails: a 5-s lease while SendGrid may take 10 s to answer.
+    expect(() => loadConfig({ DELIVERY_LEASE_SECONDS: '5' })).toThrow(/DELIVERY_LEASE_SECONDS: must be at least the worst-case send, 60 s/);
+    expect(loadConfig({ DELIVERY_LEASE_SECONDS: '5', DELIVERY_MAX_ATTEMPTS: '1', SENDGRID_TIMEOUT_MS: '4000' }).delivery.leaseSeconds).toBe(5);
   });
 });

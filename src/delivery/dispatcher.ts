@@ -6,10 +6,11 @@
 // a dispatcher that died (its lease ran out). While a call is in flight its claims are renewed,
 // so a slow provider never lets a second dispatcher take over and send the same code again.
 import { hostname } from 'node:os';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { backoffDelayMs } from './backoff.js';
 import { MailError, type Mailer, type MailRecipient, type MailTemplate } from '../mail/mailer.js';
 import type { CodeHasher } from '../otp/otp.codes.js';
 import {
@@ -263,7 +264,7 @@ export class Dispatcher {
           );
           return { state: 'failed', at: this.o.clock.now(), attempts: attempt, error: mailError.message };
         }
-        const delayMs = this.o.retryBaseMs * 2 ** (attempt - 1) + randomInt(0, this.o.retryBaseMs + 1);
+        const delayMs = backoffDelayMs(attempt, this.o.retryBaseMs);
         this.o.logger.warn({ status: mailError.status, reason: mailError.message, attempt, delayMs }, 'email send failed; retrying');
         this.o.observer?.retried(recipients.length);
         await sleep(delayMs);

@@ -1,7 +1,7 @@
 // The dispatcher on the embedded store, sending through the real SendGrid SDK to a fake
 // SendGrid server: retries, permanent failures, several dispatchers, restarts and leases.
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { ManualClock, type Clock } from '../../src/clock.js';
+import { ManualClock, systemClock, type Clock } from '../../src/clock.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { otpTemplate } from '../../src/mail/otp.template.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
@@ -25,7 +25,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
   const siblings: OtpStore[] = [];
   let n = 0;
 
-  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string; on?: OtpStore } = {}) => {
+  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string; on?: OtpStore; leaseSeconds?: number } = {}) => {
     const d = new Dispatcher({
       store: options.on ?? store,
       mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: options.timeoutMs ?? 2000, from: 'otp@example.com' }),
@@ -36,6 +36,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
       retryBaseMs: 10,
       sweepSeconds: 0,
       ...(options.worker ? { worker: options.worker } : {}),
+      ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
     });
     running.push(d);
     return d;
@@ -195,6 +196,28 @@ describeEachTier('dispatcher on the $name store', (tier) => {
     await rescuer.idle();
     expect(sendgrid.emails).toHaveLength(1);
     expect((await store.findLatest(email, 'default'))?.delivery.state).toBe('sent');
+  });
+
+  it('keeps its claim while a SendGrid answer outlasts the lease: a rival sweeping all along sends nothing', async () => {
+    // Real time on both stores: the lease runs on the store's clock (the database's on MongoDB).
+    const realStore = await tier.create(systemClock);
+    siblings.push(realStore);
+    const realService = createOtpService(config, { store: realStore, clock: systemClock });
+    sendgrid.answer({ status: 202, delayMs: 2_500 });
+    const sender = dispatcher({ on: realStore, clock: systemClock, worker: 'sender', leaseSeconds: 1, timeoutMs: 5_000 });
+    const rival = dispatcher({ on: realStore, clock: systemClock, worker: 'rival', leaseSeconds: 1 });
+    await sender.start();
+    await realService.requestOtp({ email: 'slow-answer@example.com' });
+    while (sendgrid.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    // For 3 s the rival looks for lapsed claims, as the periodic sweep would.
+    for (const end = Date.now() + 3_000; Date.now() < end; ) {
+      await rival.sweep();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await Promise.all([sender.idle(), rival.idle()]);
+    expect(sendgrid.requests).toHaveLength(1);
+    expect(sendgrid.emailsTo('slow-answer@example.com')).toHaveLength(1);
+    expect((await realStore.findLatest('slow-answer@example.com', 'default'))?.delivery).toMatchObject({ state: 'sent', attempts: 1 });
   });
 
   it('does not send a replaced code', async () => {
