@@ -2,7 +2,9 @@
 // SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_SECONDS.
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { createApp } from './app.js';
+import { createApp, type App } from './app.js';
+import { createLogger } from './logger.js';
+import { StoreStartError } from './store/create-store.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
 function readConfig(): Config {
@@ -21,12 +23,23 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const app = await createApp(config);
-  await app.start();
-
+  const logger = createLogger(config);
   // Exit only once pino has written everything: an in-flight asynchronous write could
   // otherwise be lost or land after a later line.
-  const exit = (code: number) => app.logger.flush(() => process.exit(code));
+  const exit = (code: number) => logger.flush(() => process.exit(code));
+
+  let app: App;
+  try {
+    app = await createApp(config, { logger });
+    await app.start();
+  } catch (error) {
+    // One JSON line like every other, naming what failed and what to do; never a stack of
+    // driver internals, and never a connection string (it may hold a password).
+    if (error instanceof StoreStartError) logger.fatal(error.details, `start-up abandoned: ${error.message}`);
+    else logger.fatal({ err: error }, `start-up abandoned: ${error instanceof Error ? error.message : String(error)}`);
+    exit(1);
+    return;
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -58,6 +58,29 @@ describe('npm start (dist/src/main.js)', () => {
     expect(stderr.join('\n')).toMatch(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
   });
 
+  it('says in one JSON line that MongoDB is unreachable, naming the host and variable, never the password', { timeout: 20_000 }, async () => {
+    const { child, lines } = start({ MONGODB_URI: 'mongodb://otp-user:s3cret-pw@127.0.0.1:1/?replicaSet=rs0' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as { level: number; msg: string; variable: string; hosts: string };
+    expect(line).toMatchObject({ level: 60, variable: 'MONGODB_URI', hosts: '127.0.0.1:1' });
+    expect(line.msg).toMatch(/^start-up abandoned: MongoDB at 127\.0\.0\.1:1 \(MONGODB_URI\) could not be reached: .*ECONNREFUSED.*Check that it is running/);
+    expect(lines[0]).not.toContain('s3cret-pw');
+    expect(lines[0]).not.toContain('otp-user');
+  });
+
+  it('says in one JSON line that a malformed MONGODB_URI is not a MongoDB connection string', async () => {
+    const { child, lines } = start({ MONGODB_URI: 'postgres://user:pw@db:5432/otp' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!) as { msg: string; variable: string };
+    expect(line.variable).toBe('MONGODB_URI');
+    expect(line.msg).toMatch(/MONGODB_URI is not a valid MongoDB connection string .*mongodb:\/\/host:27017/);
+    expect(lines[0]).not.toContain('pw@');
+  });
+
   it('serves the flow on the embedded default with the log mailer, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
     const { child, lines } = start({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     try {

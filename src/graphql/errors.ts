@@ -5,6 +5,7 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { InvalidInputError } from '../otp/otp.input.js';
+import { StoreUnavailableError } from '../store/otp.store.js';
 
 interface FieldProblem {
   field: string;
@@ -26,10 +27,21 @@ export function inputProblems(error: unknown): FieldProblem[] | null {
   return original instanceof InvalidInputError ? [{ field: original.field, message: original.message }] : null;
 }
 
+/** The code for "try again shortly": the store could not be reached. */
+export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+
 /** Apollo's formatError hook. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const problems = inputProblems(error);
   if (problems) return badInput(problems, formatted);
+  if (unwrapResolverError(error) instanceof StoreUnavailableError) {
+    return {
+      message: 'The service is briefly unavailable; retry in a few seconds.',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: SERVICE_UNAVAILABLE, retryable: true },
+    };
+  }
   // Errors the GraphQL layer raised itself (parse, validation, variable coercion) are safe to show.
   if (unwrapResolverError(error) instanceof GraphQLError) return formatted;
   const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
@@ -45,6 +57,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 export function errorCode(error: unknown): string {
   if (inputProblems(error)) return ApolloServerErrorCode.BAD_USER_INPUT;
   const original = unwrapResolverError(error);
+  if (original instanceof StoreUnavailableError) return SERVICE_UNAVAILABLE;
   if (original instanceof GraphQLError) {
     const code = original.extensions?.code;
     return typeof code === 'string' ? code : 'GRAPHQL_ERROR';

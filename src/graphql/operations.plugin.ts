@@ -4,7 +4,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { GraphQLContext } from './context.js';
-import { errorCode } from './errors.js';
+import { errorCode, SERVICE_UNAVAILABLE } from './errors.js';
 
 export function operationsPlugin(logger: Logger, metrics: Metrics): ApolloServerPlugin<GraphQLContext> {
   return {
@@ -14,8 +14,12 @@ export function operationsPlugin(logger: Logger, metrics: Metrics): ApolloServer
         async didEncounterErrors({ errors }) {
           for (const err of errors) {
             // Unexpected failures get their stack here, server-side; clients see a masked message.
-            if (errorCode(err) === 'INTERNAL_SERVER_ERROR') {
+            const code = errorCode(err);
+            if (code === 'INTERNAL_SERVER_ERROR') {
               logger.error({ requestId: contextValue.requestId, err: err.originalError ?? err }, 'operation failed');
+            } else if (code === SERVICE_UNAVAILABLE) {
+              const cause = (err.originalError as Error | undefined)?.cause;
+              logger.warn({ requestId: contextValue.requestId, reason: cause instanceof Error ? cause.message : String(cause) }, 'store unavailable; answered a retryable error');
             }
           }
         },

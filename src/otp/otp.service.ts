@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Clock } from '../clock.js';
-import type { OtpStore } from '../store/otp.store.js';
+import { StoreUnavailableError, type OtpStore } from '../store/otp.store.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
   codeRule,
@@ -134,15 +134,25 @@ export class OtpService {
    * has been seen before: there is nothing to look up, so nothing to learn from the reply.
    */
   async requestOtp(command: RequestOtpCommand, caller?: Caller): Promise<RequestOtpResult> {
-    const result = await this.issue(command, caller);
+    const result = await this.issue(command, caller).catch((error: unknown) => this.unavailable(error));
     this.observer?.requested(result.status);
     return result;
   }
 
   async verifyOtp(command: VerifyOtpCommand, caller?: Caller): Promise<VerifyOtpResult> {
-    const result = await this.check(command, caller);
+    const result = await this.check(command, caller).catch((error: unknown) => this.unavailable(error));
     this.observer?.verified(result.status);
     return result;
+  }
+
+  /**
+   * A store that cannot be reached for now (an election outlasting the driver's wait, a network
+   * cut) is a retryable condition the client should hear as such, not an internal error.
+   * Either nothing was written, or (a write whose answer was lost) the client's retry replaces it.
+   */
+  private unavailable(error: unknown): never {
+    if (this.store.isUnavailable(error)) throw new StoreUnavailableError(error);
+    throw error;
   }
 
   private async issue(command: RequestOtpCommand, caller: Caller | undefined): Promise<RequestOtpResult> {

@@ -8,8 +8,48 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { startEmbeddedMongo } from './embedded-mongo.js';
 import { MemoryOtpStore } from './memory.store.js';
-import { MongoOtpStore } from './mongo.store.js';
+import { MongoParseError } from 'mongodb';
+import { MongoOtpStore, StandaloneServerError } from './mongo.store.js';
 import type { OtpStore } from './otp.store.js';
+
+/** Start-up could not reach the store: says which, where (never the credentials) and what to do. */
+export class StoreStartError extends Error {
+  constructor(
+    message: string,
+    readonly details: { variable: string; hosts?: string },
+  ) {
+    super(message);
+    this.name = 'StoreStartError';
+  }
+}
+
+/** The host list of a MongoDB URI, without user name or password. */
+export function mongoHosts(uri: string): string {
+  const afterScheme = uri.replace(/^[a-z+]+:\/\//i, '');
+  const authority = afterScheme.split(/[/?]/, 1)[0] ?? '';
+  return authority.slice(authority.lastIndexOf('@') + 1) || '(none)';
+}
+
+async function connectFromUri(uri: string, dbName: string): Promise<MongoOtpStore> {
+  const hosts = mongoHosts(uri);
+  try {
+    return await MongoOtpStore.connect({ uri, dbName });
+  } catch (error) {
+    if (error instanceof StandaloneServerError) throw new StoreStartError(error.message, { variable: 'MONGODB_URI', hosts });
+    // The URI parser (mongodb-connection-string-url) throws its own MongoParseError class.
+    if (error instanceof MongoParseError || (error instanceof Error && error.name === 'MongoParseError')) {
+      throw new StoreStartError(
+        `MONGODB_URI is not a valid MongoDB connection string (${(error as Error).message}); expected mongodb://host:27017/?replicaSet=rs0 or mongodb+srv://…`,
+        { variable: 'MONGODB_URI' },
+      );
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreStartError(
+      `MongoDB at ${hosts} (MONGODB_URI) could not be reached: ${reason}. Check that it is running and reachable from here, and that MONGODB_URI names it.`,
+      { variable: 'MONGODB_URI', hosts },
+    );
+  }
+}
 
 export async function createStore(config: Config, clock: Clock, logger: Logger): Promise<OtpStore> {
   const memory = (reason: string) => {
@@ -19,8 +59,8 @@ export async function createStore(config: Config, clock: Clock, logger: Logger):
   if (config.store === 'memory') return memory('STORE=memory');
 
   if (config.mongodb.uri) {
-    const store = await MongoOtpStore.connect({ uri: config.mongodb.uri, dbName: config.mongodb.db });
-    logger.info({ store: 'mongodb', db: config.mongodb.db }, 'using MongoDB from MONGODB_URI');
+    const store = await connectFromUri(config.mongodb.uri, config.mongodb.db);
+    logger.info({ store: 'mongodb', db: config.mongodb.db, hosts: mongoHosts(config.mongodb.uri) }, 'using MongoDB from MONGODB_URI');
     return store;
   }
 
@@ -31,7 +71,9 @@ export async function createStore(config: Config, clock: Clock, logger: Logger):
     return store;
   }
   if (config.store === 'mongodb') {
-    throw new Error(`STORE=mongodb but MONGODB_URI is not set and ${embedded.reason}`);
+    throw new StoreStartError(`STORE=mongodb but MONGODB_URI is not set and ${embedded.reason}: set MONGODB_URI to a replica set`, {
+      variable: 'MONGODB_URI',
+    });
   }
   return memory(`MONGODB_URI is not set and ${embedded.reason}`);
 }
