@@ -1,42 +1,18 @@
 // The real entry point as `npm start` runs it (compiled by `npm test`'s tsc step): the
 // embedded default with the log mailer, bad configuration, and a clean SIGTERM.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeSendGrid } from './support/fake-sendgrid.js';
+import { startService, waitForLine } from './support/service-process.js';
 import { TEST_SECRET } from './support/harness.js';
 import { locateMongod } from '../src/store/embedded-mongo.js';
 
-const main = fileURLToPath(new URL('../dist/src/main.js', import.meta.url));
-
-function start(env: Record<string, string>, cwd = tmpdir()): { child: ChildProcessWithoutNullStreams; lines: string[]; stderr: string[] } {
-  const { MONGODB_URI: _m, SENDGRID_API_KEY: _s, ...inherited } = process.env;
-  // Run outside the repository so a developer's .env cannot change the outcome.
-  const child = spawn(process.execPath, [main], { cwd, env: { ...inherited, NODE_ENV: 'development', ...env } });
-  const lines: string[] = [];
-  const stderr: string[] = [];
-  child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(...chunk.toString().split('\n').filter(Boolean)));
-  return { child, lines, stderr };
-}
-
-async function waitForLine(lines: string[], pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = lines.find((l) => pattern.test(l));
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no line matching ${pattern} in:\n${lines.join('\n')}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('npm start (dist/src/main.js)', () => {
   it('stops on a bad setting with one line naming the variable', async () => {
-    const { child, stderr } = start({ OTP_LENGTH: '12' });
+    const { child, stderr } = startService({ OTP_LENGTH: '12' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
@@ -45,21 +21,21 @@ describe('npm start (dist/src/main.js)', () => {
   it('reads .env from the working directory, with the environment taking precedence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'otp-env-'));
     await writeFile(join(dir, '.env'), 'OTP_LENGTH=12\nOTP_MAX_ATTEMPTS=0\n');
-    const { child, stderr } = start({ OTP_MAX_ATTEMPTS: '3' }, dir);
+    const { child, stderr } = startService({ OTP_MAX_ATTEMPTS: '3' }, dir);
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
   });
 
   it('refuses production without a key and a strong secret', async () => {
-    const { child, stderr } = start({ NODE_ENV: 'production' });
+    const { child, stderr } = startService({ NODE_ENV: 'production' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(stderr.join('\n')).toMatch(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
   });
 
   it('says in one JSON line that MongoDB is unreachable, naming the host and variable, never the password', { timeout: 20_000 }, async () => {
-    const { child, lines } = start({ MONGODB_URI: 'mongodb://otp-user:s3cret-pw@127.0.0.1:1/?replicaSet=rs0' });
+    const { child, lines } = startService({ MONGODB_URI: 'mongodb://otp-user:s3cret-pw@127.0.0.1:1/?replicaSet=rs0' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(lines).toHaveLength(1);
@@ -71,7 +47,7 @@ describe('npm start (dist/src/main.js)', () => {
   });
 
   it('says in one JSON line that a malformed MONGODB_URI is not a MongoDB connection string', async () => {
-    const { child, lines } = start({ MONGODB_URI: 'postgres://user:pw@db:5432/otp' });
+    const { child, lines } = startService({ MONGODB_URI: 'postgres://user:pw@db:5432/otp' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(lines).toHaveLength(1);
@@ -82,7 +58,7 @@ describe('npm start (dist/src/main.js)', () => {
   });
 
   it('serves the flow on the embedded default with the log mailer, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
-    const { child, lines } = start({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    const { child, lines } = startService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     try {
       const serving = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000)) as { url: string; store: string };
       const url = serving.url;
@@ -114,7 +90,7 @@ describe('npm start (dist/src/main.js)', () => {
     const sendgrid = new FakeSendGrid();
     await sendgrid.start();
     sendgrid.delayAll(2_000);
-    const { child, lines } = start({
+    const { child, lines } = startService({
       PORT: '0',
       HOST: '127.0.0.1',
       STORE: 'memory',

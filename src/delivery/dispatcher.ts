@@ -93,7 +93,14 @@ export class Dispatcher {
   async start(): Promise<void> {
     if (this.subscription) return;
     this.stopping = false;
-    const saved = await this.listen();
+    let saved = false;
+    try {
+      saved = await this.listen();
+    } catch (error) {
+      // A passing failure (an election, a primary restarting) must not stop the process: keep
+      // retrying from the saved position; /readyz says "listener: not running" meanwhile.
+      this.feedBroke(error);
+    }
     if (this.o.sweepSeconds > 0) {
       this.sweepTimer = setInterval(() => {
         this.sweep().catch((err: unknown) => this.o.logger.error({ err }, 'delivery sweep failed'));

@@ -11,7 +11,13 @@ import { locateMongod, mongodVersion, startEmbeddedMongo } from '../../src/store
 import { MongoOtpStore, OTP_COLLECTION, RATE_LIMIT_COLLECTION, StandaloneServerError } from '../../src/store/mongo.store.js';
 import { ResumePointLostError } from '../../src/store/otp.store.js';
 import { TEST_SECRET } from '../support/harness.js';
-import { describeOnTier, mongoTier as tier } from '../support/stores.js';
+import { describeOnTier, mongoTier as tier, mongoUri } from '../support/stores.js';
+import { systemClock } from '../../src/clock.js';
+import { Dispatcher } from '../../src/delivery/dispatcher.js';
+import { otpTemplate } from '../../src/mail/otp.template.js';
+import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
+import { FakeSendGrid } from '../support/fake-sendgrid.js';
+import { memoryLogger } from '../support/harness.js';
 import { describeStoreContract, newOtp, until } from './store.contract.js';
 
 describeStoreContract(tier);
@@ -78,6 +84,64 @@ describeOnTier(tier, 'MongoDB specifics', () => {
         expect(seen).toEqual([]);
       } finally {
         await other.close();
+      }
+    });
+
+    it('lets the TTL index delete an expired code (the test mongod runs its TTL monitor every second)', { timeout: 20_000 }, async () => {
+      const otp = newOtp({ expiresAt: new Date(Date.now() + 500) });
+      await store.insert(otp);
+      expect(await store.findLatest(otp.email, otp.purpose)).not.toBeNull();
+      const deadline = Date.now() + 10_000;
+      while ((await store.findLatest(otp.email, otp.purpose)) !== null) {
+        if (Date.now() > deadline) throw new Error('the TTL monitor did not delete the expired code within 10 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    });
+
+    it('retries a transient error on opening the feed from a saved position, instead of calling it lost', { timeout: 20_000 }, async () => {
+      // The real server answers the change stream's aggregate with NotWritablePrimary twice
+      // (the driver retries once by itself); only this test's connection is affected.
+      const appName = `failpoint-${randomUUID().slice(0, 8)}`;
+      const uri = `${mongoUri}${mongoUri!.includes('?') ? '&' : '?'}appName=${appName}`;
+      const own = await MongoOtpStore.connect({ uri, dbName: store.db.databaseName });
+      const logs: string[] = [];
+      const sendgrid = new FakeSendGrid();
+      await sendgrid.start();
+      const dispatcher = new Dispatcher({
+        store: own,
+        mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: 2000, from: 'otp@example.com' }),
+        hasher: createOtpService(loadConfig({ OTP_SECRET: TEST_SECRET }), { store: own, clock: systemClock }).codeHasher,
+        template: otpTemplate({ brand: 'B', merchant: 'M', ttlSeconds: 300 }),
+        clock: systemClock,
+        logger: memoryLogger(logs),
+        sweepSeconds: 0, // only the feed can deliver
+        checkpointName: appName,
+      });
+      try {
+        const service = createOtpService(loadConfig({ OTP_SECRET: TEST_SECRET, OTP_RESEND_COOLDOWN_SECONDS: '0' }), { store: own, clock: systemClock });
+        const tokens: string[] = [];
+        const sub = await own.subscribeInserts(null, async (e) => void tokens.push(e.token!));
+        await service.requestOtp({ email: `${appName}-a@example.com` });
+        await until(() => tokens.length > 0);
+        await sub.close();
+        await own.saveCheckpoint(appName, tokens[0]!);
+        await service.requestOtp({ email: `${appName}-b@example.com` }); // after the saved position
+
+        await store.client.db('admin').command({
+          configureFailPoint: 'failCommand',
+          mode: { times: 2 },
+          data: { failCommands: ['aggregate'], errorCode: 10107, appName },
+        });
+        await dispatcher.start();
+        await sendgrid.waitForEmails(1, `${appName}-b@example.com`, 10_000);
+        expect(logs.join('\n')).not.toContain('feed position lost');
+        expect(logs.join('\n')).toContain('insert feed failed; reconnecting');
+        expect(sendgrid.emailsTo(`${appName}-a@example.com`)).toHaveLength(0); // resumed after it, as saved
+      } finally {
+        await store.client.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
+        await dispatcher.stop();
+        await own.close();
+        await sendgrid.close();
       }
     });
 
