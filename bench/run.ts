@@ -11,6 +11,11 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
 const quick = process.argv.includes('--quick');
+// --store mongodb: the same scenarios against the fetched mongod, plus MongoDB commands per operation.
+const storeArg = process.argv.indexOf('--store');
+const storeKind = storeArg >= 0 ? (process.argv[storeArg + 1] ?? '') : 'memory';
+if (storeKind !== 'memory' && storeKind !== 'mongodb') throw new Error('--store takes memory or mongodb');
+const onMongo = storeKind === 'mongodb';
 const CONNECTIONS = 32;
 const WARMUP_S = quick ? 1 : 3;
 const DURATION_S = quick ? 3 : 10;
@@ -134,7 +139,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   sendgrid = new Peer('./fake-sendgrid.js');
   const sendgridUrl = (await sendgrid.ready) as string;
-  server = new Peer('./server.js', { FAKE_SENDGRID_URL: sendgridUrl });
+  server = new Peer('./server.js', { FAKE_SENDGRID_URL: sendgridUrl, BENCH_STORE: storeKind });
   await server.ready;
   const urls = await call<{ service: string; baselineA: string; fastifyB: string; standaloneB: string }>('urls');
   const rows: Row[] = [];
@@ -177,6 +182,26 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1_000)); // let the last emails leave
   const arrivals = await sendgrid.call<[string, number, string][]>('arrivals', { from: mark });
   const delays = (await call<number[]>('emailDelays', { arrivals })).sort((x, y) => x - y);
+
+  if (onMongo) {
+    const commands = await call<Record<string, number>>('commandCounts');
+    for (const row of rows) row.ratioToB = Math.round((row.rps / b.rps) * 100) / 100;
+    const results = {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      store: 'mongodb (one-node replica set, fetched mongod, journaled, default write concern)',
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+      settings: { connections: CONNECTIONS, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S },
+      rows,
+      emailDelayMs: { count: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), max: delays[delays.length - 1] ?? NaN },
+      mongodbCommandsPerOperation: commands,
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    await finish(results, `${quick ? 'quick-' : ''}mongodb`);
+    console.log('MongoDB commands per operation on its request path (driver command monitoring, mean of 50):');
+    for (const [op, n] of Object.entries(commands)) console.log(`  ${op}: ${n}`);
+    return;
+  }
 
   // Memory and throughput with 100,000 live codes.
   const clean = await call<{ rss: number; liveCodes: number }>('expireAll');
@@ -223,27 +248,32 @@ async function main(): Promise<void> {
     seconds: Math.round((Date.now() - started) / 1000),
   };
 
-  await mkdir(new URL('./results/', import.meta.url.replace('/dist/bench/', '/bench/')), { recursive: true });
-  const out = new URL(`./results/${quick ? 'quick' : 'latest'}.json`, import.meta.url.replace('/dist/bench/', '/bench/'));
-  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
-  server.child.kill();
-  sendgrid.child.kill();
-
-  console.log(`\n${results.machine.cpu} × ${results.machine.cores}, Node ${results.machine.node}, ${results.mode} run\n`);
-  console.log('| scenario | req/s | × B | p50 ms | p99 ms | max ms | errors | non-2xx |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  for (const row of rows) {
-    console.log(`| ${row.name} | ${row.rps} | ${row.ratioToB} | ${row.p50} | ${row.p99} | ${row.max} | ${row.errors} | ${row.non2xx} |`);
-  }
-  const d = results.emailDelayMs;
-  console.log(`\ninsert-to-email delay at the fake SendGrid, under requestOtp load: p50 ${d.p50} ms, p99 ${d.p99} ms, max ${d.max} ms (${d.count} emails)`);
+  await finish(results, quick ? 'quick' : 'latest');
   const m = results.memory;
   console.log(`RSS: ${m.with100LiveCodesMb} MB with 100 live codes, ${m.with100kLiveCodesMb} MB with ${m.liveCodes} live codes, ${m.afterExpiryAndSweepMb} MB after they expired and were swept (${m.deletedBySweep} deleted)`);
   console.log(`100k live codes vs 100: verifyOtp × ${results.liveCodesEffect.verifyWrong}, requestOtp × ${results.liveCodesEffect.requestOtp}`);
   console.log('\ntargets:');
   for (const [target, met] of Object.entries(results.targets)) console.log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);
-  console.log(`\nwrote ${fileURLToPath(out)} in ${results.seconds} s`);
-  const errors = rows.reduce((sum, row) => sum + row.errors + row.non2xx, 0);
+}
+
+/** Writes bench/results/<name>.json, stops the children, prints the table and the email delay. */
+async function finish(results: { machine: { cpu: string; cores: number; node: string }; mode: string; rows: Row[]; emailDelayMs: Record<string, number>; seconds: number }, name: string): Promise<void> {
+  await mkdir(new URL('./results/', import.meta.url.replace('/dist/bench/', '/bench/')), { recursive: true });
+  const out = new URL(`./results/${name}.json`, import.meta.url.replace('/dist/bench/', '/bench/'));
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  server.child.kill();
+  sendgrid.child.kill();
+
+  console.log(`\n${results.machine.cpu} × ${results.machine.cores}, Node ${results.machine.node}, ${results.mode} run, ${storeKind} store\n`);
+  console.log('| scenario | req/s | × B | p50 ms | p99 ms | max ms | errors | non-2xx |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of results.rows) {
+    console.log(`| ${row.name} | ${row.rps} | ${row.ratioToB} | ${row.p50} | ${row.p99} | ${row.max} | ${row.errors} | ${row.non2xx} |`);
+  }
+  const d = results.emailDelayMs;
+  console.log(`\ninsert-to-email delay at the fake SendGrid, under requestOtp load: p50 ${d.p50} ms, p99 ${d.p99} ms, max ${d.max} ms (${d.count} emails)`);
+  console.log(`wrote ${fileURLToPath(out)} in ${results.seconds} s`);
+  const errors = results.rows.reduce((sum, row) => sum + row.errors + row.non2xx, 0);
   if (errors > 0) {
     console.error(`${errors} errors or non-2xx answers: the run is not valid`);
     process.exitCode = 1;

@@ -9,7 +9,10 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify from 'fastify';
 import { pino } from 'pino';
-import { createApp } from '../src/app.js';
+import { createApp, type App } from '../src/app.js';
+import { startEmbeddedMongo } from '../src/store/embedded-mongo.js';
+import { MongoOtpStore } from '../src/store/mongo.store.js';
+import type { OtpStore } from '../src/store/otp.store.js';
 import type { Clock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
@@ -52,17 +55,54 @@ async function baselineStandalone(): Promise<string> {
   return url;
 }
 
+/**
+ * MongoDB commands issued on each operation's request path, counted exactly with the driver's
+ * command monitoring while the dispatcher (whose change stream and claims are not on the
+ * request path) is paused: the mean over 50 operations of each kind.
+ */
+async function countCommands(app: App, store: MongoOtpStore): Promise<Record<string, number>> {
+  const N = 50;
+  await app.dispatcher.stop();
+  let count = 0;
+  const onCommand = (event: { commandName: string }) => {
+    if (!['hello', 'isMaster', 'ping', 'endSessions'].includes(event.commandName)) count += 1;
+  };
+  const counted = async (run: (i: number) => Promise<unknown>) => {
+    count = 0;
+    store.client.on('commandStarted', onCommand);
+    for (let i = 0; i < N; i++) await run(i);
+    store.client.off('commandStarted', onCommand);
+    return count / N;
+  };
+  const email = (i: number) => `count-${i}@bench.example`;
+  const requestOtp = await counted((i) => app.service.requestOtp({ email: email(i) }));
+  const codes: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const record = (await store.findLatest(email(i), 'default'))!;
+    codes.push(app.service.codeHasher.unseal(record.sealedCode!, record.id));
+  }
+  const verifyOtpWrong = await counted((i) => app.service.verifyOtp({ email: email(i), otp: codes[i] === '000000' ? '111111' : '000000' }));
+  const verifyOtpRight = await counted((i) => app.service.verifyOtp({ email: email(i), otp: codes[i]! }));
+  await app.dispatcher.start();
+  return { requestOtp, verifyOtpWrong, verifyOtpRight };
+}
+
 async function main(): Promise<void> {
   const sendgridUrl = process.env.FAKE_SENDGRID_URL;
   if (!sendgridUrl) throw new Error('FAKE_SENDGRID_URL is not set');
   const clock = new ShiftableClock();
-  const store = new MemoryOtpStore({ clock });
+  // --store mongodb: the fetched mongod as a one-node replica set (journaled, default write concern).
+  const mongo = process.env.BENCH_STORE === 'mongodb' ? await startEmbeddedMongo() : null;
+  if (mongo && !mongo.ok) throw new Error(`--store mongodb: ${mongo.reason}`);
+  const memoryStore = mongo ? null : new MemoryOtpStore({ clock });
+  const store: OtpStore =
+    memoryStore ?? (await MongoOtpStore.connect({ uri: mongo!.ok ? mongo!.uri : '', dbName: 'otp_bench', monitorCommands: true, onClose: mongo!.ok ? mongo!.stop : undefined }));
   const config = loadConfig({
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
     PORT: '0',
     HOST: '127.0.0.1',
-    STORE: 'memory',
+    STORE: mongo ? 'mongodb' : 'memory',
     GRAPHQL_PLAYGROUND: 'off',
     OTP_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
     SENDGRID_API_KEY: 'SG.bench',
@@ -112,13 +152,14 @@ async function main(): Promise<void> {
       }
       return delays;
     },
-    state: async () => ({ rss: rss(), liveCodes: store.size }),
+    state: async () => ({ rss: rss(), liveCodes: memoryStore!.size }),
     /** Moves time past every code's expiry and runs the expiry sweep, as the TTL monitor would. */
     expireAll: async () => {
       clock.offsetMs += (TTL_SECONDS + 1) * 1000;
-      const deleted = store.deleteExpired();
-      return { deleted, rss: rss(), liveCodes: store.size };
+      const deleted = memoryStore!.deleteExpired();
+      return { deleted, rss: rss(), liveCodes: memoryStore!.size };
     },
+    commandCounts: async () => countCommands(app, store as MongoOtpStore),
   };
 
   process.on('message', (message: { id: number; cmd: string; arg?: Record<string, unknown> }) => {

@@ -82,6 +82,8 @@ export interface MongoStoreOptions {
   startupTimeoutMS?: number;
   /** Called when the store closes: stops an embedded mongod that belongs to it. */
   onClose?: () => Promise<void>;
+  /** The driver's command monitoring (the bench counts the commands each operation issues). */
+  monitorCommands?: boolean;
 }
 
 const toRecord = ({ _id: _slot, codeId, ...rest }: OtpDocument): OtpRecord => ({ id: codeId, ...rest });
@@ -114,7 +116,7 @@ export class MongoOtpStore implements OtpStore {
     } finally {
       await probe.close();
     }
-    const client = new MongoClient(options.uri);
+    const client = new MongoClient(options.uri, { monitorCommands: options.monitorCommands ?? false });
     try {
       await client.connect();
       const store = new MongoOtpStore(client, client.db(options.dbName), options.onClose);
