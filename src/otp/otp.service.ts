@@ -1,10 +1,10 @@
 // Every rule about codes lives here, and nothing about HTTP, GraphQL or MongoDB: issuing
 // (rate limits, generation, hashing, replacement) and checking (expiry, attempts, single use).
-// The store gives atomic steps; this file decides which to take.
+// The store gives atomic steps (issue a code under these limits, check one under these); this
+// file decides the limits, makes and seals the codes, and tells the caller what happened.
 import { randomUUID } from 'node:crypto';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Clock } from '../clock.js';
-import { StoreUnavailableError, type OtpStore } from '../store/otp.store.js';
+import { StoreUnavailableError, type CheckOutcome, type ClientLimit, type OtpStore, type WindowLimit } from '../store/otp.store.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
   codeRule,
@@ -101,9 +101,11 @@ export class OtpService {
   private readonly hasher: CodeHasher;
   private readonly observer: OtpObserver | undefined;
   private readonly tokens: VerificationTokens;
-  private readonly limiters: Record<'sends' | 'guesses' | 'clientRequests' | 'clientVerifications', RateLimiterAbstract> & {
-    /** null when OTP_RESEND_COOLDOWN_SECONDS is 0. */
-    cooldown: RateLimiterAbstract | null;
+  private readonly limits: {
+    sends: WindowLimit;
+    guesses: WindowLimit;
+    clientRequests: WindowLimit;
+    clientVerifications: WindowLimit;
   };
 
   constructor({ store, clock, secret, policy, clientPolicy, tokens, observer }: OtpServiceDeps) {
@@ -113,14 +115,11 @@ export class OtpService {
     this.clock = clock;
     this.hasher = new CodeHasher(secret);
     this.policy = Object.freeze({ ...policy });
-    const limiter = (keyPrefix: string, points: number, durationSeconds: number) =>
-      store.createRateLimiter({ keyPrefix, points, durationSeconds });
-    this.limiters = {
-      cooldown: policy.resendCooldownSeconds > 0 ? limiter('otp_cooldown', 1, policy.resendCooldownSeconds) : null,
-      sends: limiter('otp_window', policy.maxSendsPerWindow, policy.sendWindowSeconds),
-      guesses: limiter('otp_guesses', policy.maxGuessesPerWindow, policy.guessWindowSeconds),
-      clientRequests: limiter('client_requests', clientPolicy.maxRequestsPerWindow, clientPolicy.windowSeconds),
-      clientVerifications: limiter('client_verifications', clientPolicy.maxVerificationsPerWindow, clientPolicy.windowSeconds),
+    this.limits = {
+      sends: { max: policy.maxSendsPerWindow, windowSeconds: policy.sendWindowSeconds },
+      guesses: { max: policy.maxGuessesPerWindow, windowSeconds: policy.guessWindowSeconds },
+      clientRequests: { max: clientPolicy.maxRequestsPerWindow, windowSeconds: clientPolicy.windowSeconds },
+      clientVerifications: { max: clientPolicy.maxVerificationsPerWindow, windowSeconds: clientPolicy.windowSeconds },
     };
   }
 
@@ -157,22 +156,12 @@ export class OtpService {
 
   private async issue(command: RequestOtpCommand, caller: Caller | undefined): Promise<RequestOtpResult> {
     const { email, purpose } = this.checkAddress(command);
-
-    // The caller's budget first (an inbox flood across many addresses stops here), then the
-    // address's; the cooldown before the window so that refused requests do not eat the window.
-    const retryAfterSeconds = await this.take([
-      ...(caller ? [[this.limiters.clientRequests, caller.clientIp] as const] : []),
-      [this.limiters.cooldown, email],
-      [this.limiters.sends, email],
-    ]);
-    if (retryAfterSeconds !== null) return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds };
-
     const id = randomUUID();
     const code = generateCode(this.policy.codeLength);
     const createdAt = this.clock.now();
     // The expiry is computed per request (the old design computed it once, at cold start).
     const expiresAt = new Date(createdAt.getTime() + this.policy.ttlSeconds * 1000);
-    await this.store.insert({
+    const otp = {
       id,
       email,
       purpose,
@@ -180,7 +169,15 @@ export class OtpService {
       sealedCode: this.hasher.seal(code, id),
       createdAt,
       expiresAt,
+    };
+    // The caller's budget first (an inbox flood across many addresses stops here), then the
+    // address's cooldown, then its send window: one atomic step in the store.
+    const outcome = await this.store.issue(otp, {
+      client: this.clientLimit('request', caller, this.limits.clientRequests),
+      cooldownSeconds: this.policy.resendCooldownSeconds,
+      sends: this.limits.sends,
     });
+    if (!outcome.issued) return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
     return { status: OtpStatus.SENT, email, expiresAt };
   }
 
@@ -189,70 +186,44 @@ export class OtpService {
     if (!isValidCode(command.otp, this.policy.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
     }
-    // Every verification takes a guess from the address's budget before the code is compared,
-    // so concurrent guesses cannot overrun it; only a wrong guess keeps it taken.
-    const retryAfterSeconds = await this.take([
-      ...(caller ? [[this.limiters.clientVerifications, caller.clientIp] as const] : []),
-      [this.limiters.guesses, email],
-    ]);
-    if (retryAfterSeconds !== null) return { status: OtpStatus.RATE_LIMITED, retryAfterSeconds };
-
-    const result = await this.compare(email, purpose, command.otp);
-    if (result.status !== OtpStatus.MISMATCHED) await this.limiters.guesses.reward(email, 1);
+    // One atomic step in the store: the caller's budget, the address's guess budget (so that
+    // concurrent guesses cannot overrun it, and requesting new codes cannot reset it), then
+    // expiry, the attempt cap and the comparison. Only a wrong guess is counted.
+    const outcome = await this.store.check({
+      email,
+      purpose,
+      codeHash: this.hasher.hash(email, purpose, command.otp),
+      now: this.clock.now(),
+      maxAttempts: this.policy.maxAttempts,
+      guesses: this.limits.guesses,
+      client: this.clientLimit('verify', caller, this.limits.clientVerifications),
+    });
+    const result = this.verdict(outcome);
     if (result.status === OtpStatus.VERIFIED) {
       return { ...result, verificationToken: await this.tokens.sign(email, purpose, this.clock.now()) };
     }
     return result;
   }
 
-  /** The check itself: expiry, attempts, constant-time comparison, atomic count or consume. */
-  private async compare(email: string, purpose: string, otp: string): Promise<VerifyOtpResult> {
-    const { maxAttempts } = this.policy;
-
-    const record = await this.store.findLatest(email, purpose);
-    if (!record) return { status: OtpStatus.NOT_FOUND };
-    // Checked here, not left to the TTL index: MongoDB deletes expired documents only about
-    // once a minute, and a code must die at its second.
-    if (record.expiresAt <= this.clock.now()) return { status: OtpStatus.EXPIRED };
-    if (record.attempts >= maxAttempts) return { status: OtpStatus.TOO_MANY_ATTEMPTS, attemptsRemaining: 0 };
-
-    if (this.hasher.matches(email, purpose, otp, record.codeHash)) {
-      // Consume only the record that was read, and only below the cap: of two concurrent
-      // right answers one wins; a right answer racing the last wrong guess can lose to it.
-      if (await this.store.consume(record.id, maxAttempts)) return { status: OtpStatus.VERIFIED };
-      return this.afterLostRace(email, purpose, record.id);
+  private verdict(outcome: CheckOutcome): VerifyOtpResult {
+    switch (outcome.result) {
+      case 'verified':
+        return { status: OtpStatus.VERIFIED };
+      case 'mismatched':
+        return { status: OtpStatus.MISMATCHED, attemptsRemaining: Math.max(0, this.policy.maxAttempts - outcome.attempts) };
+      case 'not_found':
+        return { status: OtpStatus.NOT_FOUND };
+      case 'expired':
+        return { status: OtpStatus.EXPIRED };
+      case 'too_many_attempts':
+        return { status: OtpStatus.TOO_MANY_ATTEMPTS, attemptsRemaining: 0 };
+      case 'limited':
+        return { status: OtpStatus.RATE_LIMITED, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
     }
-
-    const attempts = await this.store.addFailedAttempt(record.id, maxAttempts);
-    if (attempts === null) return this.afterLostRace(email, purpose, record.id);
-    return { status: OtpStatus.MISMATCHED, attemptsRemaining: maxAttempts - attempts };
   }
 
-  /** What to say when a concurrent request changed the record between our read and write. */
-  private async afterLostRace(email: string, purpose: string, id: string): Promise<VerifyOtpResult> {
-    const current = await this.store.findLatest(email, purpose);
-    if (current?.id === id && current.attempts >= this.policy.maxAttempts) {
-      return { status: OtpStatus.TOO_MANY_ATTEMPTS, attemptsRemaining: 0 };
-    }
-    return { status: OtpStatus.NOT_FOUND };
-  }
-
-  /**
-   * Takes one point from each limit in order; returns null when all allow it, or the seconds
-   * to wait. A refusal by an earlier limit leaves the later ones untouched.
-   */
-  private async take(limits: ReadonlyArray<readonly [RateLimiterAbstract | null, string]>): Promise<number | null> {
-    for (const [limiter, key] of limits) {
-      if (!limiter) continue;
-      try {
-        await limiter.consume(key);
-      } catch (refusal) {
-        // rate-limiter-flexible rejects with a RateLimiterRes when limited, an Error when broken.
-        if (refusal instanceof RateLimiterRes) return Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-        throw refusal;
-      }
-    }
-    return null;
+  private clientLimit(action: 'request' | 'verify', caller: Caller | undefined, limit: WindowLimit): ClientLimit | undefined {
+    return caller ? { key: `${action}|${caller.clientIp}`, limit } : undefined;
   }
 
   private checkAddress(command: RequestOtpCommand): { email: string; purpose: string } {
@@ -261,3 +232,6 @@ export class OtpService {
     return { email: normaliseEmail(command.email), purpose: command.purpose ?? DEFAULT_PURPOSE };
   }
 }
+
+/** A wait in whole seconds, at least one: what Retry-After and retryAfterSeconds carry. */
+const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

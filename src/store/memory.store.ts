@@ -1,24 +1,40 @@
 // The embedded store: the default when no database is configured, and the fast test tier.
 // It keeps the same promises as the MongoDB adapter. Each method does its check and its
 // write in one synchronous step, which in a single Node process is as atomic as a
-// findOneAndUpdate. Expired codes are removed by a timer, as MongoDB's TTL monitor would.
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+// findOneAndUpdate. Expired state is removed by a timer, as MongoDB's TTL monitor would.
+//
+// The shape follows the MongoDB adapter's: one entry per address holding its limits and its
+// live codes (one per purpose), and one counter per caller.
 import { systemClock, type Clock } from '../clock.js';
 import {
   pendingDelivery,
   ResumePointLostError,
+  type CheckCommand,
+  type CheckOutcome,
+  type ClientLimit,
   type DeliveryOutcome,
   type FeedSubscription,
   type InsertEvent,
+  type IssueLimits,
+  type IssueOutcome,
   type NewOtp,
   type OtpRecord,
   type OtpStore,
-  type RateLimitOptions,
 } from './otp.store.js';
+import { counted, refusalMs, type WindowCount } from './window-count.js';
 
 interface StoredRecord extends OtpRecord {
   /** Insert order: the feed's resume position. */
   seq: number;
+}
+
+interface AddressState {
+  /** Epoch ms; 0 when no cooldown runs. */
+  cooldownUntil: number;
+  sends?: WindowCount;
+  guesses?: WindowCount;
+  /** Code id of the live code per purpose. */
+  slots: Map<string, string>;
 }
 
 export interface MemoryStoreOptions {
@@ -27,16 +43,14 @@ export interface MemoryStoreOptions {
   expirySweepMs?: number;
 }
 
-const keyOf = (email: string, purpose: string) => `${email}\u0000${purpose}`;
-
 export class MemoryOtpStore implements OtpStore {
   readonly kind = 'memory' as const;
   private readonly records = new Map<string, StoredRecord>();
-  private readonly latestByKey = new Map<string, string>();
+  private readonly addresses = new Map<string, AddressState>();
+  private readonly clients = new Map<string, WindowCount>();
   /** Ids whose delivery is pending or claimed: what the sweep looks at. */
   private readonly undelivered = new Set<string>();
   private readonly checkpoints = new Map<string, string>();
-  private readonly limiters = new Map<string, RateLimiterMemory>();
   private readonly subscribers = new Set<(record: StoredRecord) => void>();
   private seq = 0;
   private closed = false;
@@ -49,36 +63,62 @@ export class MemoryOtpStore implements OtpStore {
     this.expiryTimer.unref();
   }
 
-  async insert(otp: NewOtp): Promise<void> {
+  async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
+    const now = otp.createdAt.getTime();
+    const address = this.addresses.get(otp.email) ?? { cooldownUntil: 0, slots: new Map<string, string>() };
+    if (limits) {
+      // The caller's budget is spent even when the address then refuses, as on MongoDB, where
+      // the two are consecutive steps of one command.
+      const refusedClient = this.refuseClient(limits.client, now);
+      if (refusedClient !== null) return { issued: false, retryAfterMs: refusedClient };
+      if (limits.client) this.countClient(limits.client, now);
+      // The cooldown before the window, so that refused requests do not eat the window.
+      const refused = (address.cooldownUntil > now ? address.cooldownUntil - now : null) ?? refusalMs(address.sends, limits.sends, now);
+      if (refused !== null) return { issued: false, retryAfterMs: refused };
+      address.cooldownUntil = limits.cooldownSeconds > 0 ? now + limits.cooldownSeconds * 1000 : 0;
+      address.sends = counted(address.sends, limits.sends, now);
+    }
     // The code stored last replaces any earlier one, whatever its createdAt says: the same
-    // rule as MongoDB's one document per (email, purpose).
-    const key = keyOf(otp.email, otp.purpose);
-    const previous = this.latestByKey.get(key);
+    // rule as MongoDB's one document per address.
+    const previous = address.slots.get(otp.purpose);
     if (previous !== undefined) this.remove(previous);
     const record: StoredRecord = { ...otp, attempts: 0, delivery: pendingDelivery(), seq: ++this.seq };
     this.records.set(record.id, record);
-    this.latestByKey.set(key, record.id);
+    address.slots.set(otp.purpose, record.id);
+    this.addresses.set(otp.email, address);
     this.undelivered.add(record.id);
     for (const notify of this.subscribers) notify(record);
+    return { issued: true };
+  }
+
+  async check(command: CheckCommand): Promise<CheckOutcome> {
+    const now = command.now.getTime();
+    const refusedClient = this.refuseClient(command.client, now);
+    if (refusedClient !== null) return { result: 'limited', retryAfterMs: refusedClient };
+    if (command.client) this.countClient(command.client, now);
+
+    const address = this.addresses.get(command.email);
+    if (!address) return { result: 'not_found' };
+    const refused = refusalMs(address.guesses, command.guesses, now);
+    if (refused !== null) return { result: 'limited', retryAfterMs: refused };
+    const id = address.slots.get(command.purpose);
+    const record = id === undefined ? undefined : this.records.get(id);
+    if (!record) return { result: 'not_found' };
+    if (record.expiresAt.getTime() <= now) return { result: 'expired' };
+    if (record.attempts >= command.maxAttempts) return { result: 'too_many_attempts' };
+    // Equality of two HMACs: timing reveals nothing, as the caller cannot choose a hash.
+    if (record.codeHash === command.codeHash) {
+      this.remove(record.id);
+      return { result: 'verified' };
+    }
+    record.attempts += 1;
+    address.guesses = counted(address.guesses, command.guesses, now);
+    return { result: 'mismatched', attempts: record.attempts };
   }
 
   async findLatest(email: string, purpose: string): Promise<OtpRecord | null> {
-    const id = this.latestByKey.get(keyOf(email, purpose));
+    const id = this.addresses.get(email)?.slots.get(purpose);
     return id === undefined ? null : this.copy(this.records.get(id));
-  }
-
-  async addFailedAttempt(id: string, maxAttempts: number): Promise<number | null> {
-    const record = this.records.get(id);
-    if (!record || record.attempts >= maxAttempts) return null;
-    record.attempts += 1;
-    return record.attempts;
-  }
-
-  async consume(id: string, maxAttempts: number): Promise<boolean> {
-    const record = this.records.get(id);
-    if (!record || record.attempts >= maxAttempts) return false;
-    this.remove(id);
-    return true;
   }
 
   async claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null> {
@@ -175,18 +215,6 @@ export class MemoryOtpStore implements OtpStore {
     this.checkpoints.set(name, token);
   }
 
-  createRateLimiter(options: RateLimitOptions): RateLimiterAbstract {
-    // RateLimiterMemory keeps its counters per instance: hand out one instance per prefix so
-    // that, as with a shared database, everyone asking for the same limiter shares its state.
-    const key = `${options.keyPrefix}/${options.points}/${options.durationSeconds}`;
-    let limiter = this.limiters.get(key);
-    if (!limiter) {
-      limiter = new RateLimiterMemory({ keyPrefix: options.keyPrefix, points: options.points, duration: options.durationSeconds });
-      this.limiters.set(key, limiter);
-    }
-    return limiter;
-  }
-
   isUnavailable(): boolean {
     return false; // in-process: nothing to wait for
   }
@@ -201,22 +229,41 @@ export class MemoryOtpStore implements OtpStore {
     this.subscribers.clear();
   }
 
-  /** How many codes are held: for the benchmark's memory figures. */
+  /** How many codes are held. */
   get size(): number {
     return this.records.size;
   }
 
-  /** Deletes every expired code, as MongoDB's TTL monitor does. */
+  /** How many codes, addresses and caller counters are held: for the benchmark's memory figures. */
+  get held(): { codes: number; addresses: number; clients: number } {
+    return { codes: this.records.size, addresses: this.addresses.size, clients: this.clients.size };
+  }
+
+  /**
+   * Deletes what MongoDB's TTL monitor would: an address once its codes have expired and its
+   * windows have closed, and a caller's counter once its window has closed.
+   */
   deleteExpired(): number {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     let deleted = 0;
-    for (const record of this.records.values()) {
-      if (record.expiresAt <= now) {
-        this.remove(record.id);
-        deleted += 1;
-      }
+    for (const [email, address] of this.addresses) {
+      const codes = [...address.slots.values()].map((id) => this.records.get(id)?.expiresAt.getTime() ?? 0);
+      const until = Math.max(address.cooldownUntil, address.sends?.resetAt ?? 0, address.guesses?.resetAt ?? 0, ...codes);
+      if (until > now) continue;
+      for (const id of address.slots.values()) this.remove(id);
+      this.addresses.delete(email);
+      deleted += 1;
     }
+    for (const [key, window] of this.clients) if (window.resetAt <= now) this.clients.delete(key);
     return deleted;
+  }
+
+  private refuseClient(client: ClientLimit | undefined, now: number): number | null {
+    return client ? refusalMs(this.clients.get(client.key), client.limit, now) : null;
+  }
+
+  private countClient(client: ClientLimit, now: number): void {
+    this.clients.set(client.key, counted(this.clients.get(client.key), client.limit, now));
   }
 
   private remove(id: string): void {
@@ -224,8 +271,8 @@ export class MemoryOtpStore implements OtpStore {
     if (!record) return;
     this.records.delete(id);
     this.undelivered.delete(id);
-    const key = keyOf(record.email, record.purpose);
-    if (this.latestByKey.get(key) === id) this.latestByKey.delete(key);
+    const slots = this.addresses.get(record.email)?.slots;
+    if (slots?.get(record.purpose) === id) slots.delete(record.purpose);
   }
 
   /** A claim whose lease has run out: leases are on this store's clock, like MongoDB's $$NOW. */

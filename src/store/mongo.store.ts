@@ -1,38 +1,46 @@
 // The MongoDB adapter: queries, indexes and the change stream, no policy. Every method that
-// guards a rule is one atomic operation with the guard in its filter, so replicas sharing the
-// database cannot race past a limit. Expired codes are deleted by MongoDB's TTL index.
+// guards a rule is one atomic operation with the guard in its filter or pipeline, so replicas
+// sharing the database cannot race past a limit. Expired state is deleted by the TTL index.
 //
-// One document per (email, purpose) holds the live code: a new code replaces the old one in a
-// single upsert, so "the newest code is the only live one" holds after any single failure, and
-// "newest" is the order in which the server applied the writes, not any app server's clock.
+// One document per address holds its limits and its live codes, one per purpose (see
+// mongo/address.updates.ts): issuing and checking a code are each one command on it, with the
+// caller's budget, when there is one, as a second document of the same collection.
 import {
+  MongoBulkWriteError,
   MongoClient,
   MongoError,
   MongoNetworkError,
   MongoNotConnectedError,
-  MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
-  type ChangeStream,
+  ObjectId,
+  type AnyBulkWriteOperation,
   type Collection,
   type Db,
-  type ResumeToken,
+  type Document,
 } from 'mongodb';
-import { RateLimiterMongo, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
-  pendingDelivery,
-  ResumePointLostError,
-  type DeliveryOutcome,
-  type FeedSubscription,
-  type InsertEvent,
-  type NewOtp,
-  type OtpRecord,
-  type OtpStore,
-  type RateLimitOptions,
+  checkStep,
+  clientStep,
+  issueStep,
+  type AddressDocument,
+  type ClientDocument,
+  type SlotDocument,
+} from './mongo/address.updates.js';
+import { watchIssues } from './mongo/insert-feed.js';
+import type {
+  CheckCommand,
+  CheckOutcome,
+  ClientLimit,
+  DeliveryOutcome,
+  FeedSubscription,
+  InsertEvent,
+  IssueLimits,
+  IssueOutcome,
+  NewOtp,
+  OtpRecord,
+  OtpStore,
 } from './otp.store.js';
-
-/** A code as stored: OtpRecord with `codeId` for `id`, under its (email, purpose) slot. */
-export type OtpDocument = Omit<OtpRecord, 'id'> & { _id: string; codeId: string };
 
 interface CheckpointDocument {
   _id: string;
@@ -40,25 +48,19 @@ interface CheckpointDocument {
   updatedAt: Date;
 }
 
-export const OTP_COLLECTION = 'otps';
+export const STATE_COLLECTION = 'otp_state';
 export const CHECKPOINT_COLLECTION = 'checkpoints';
-export const RATE_LIMIT_COLLECTION = 'rate_limits';
-
-/** The slot of (email, purpose). Purposes never contain "|", so the last one separates them. */
-export const slotKey = (email: string, purpose: string) => `${email}|${purpose}`;
-
-/**
- * The server's answers that mean a resume position is gone for good: ChangeStreamFatalError
- * (280, "the resume token was not found"), InvalidResumeToken (260), ChangeStreamHistoryLost
- * (286). Anything else (an election, a network error) is worth retrying from the same place.
- */
-const LOST_POSITION_CODES = new Set([260, 280, 286]);
 
 /** A claim whose lease has run out, on the database's clock. */
-const leaseLapsed = { $expr: { $lte: ['$delivery.leaseUntil', '$$NOW'] } };
+const leaseLapsed = (slot: string) => ({ $lte: [`${slot}.delivery.leaseUntil`, '$$NOW'] });
 
 /** Server answers during elections and shutdowns: the operation may succeed on a retry. */
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+const DUPLICATE_KEY = 11000;
+
+/** How often a refusal that a re-read shows to be a race (two first requests) is retried. */
+const RACE_RETRIES = 3;
 
 export class StandaloneServerError extends Error {
   constructor() {
@@ -86,11 +88,23 @@ export interface MongoStoreOptions {
   monitorCommands?: boolean;
 }
 
-const toRecord = ({ _id: _slot, codeId, ...rest }: OtpDocument): OtpRecord => ({ id: codeId, ...rest });
+const toRecord = (email: string, { codeId, delivery: { claim: _claim, ...delivery }, ...rest }: SlotDocument): OtpRecord => ({
+  id: codeId,
+  email,
+  ...rest,
+  delivery,
+});
+
+/** Where a write error came from, in an ordered bulk write, and its code. */
+const firstWriteError = (error: MongoBulkWriteError) => {
+  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return errors[0];
+};
 
 export class MongoOtpStore implements OtpStore {
   readonly kind = 'mongodb' as const;
-  private readonly otps: Collection<OtpDocument>;
+  private readonly addresses: Collection<AddressDocument>;
+  private readonly clients: Collection<ClientDocument>;
   private readonly checkpoints: Collection<CheckpointDocument>;
   private readonly subscriptions = new Set<FeedSubscription>();
 
@@ -99,7 +113,9 @@ export class MongoOtpStore implements OtpStore {
     readonly db: Db,
     private readonly onClose?: () => Promise<void>,
   ) {
-    this.otps = db.collection<OtpDocument>(OTP_COLLECTION);
+    // One collection, two kinds of document: so that a request's steps go in one command.
+    this.addresses = db.collection<AddressDocument>(STATE_COLLECTION);
+    this.clients = db.collection<ClientDocument>(STATE_COLLECTION);
     this.checkpoints = db.collection<CheckpointDocument>(CHECKPOINT_COLLECTION);
   }
 
@@ -129,74 +145,99 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async createIndexes(): Promise<void> {
-    await this.otps.createIndexes([
-      // MongoDB deletes a code once expiresAt has passed (its monitor runs about once a minute;
-      // the service refuses expired codes itself before then).
+    await this.addresses.createIndexes([
+      // MongoDB deletes an address's document once its codes have expired and its windows have
+      // closed, and a caller's counter once its window has closed (the monitor runs about once
+      // a minute; the service refuses expired codes itself before then).
       { key: { expiresAt: 1 }, name: 'ttl_expiresAt', expireAfterSeconds: 0 },
-      // Attempts, consumption and delivery claims address a code by its id.
-      { key: { codeId: 1 }, name: 'code_id', unique: true },
+      // Delivery claims address a code by its id.
+      { key: { 'slots.codeId': 1 }, name: 'slot_code_id' },
       // The sweep: deliveries still pending or claimed.
-      { key: { 'delivery.state': 1, createdAt: 1 }, name: 'delivery_due' },
+      { key: { 'slots.delivery.state': 1, 'slots.createdAt': 1 }, name: 'slot_delivery_due' },
     ]);
-    // rate-limiter-flexible would create its own indexes in the background, unawaited, with
-    // failures only on the console: create them here, with the others, and wait for them.
-    await new RateLimiterMongo({ ...this.limiterBase(), points: 1, duration: 1 }).createIndexes();
   }
 
-  async insert(otp: NewOtp): Promise<void> {
-    const { id, ...fields } = otp;
-    // One retryable write: it either replaced the previous code or changed nothing.
-    await this.otps.replaceOne(
-      { _id: slotKey(otp.email, otp.purpose) },
-      { codeId: id, ...fields, attempts: 0, delivery: pendingDelivery() },
-      { upsert: true },
-    );
+  async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
+    const steps: Array<{ filter: Document; update: Document[]; refusal?: () => Promise<number | null> }> = [];
+    if (limits?.client) steps.push(this.clientStep(limits.client, otp.createdAt));
+    const issue = issueStep(otp, limits);
+    steps.push({
+      ...issue,
+      refusal: async () => {
+        const doc = await this.addresses.findOne({ _id: otp.email }, { projection: { cooldownUntil: 1, sends: 1 } });
+        const now = otp.createdAt.getTime();
+        if (doc?.cooldownUntil && doc.cooldownUntil.getTime() > now) return doc.cooldownUntil.getTime() - now;
+        const open = doc?.sends && doc.sends.resetAt.getTime() > now;
+        return open && limits && doc.sends!.count >= limits.sends.max ? doc.sends!.resetAt.getTime() - now : null;
+      },
+    });
+    const retryAfterMs = await this.runSteps(steps);
+    return retryAfterMs === null ? { issued: true } : { issued: false, retryAfterMs };
+  }
+
+  async check(command: CheckCommand): Promise<CheckOutcome> {
+    // The caller's budget is its own command: a findAndModify, which must tell the verdict,
+    // cannot share one. Two commands at most either way.
+    if (command.client) {
+      const retryAfterMs = await this.runSteps([this.clientStep(command.client, command.now)]);
+      if (retryAfterMs !== null) return { result: 'limited', retryAfterMs };
+    }
+    const { filter, update } = checkStep(command);
+    const doc = await this.addresses.findOneAndUpdate(filter, update, { returnDocument: 'after', projection: { verdict: 1 } });
+    const verdict = doc?.verdict;
+    if (!verdict) return { result: 'not_found' };
+    switch (verdict.result) {
+      case 'limited':
+        return { result: 'limited', retryAfterMs: verdict.until!.getTime() - command.now.getTime() };
+      case 'mismatched':
+        return { result: 'mismatched', attempts: verdict.attempts! };
+      default:
+        return { result: verdict.result };
+    }
   }
 
   async findLatest(email: string, purpose: string): Promise<OtpRecord | null> {
-    const doc = await this.otps.findOne({ _id: slotKey(email, purpose) });
-    return doc ? toRecord(doc) : null;
-  }
-
-  async addFailedAttempt(id: string, maxAttempts: number): Promise<number | null> {
-    const doc = await this.otps.findOneAndUpdate(
-      { codeId: id, attempts: { $lt: maxAttempts } },
-      { $inc: { attempts: 1 } },
-      { returnDocument: 'after', projection: { attempts: 1 } },
-    );
-    return doc ? doc.attempts : null;
-  }
-
-  async consume(id: string, maxAttempts: number): Promise<boolean> {
-    const doc = await this.otps.findOneAndDelete({ codeId: id, attempts: { $lt: maxAttempts } }, { projection: { _id: 1 } });
-    return doc !== null;
+    const doc = await this.addresses.findOne({ _id: email }, { projection: { slots: 1 } });
+    const slot = doc?.slots.find((s) => s.purpose === purpose);
+    return slot ? toRecord(email, slot) : null;
   }
 
   async claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null> {
-    // $$NOW is the server's clock: every replica compares leases on the same time.
-    const doc = await this.otps.findOneAndUpdate(
-      { codeId: id, $or: [{ 'delivery.state': 'pending' }, { 'delivery.state': 'sending', ...leaseLapsed }] },
-      [{ $set: { 'delivery.state': 'sending', 'delivery.claimedBy': worker, 'delivery.leaseUntil': { $add: ['$$NOW', leaseMs] } } }],
-      { returnDocument: 'after' },
+    // $$NOW is the server's clock: every replica compares leases on the same time. The claim
+    // mark tells this caller whether the claim it finds is the one it took.
+    const claim = `${worker}/${new ObjectId().toHexString()}`;
+    const claimable = {
+      $and: [
+        { $eq: ['$$this.codeId', id] },
+        { $or: [{ $eq: ['$$this.delivery.state', 'pending'] }, { $and: [{ $eq: ['$$this.delivery.state', 'sending'] }, leaseLapsed('$$this')] }] },
+      ],
+    };
+    const claimed = { state: 'sending', claimedBy: { $literal: worker }, leaseUntil: { $add: ['$$NOW', leaseMs] }, claim: { $literal: claim } };
+    const doc = await this.addresses.findOneAndUpdate(
+      { 'slots.codeId': id },
+      [{ $set: { slots: { $map: { input: '$slots', in: { $cond: [claimable, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }] }, '$$this'] } } } } }],
+      { returnDocument: 'after', projection: { slots: { $elemMatch: { codeId: id } } } },
     );
-    return doc ? toRecord(doc) : null;
+    const slot = doc?.slots[0];
+    return slot?.delivery.claim === claim ? toRecord(doc!._id, slot) : null;
   }
 
   async renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number> {
-    const result = await this.otps.updateMany(
-      { codeId: { $in: [...ids] }, 'delivery.state': 'sending', 'delivery.claimedBy': worker },
-      [{ $set: { 'delivery.leaseUntil': { $add: ['$$NOW', leaseMs] } } }],
-    );
+    const held = { codeId: { $in: [...ids] }, 'delivery.state': 'sending', 'delivery.claimedBy': worker };
+    const isHeld = { $and: [{ $in: ['$$this.codeId', { $literal: [...ids] }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
+    const result = await this.addresses.updateMany({ slots: { $elemMatch: held } }, [
+      { $set: { slots: { $map: { input: '$slots', in: { $cond: [isHeld, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', { leaseUntil: { $add: ['$$NOW', leaseMs] } }] } }] }, '$$this'] } } } } },
+    ]);
     return result.matchedCount;
   }
 
   async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
-    const result = await this.otps.updateOne(
-      { codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker },
+    const result = await this.addresses.updateOne(
+      { slots: { $elemMatch: { codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker } } },
       {
         $set: {
-          sealedCode: null,
-          delivery: {
+          'slots.$.sealedCode': null,
+          'slots.$.delivery': {
             state: outcome.state,
             attempts: outcome.attempts,
             claimedBy: null,
@@ -211,27 +252,37 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]> {
-    const docs = await this.otps
-      .find(
+    const docs = await this.addresses
+      .aggregate<{ codeId: string }>([
+        { $match: { slots: { $elemMatch: { 'delivery.state': { $in: ['pending', 'sending'] }, expiresAt: { $gt: now } } } } },
+        { $unwind: '$slots' },
         {
-          expiresAt: { $gt: now },
-          $or: [
-            { 'delivery.state': 'pending', createdAt: { $lt: pendingBefore } },
-            { 'delivery.state': 'sending', ...leaseLapsed },
-          ],
+          $match: {
+            'slots.expiresAt': { $gt: now },
+            $or: [
+              { 'slots.delivery.state': 'pending', 'slots.createdAt': { $lt: pendingBefore } },
+              { 'slots.delivery.state': 'sending', $expr: leaseLapsed('$slots') },
+            ],
+          },
         },
-        { projection: { codeId: 1 }, limit },
-      )
+        { $limit: limit },
+        { $project: { _id: 0, codeId: '$slots.codeId' } },
+      ])
       .toArray();
     return docs.map((d) => d.codeId);
   }
 
   async oldestPendingDelivery(now: Date): Promise<Date | null> {
-    const doc = await this.otps.findOne(
-      { 'delivery.state': { $in: ['pending', 'sending'] }, expiresAt: { $gt: now } },
-      { sort: { createdAt: 1 }, projection: { createdAt: 1 } },
-    );
-    return doc?.createdAt ?? null;
+    const waiting = { 'delivery.state': { $in: ['pending', 'sending'] }, expiresAt: { $gt: now } };
+    const [oldest] = await this.addresses
+      .aggregate<{ createdAt: Date }>([
+        { $match: { slots: { $elemMatch: waiting } } },
+        { $unwind: '$slots' },
+        { $match: { 'slots.delivery.state': waiting['delivery.state'], 'slots.expiresAt': waiting.expiresAt } },
+        { $group: { _id: null, createdAt: { $min: '$slots.createdAt' } } },
+      ])
+      .toArray();
+    return oldest?.createdAt ?? null;
   }
 
   async subscribeInserts(
@@ -239,70 +290,18 @@ export class MongoOtpStore implements OtpStore {
     onInsert: (event: InsertEvent) => Promise<void>,
     onError: (error: unknown) => void = () => undefined,
   ): Promise<FeedSubscription> {
-    let startAfter: ResumeToken | undefined;
-    try {
-      startAfter = resumeAfter === null ? undefined : (JSON.parse(resumeAfter) as ResumeToken);
-    } catch (error) {
-      throw new ResumePointLostError(`unreadable position: ${(error as Error).message}`);
-    }
-    const stream: ChangeStream<OtpDocument> = this.otps.watch<OtpDocument>(
-      // A new code is an insert (first code for its slot) or a replace (a later one). Only its
-      // id travels: the full document carries the sealed code, which need not travel here.
-      [{ $match: { operationType: { $in: ['insert', 'replace'] } } }, { $project: { 'fullDocument.codeId': 1 } }],
-      startAfter ? { startAfter } : {},
-    );
-    // Our own flag: on an error it cannot resume from, the driver closes the stream before it
-    // rejects next(), so `stream.closed` cannot tell a deliberate close from a failure.
-    let closing = false;
-    let delivered = false;
-    const failed = (error: unknown) => {
-      // MongoDB accepts a lost position when the stream opens and refuses it at the first event.
-      const lost = startAfter && !delivered && error instanceof MongoServerError && LOST_POSITION_CODES.has(Number(error.code));
-      return lost ? new ResumePointLostError(error.message) : error;
-    };
-
-    let first;
-    try {
-      // The stream opens lazily: this first call opens it, and is where the server may refuse.
-      first = await stream.tryNext();
-    } catch (error) {
-      closing = true;
-      await stream.close();
-      throw failed(error);
-    }
-
-    const loop = (async () => {
-      let change = first;
-      // The driver resumes by itself after resumable errors (elections, network blips); what
-      // reaches us here is an error it could not resume from, or server selection timing out.
-      while (!closing) {
-        const fullDocument = (change as { fullDocument?: { codeId?: string } } | null)?.fullDocument;
-        if (change && fullDocument?.codeId) {
-          delivered = true;
-          await onInsert({ id: fullDocument.codeId, token: JSON.stringify(change._id) });
-        }
-        change = await stream.next().catch((error: unknown) => {
-          if (closing) return null;
-          throw error;
-        });
-      }
-    })().catch(async (error: unknown) => {
-      this.subscriptions.delete(subscription);
-      closing = true;
-      await stream.close().catch(() => undefined);
-      onError(failed(error));
+    const subscription: FeedSubscription = await watchIssues(this.addresses, resumeAfter, onInsert, (error) => {
+      this.subscriptions.delete(tracked);
+      onError(error);
     });
-
-    const subscription: FeedSubscription = {
+    const tracked: FeedSubscription = {
       close: async () => {
-        closing = true;
-        this.subscriptions.delete(subscription);
-        await stream.close();
-        await loop;
+        this.subscriptions.delete(tracked);
+        await subscription.close();
       },
     };
-    this.subscriptions.add(subscription);
-    return subscription;
+    this.subscriptions.add(tracked);
+    return tracked;
   }
 
   async loadCheckpoint(name: string): Promise<string | null> {
@@ -315,16 +314,10 @@ export class MongoOtpStore implements OtpStore {
     await this.checkpoints.updateOne({ _id: name }, { $max: { token }, $set: { updatedAt: new Date() } }, { upsert: true });
   }
 
-  createRateLimiter(options: RateLimitOptions): RateLimiterAbstract {
-    return new RateLimiterMongo({
-      ...this.limiterBase(),
-      keyPrefix: options.keyPrefix,
-      points: options.points,
-      duration: options.durationSeconds,
-    });
-  }
-
   isUnavailable(error: unknown): boolean {
+    // A bulk write wraps a driver error (server selection, network) and keeps it as errorResponse.
+    const wrapped: unknown = error instanceof MongoBulkWriteError ? error.errorResponse : undefined;
+    if (wrapped instanceof Error) return this.isUnavailable(wrapped);
     return (
       error instanceof MongoNetworkError ||
       error instanceof MongoServerSelectionError ||
@@ -344,12 +337,40 @@ export class MongoOtpStore implements OtpStore {
     await this.onClose?.();
   }
 
-  private limiterBase() {
+  /** A caller's budget as a step of a command; its refusal read back for the wait. */
+  private clientStep({ key, limit }: ClientLimit, now: Date) {
     return {
-      storeClient: this.client,
-      dbName: this.db.databaseName,
-      tableName: RATE_LIMIT_COLLECTION,
-      disableIndexesCreation: true,
+      ...clientStep(key, limit, now),
+      refusal: async () => {
+        const doc = await this.clients.findOne({ _id: { client: key } });
+        const open = doc && doc.window.resetAt.getTime() > now.getTime();
+        return open && doc.window.count >= limit.max ? doc.window.resetAt.getTime() - now.getTime() : null;
+      },
     };
+  }
+
+  /**
+   * Sends the steps as one ordered bulk write (one command). A refused step collides on its
+   * _id and stops the rest; one more command reads how long to wait. Returns null when every
+   * step went through. When the read shows no refusal after all (two first requests for one
+   * key raced to create its document), the steps from there on are tried again.
+   */
+  private async runSteps(steps: Array<{ filter: Document; update: Document[]; refusal?: () => Promise<number | null> }>): Promise<number | null> {
+    let remaining = steps;
+    for (let attempt = 0; ; attempt += 1) {
+      const operations: AnyBulkWriteOperation<Document>[] = remaining.map(({ filter, update }) => ({ updateOne: { filter, update, upsert: true } }));
+      try {
+        await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: true });
+        return null;
+      } catch (error) {
+        const failure = error instanceof MongoBulkWriteError ? firstWriteError(error) : undefined;
+        if (!failure || failure.code !== DUPLICATE_KEY) throw error;
+        const refused = remaining[failure.index]!;
+        const retryAfterMs = await refused.refusal!();
+        if (retryAfterMs !== null) return retryAfterMs;
+        if (attempt >= RACE_RETRIES) throw error;
+        remaining = remaining.slice(failure.index);
+      }
+    }
   }
 }

@@ -1,7 +1,12 @@
 // The one interface between the rules (OtpService, Dispatcher) and where codes live.
 // Every method that guards a rule is a single atomic step in each adapter: the service never
 // reads a record and then writes it back, so two replicas cannot race past a limit.
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+//
+// The per-address limits and the address's live codes are one record, so that issuing a code
+// (cooldown, send window, replacement) and checking one (guess budget, expiry, attempts,
+// single use, and giving back a guess that was right) are each one atomic step on it: one
+// MongoDB command each, not one per rule. The limits themselves are the service's: it passes
+// them in, and the adapters only count.
 
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed';
 
@@ -51,34 +56,78 @@ export interface FeedSubscription {
   close(): Promise<void>;
 }
 
-export interface RateLimitOptions {
-  keyPrefix: string;
-  points: number;
-  durationSeconds: number;
+/** At most `max` per window of `windowSeconds`, the window starting at the first one counted. */
+export interface WindowLimit {
+  max: number;
+  windowSeconds: number;
 }
+
+/** A caller's own budget (per client address), counted before anything else. */
+export interface ClientLimit {
+  /** Names the budget and the caller, e.g. `request|203.0.113.7`. */
+  key: string;
+  limit: WindowLimit;
+}
+
+export interface IssueLimits {
+  /** The caller's own budget, counted first: an inbox flood across many addresses stops here. */
+  client?: ClientLimit;
+  /** Minimum gap between two codes for one address; 0: none. */
+  cooldownSeconds: number;
+  /** Codes per address per window. A request refused by the cooldown does not count. */
+  sends: WindowLimit;
+}
+
+export type IssueOutcome = { issued: true } | { issued: false; retryAfterMs: number };
+
+export interface CheckCommand {
+  email: string;
+  purpose: string;
+  /** The hash of the code the caller typed (CodeHasher.hash), compared with the stored one. */
+  codeHash: string;
+  /** The time the service reads: expiry and windows are judged at it. */
+  now: Date;
+  maxAttempts: number;
+  /** Wrong guesses per address per window, across all its codes. */
+  guesses: WindowLimit;
+  client?: ClientLimit;
+}
+
+/**
+ * What one check did. `mismatched` counted a wrong guess against the code (`attempts` is the
+ * new count) and against the address's guess budget; `verified` consumed the code; the others
+ * changed nothing.
+ */
+export type CheckOutcome =
+  | { result: 'verified' }
+  | { result: 'mismatched'; attempts: number }
+  | { result: 'not_found' }
+  | { result: 'expired' }
+  | { result: 'too_many_attempts' }
+  | { result: 'limited'; retryAfterMs: number };
 
 export interface OtpStore {
   /** Which adapter this is, for logs and readiness. */
   readonly kind: 'memory' | 'mongodb';
 
   /**
-   * Stores a new code in place of any earlier one for the same (email, purpose), in one atomic
-   * step: the code stored last is the only one that can be verified, whatever the `createdAt`
-   * times say (app servers' clocks may disagree), and a replaced code's email is never sent.
+   * Stores a new code in place of any earlier one for the same (email, purpose), if `limits`
+   * allow it, all in one atomic step: the caller's budget first, then the address's cooldown
+   * and send window (judged at `otp.createdAt`). The code stored last is the only one that can
+   * be verified, whatever the `createdAt` times say (app servers' clocks may disagree), and a
+   * replaced code's email is never sent. Without `limits`, nothing is counted.
    */
-  insert(otp: NewOtp): Promise<void>;
+  issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome>;
+
+  /**
+   * Checks a code in one atomic step: the caller's budget, then the address's guess budget,
+   * then the live code's existence, expiry, attempt cap and hash. A wrong guess is counted on
+   * the code and the budget; a right one consumes the code and costs no guess.
+   */
+  check(command: CheckCommand): Promise<CheckOutcome>;
 
   /** The live code for (email, purpose), expired or not; null if there is none. */
   findLatest(email: string, purpose: string): Promise<OtpRecord | null>;
-
-  /**
-   * Counts one wrong guess, only while the count is below `maxAttempts`.
-   * Returns the new count, or null when the code is gone or already at the cap.
-   */
-  addFailedAttempt(id: string, maxAttempts: number): Promise<number | null>;
-
-  /** Deletes the code if it is still below `maxAttempts`. True only for the caller that did. */
-  consume(id: string, maxAttempts: number): Promise<boolean>;
 
   /**
    * Claims a code's email for one dispatcher for `leaseMs`: succeeds when delivery is pending,
@@ -88,7 +137,10 @@ export interface OtpStore {
    */
   claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null>;
 
-  /** Extends `worker`'s claims on `ids` by `leaseMs` from now; returns how many it still held. */
+  /**
+   * Extends `worker`'s claims on `ids` by `leaseMs` from now; returns for how many addresses it
+   * still held one (one address rarely has two codes in flight at once).
+   */
   renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number>;
 
   /** Records the outcome and erases the sealed code, if `worker` still holds the claim. */
@@ -118,10 +170,7 @@ export interface OtpStore {
   loadCheckpoint(name: string): Promise<string | null>;
   saveCheckpoint(name: string, token: string): Promise<void>;
 
-  /** A rate-limiter-flexible limiter whose state lives in this store (shared by replicas). */
-  createRateLimiter(options: RateLimitOptions): RateLimiterAbstract;
-
-  /** Whether `error` (from this store or its limiters) means "unreachable for now": worth a retry. */
+  /** Whether `error` (from this store) means "unreachable for now": worth a retry. */
   isUnavailable(error: unknown): boolean;
 
   /** Answers when the store is reachable. */

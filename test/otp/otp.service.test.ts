@@ -51,8 +51,8 @@ describe('codes', () => {
 describe('OtpService', () => {
   let store: MemoryOtpStore;
   let service: OtpService;
-  // rate-limiter-flexible reads Date.now(), so time is moved by faking Date (see beforeEach)
-  // and the service reads it through the ordinary system clock.
+  // Time is moved by faking Date (see beforeEach); the service and the store read it through
+  // the ordinary system clock, as in production.
   const clock = { advance: (seconds: number) => vi.setSystemTime(Date.now() + seconds * 1000) };
 
   // Reads the code the way the dispatcher does, from the sealed copy on the stored record.

@@ -12,7 +12,7 @@ describe('embedded store specifics', () => {
     const clock = new ManualClock();
     const store = new MemoryOtpStore({ clock });
     const otp = newOtp({}, clock.now());
-    await store.insert(otp);
+    await store.issue(otp);
     expect(store.deleteExpired()).toBe(0);
     clock.advance(301);
     expect(store.deleteExpired()).toBe(1);

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import { createOtpService } from '../../src/otp/create-service.js';
 import { OtpStatus } from '../../src/otp/otp.status.js';
 import { locateMongod, mongodVersion, startEmbeddedMongo } from '../../src/store/embedded-mongo.js';
-import { MongoOtpStore, OTP_COLLECTION, RATE_LIMIT_COLLECTION, StandaloneServerError } from '../../src/store/mongo.store.js';
+import { MongoOtpStore, STATE_COLLECTION, StandaloneServerError } from '../../src/store/mongo.store.js';
 import { ResumePointLostError } from '../../src/store/otp.store.js';
 import { TEST_SECRET } from '../support/harness.js';
 import { describeOnTier, mongoTier as tier, mongoUri } from '../support/stores.js';
@@ -30,20 +30,17 @@ describeOnTier(tier, 'MongoDB specifics', () => {
     afterAll(async () => tier.dispose(store));
 
     it('creates a TTL index on expiresAt with expireAfterSeconds 0, and the lookup indexes', async () => {
-      const indexes = await store.db.collection(OTP_COLLECTION).indexes();
+      const indexes = await store.db.collection(STATE_COLLECTION).indexes();
       const ttl = indexes.find((i) => i.name === 'ttl_expiresAt');
       expect(ttl).toMatchObject({ key: { expiresAt: 1 }, expireAfterSeconds: 0 });
-      expect(indexes.find((i) => i.name === 'code_id')).toMatchObject({ key: { codeId: 1 }, unique: true });
-      expect(indexes.find((i) => i.name === 'delivery_due')).toBeDefined();
-      // rate-limiter-flexible's own indexes, created at start-up and awaited, not in the background.
-      const limits = await store.db.collection(RATE_LIMIT_COLLECTION).indexes();
-      expect(limits.map((i) => i.key)).toEqual(expect.arrayContaining([{ expire: -1 }, { key: 1 }]));
+      expect(indexes.find((i) => i.name === 'slot_code_id')).toMatchObject({ key: { 'slots.codeId': 1 } });
+      expect(indexes.find((i) => i.name === 'slot_delivery_due')).toBeDefined();
     });
 
     it('creates indexes idempotently: a second start on the same database is fine', async () => {
       const again = (await tier.sibling(store)) as MongoOtpStore;
       await again.createIndexes();
-      expect((await again.db.collection(OTP_COLLECTION).indexes()).length).toBe(4);
+      expect((await again.db.collection(STATE_COLLECTION).indexes()).length).toBe(4);
       await again.close();
     });
 
@@ -57,7 +54,7 @@ describeOnTier(tier, 'MongoDB specifics', () => {
       // Move the service's clock past the expiry and back-date the document so MongoDB would
       // consider it expired too; the monitor only runs about once a minute.
       clock.advance(61);
-      await store.db.collection(OTP_COLLECTION).updateOne({ codeId: record.id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
+      await store.db.collection(STATE_COLLECTION).updateOne({ 'slots.codeId': record.id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
       expect(await store.findLatest(email, 'default')).not.toBeNull(); // still there...
       expect((await service.verifyOtp({ email, otp: code })).status).toBe(OtpStatus.EXPIRED); // ...and refused
     });
@@ -66,7 +63,7 @@ describeOnTier(tier, 'MongoDB specifics', () => {
       // A real resume token from this replica set...
       const tokens: string[] = [];
       const sub = await store.subscribeInserts(null, async (e) => void tokens.push(e.token!));
-      await store.insert(newOtp());
+      await store.issue(newOtp());
       await until(() => tokens.length > 0);
       await sub.close();
       // ...given to a replica set started after it, whose oplog begins later: the position is
@@ -78,7 +75,7 @@ describeOnTier(tier, 'MongoDB specifics', () => {
         const errors: unknown[] = [];
         const seen: string[] = [];
         await other.subscribeInserts(tokens[0]!, async (e) => void seen.push(e.id), (error) => errors.push(error));
-        await other.insert(newOtp());
+        await other.issue(newOtp());
         await until(() => errors.length > 0, 10_000);
         expect(errors[0]).toBeInstanceOf(ResumePointLostError);
         expect(seen).toEqual([]);
@@ -89,7 +86,7 @@ describeOnTier(tier, 'MongoDB specifics', () => {
 
     it('lets the TTL index delete an expired code (the test mongod runs its TTL monitor every second)', { timeout: 20_000 }, async () => {
       const otp = newOtp({ expiresAt: new Date(Date.now() + 500) });
-      await store.insert(otp);
+      await store.issue(otp);
       expect(await store.findLatest(otp.email, otp.purpose)).not.toBeNull();
       const deadline = Date.now() + 10_000;
       while ((await store.findLatest(otp.email, otp.purpose)) !== null) {

@@ -2,7 +2,7 @@
 // store always, MongoDB wherever a mongod is reachable.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { InsertEvent, NewOtp, OtpStore } from '../../src/store/otp.store.js';
+import type { CheckCommand, InsertEvent, NewOtp, OtpStore } from '../../src/store/otp.store.js';
 import { describeOnTier, type StoreTier } from '../support/stores.js';
 
 let counter = 0;
@@ -36,11 +36,14 @@ export function describeStoreContract(tier: StoreTier): void {
     beforeAll(async () => {
       store = await tier.create();
     });
+    /** Checks `otp` with `codeHash` (its own: the right code) and generous limits unless given. */
+    const check = (otp: NewOtp, codeHash = otp.codeHash, extra: Partial<CheckCommand> = {}) =>
+      store.check({ email: otp.email, purpose: otp.purpose, codeHash, now: new Date(), maxAttempts: 5, guesses: { max: 1000, windowSeconds: 3600 }, ...extra });
     afterAll(async () => store && tier.dispose(store));
 
     it('finds the newest code for (email, purpose) and only for that pair', async () => {
       const otp = newOtp({ purpose: 'payment' });
-      await store.insert(otp);
+      await store.issue(otp);
       expect(await store.findLatest(otp.email, 'payment')).toMatchObject({
         id: otp.id,
         codeHash: otp.codeHash,
@@ -52,29 +55,29 @@ export function describeStoreContract(tier: StoreTier): void {
       expect(await store.findLatest(`other-${otp.email}`, 'payment')).toBeNull();
     });
 
-    it('replaces the previous code on insert', async () => {
+    it('replaces the previous code on issue', async () => {
       const first = newOtp();
-      await store.insert(first);
+      await store.issue(first);
       const second = newOtp({ email: first.email, createdAt: new Date(first.createdAt.getTime() + 1) });
-      await store.insert(second);
+      await store.issue(second);
       expect((await store.findLatest(first.email, 'default'))?.id).toBe(second.id);
       expect(await store.claimDelivery(first.id, 'w', 60_000)).toBeNull();
-      expect(await store.consume(first.id, 5)).toBe(false);
-      expect(await store.addFailedAttempt(first.id, 5)).toBeNull();
+      // The first code's hash is now a wrong guess against the second.
+      expect(await check(first)).toEqual({ result: 'mismatched', attempts: 1 });
+      expect(await check(second)).toEqual({ result: 'verified' });
     });
 
-    // "Newest" is the order in which the store applied the inserts, never the createdAt that an
+    // "Newest" is the order in which the store applied the issues, never the createdAt that an
     // app server's clock wrote: with clock skew between replicas, or two codes in the same
     // millisecond, the code emailed last is the one that verifies.
     it('keeps the code stored last even when its createdAt is older (clock skew)', async () => {
       const now = Date.now();
       const fromFastClock = newOtp({ createdAt: new Date(now + 10_000) });
       const fromSlowClock = newOtp({ email: fromFastClock.email, createdAt: new Date(now - 10_000) });
-      await store.insert(fromFastClock);
-      await store.insert(fromSlowClock);
+      await store.issue(fromFastClock);
+      await store.issue(fromSlowClock);
       expect((await store.findLatest(fromFastClock.email, 'default'))?.id).toBe(fromSlowClock.id);
-      expect(await store.consume(fromFastClock.id, 5)).toBe(false);
-      expect(await store.consume(fromSlowClock.id, 5)).toBe(true);
+      expect(await check(fromSlowClock)).toEqual({ result: 'verified' });
     });
 
     it('keeps the code stored last when two share a createdAt to the millisecond', async () => {
@@ -82,44 +85,135 @@ export function describeStoreContract(tier: StoreTier): void {
       const ids = ['ffffffff-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000'];
       const [a, b] = ids.map((id) => newOtp({ id, createdAt: at }));
       const email = a!.email;
-      await store.insert({ ...a!, email });
-      await store.insert({ ...b!, email });
+      await store.issue({ ...a!, email });
+      await store.issue({ ...b!, email });
       expect((await store.findLatest(email, 'default'))?.id).toBe(b!.id);
-      await store.insert({ ...a!, id: randomUUID(), email, codeHash: 'third' });
+      await store.issue({ ...a!, id: randomUUID(), email, codeHash: 'third' });
       expect((await store.findLatest(email, 'default'))?.codeHash).toBe('third');
     });
 
-    it('leaves exactly one live code after concurrent inserts for one address', async () => {
+    it('keeps codes for other purposes of the same address', async () => {
+      const login = newOtp({ purpose: 'login' });
+      const payment = newOtp({ email: login.email, purpose: 'payment' });
+      await store.issue(login);
+      await store.issue(payment);
+      expect(await check(login)).toEqual({ result: 'verified' });
+      expect(await check(payment)).toEqual({ result: 'verified' });
+    });
+
+    it('leaves exactly one live code after concurrent issues for one address', async () => {
       const email = newOtp().email;
       const otps = Array.from({ length: 10 }, () => newOtp({ email }));
-      await Promise.all(otps.map((otp) => store.insert(otp)));
+      await Promise.all(otps.map((otp) => store.issue(otp)));
       const live = await store.findLatest(email, 'default');
-      const alive = await Promise.all(otps.map((otp) => store.addFailedAttempt(otp.id, 5)));
-      expect(alive.filter((n) => n !== null)).toHaveLength(1);
-      expect(otps[alive.findIndex((n) => n !== null)]!.id).toBe(live?.id);
+      const claims = await Promise.all(otps.map((otp) => store.claimDelivery(otp.id, 'w', 60_000)));
+      expect(claims.filter(Boolean).map((c) => c!.id)).toEqual([live!.id]);
     });
 
-    it('counts wrong attempts atomically up to the cap', async () => {
+    it('counts wrong attempts atomically up to the cap, and then refuses even the right code', async () => {
       const otp = newOtp();
-      await store.insert(otp);
-      const results = await Promise.all(Array.from({ length: 20 }, () => store.addFailedAttempt(otp.id, 5)));
-      expect(results.filter((r) => r !== null).sort()).toEqual([1, 2, 3, 4, 5]);
+      await store.issue(otp);
+      const results = await Promise.all(Array.from({ length: 20 }, () => check(otp, 'wrong')));
+      const counted = results.filter((r) => r.result === 'mismatched').map((r) => (r as { attempts: number }).attempts);
+      expect(counted.sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(results.filter((r) => r.result === 'too_many_attempts')).toHaveLength(15);
       expect((await store.findLatest(otp.email, 'default'))?.attempts).toBe(5);
-      expect(await store.consume(otp.id, 5)).toBe(false);
+      expect(await check(otp)).toEqual({ result: 'too_many_attempts' });
     });
 
-    it('consumes a code once', async () => {
+    it('verifies a code once, under concurrent right answers', async () => {
       const otp = newOtp();
-      await store.insert(otp);
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.consume(otp.id, 5)));
-      expect(results.filter(Boolean)).toHaveLength(1);
+      await store.issue(otp);
+      const results = await Promise.all(Array.from({ length: 10 }, () => check(otp)));
+      expect(results.filter((r) => r.result === 'verified')).toHaveLength(1);
+      expect(results.filter((r) => r.result === 'not_found')).toHaveLength(9);
       expect(await store.findLatest(otp.email, 'default')).toBeNull();
-      expect(await store.addFailedAttempt(otp.id, 5)).toBeNull();
+    });
+
+    it('answers not_found for an unknown address or purpose, and expired for an expired code, counting nothing', async () => {
+      const otp = newOtp();
+      await store.issue(otp);
+      expect(await check({ ...otp, email: `nobody-${otp.email}` })).toEqual({ result: 'not_found' });
+      expect(await check({ ...otp, purpose: 'other' })).toEqual({ result: 'not_found' });
+      const late = new Date(otp.expiresAt.getTime() + 1);
+      expect(await check(otp, 'wrong', { now: late })).toEqual({ result: 'expired' });
+      expect((await store.findLatest(otp.email, 'default'))?.attempts).toBe(0);
+    });
+
+    it('keeps a guess budget per address across its codes: only wrong guesses count, and a new code does not reset it', async () => {
+      const guesses = { max: 2, windowSeconds: 60 };
+      const first = newOtp();
+      await store.issue(first);
+      expect(await check(first, 'wrong', { guesses })).toMatchObject({ result: 'mismatched' });
+      expect(await check(first, first.codeHash, { guesses })).toEqual({ result: 'verified' }); // costs nothing
+      const second = newOtp({ email: first.email, purpose: 'other' });
+      await store.issue(second);
+      expect(await check(second, 'wrong', { guesses })).toMatchObject({ result: 'mismatched' });
+      const limited = await check(second, second.codeHash, { guesses });
+      expect(limited).toMatchObject({ result: 'limited' });
+      expect((limited as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(55_000);
+      expect((limited as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(60_000);
+      // When the window has closed, the right code goes through.
+      expect(await check(second, second.codeHash, { guesses, now: new Date(Date.now() + 61_000) })).toEqual({ result: 'verified' });
+    });
+
+    it('never lets concurrent wrong guesses overrun the guess budget', async () => {
+      const otp = newOtp();
+      await store.issue(otp);
+      const results = await Promise.all(Array.from({ length: 20 }, () => check(otp, 'wrong', { guesses: { max: 3, windowSeconds: 60 }, maxAttempts: 100 })));
+      expect(results.filter((r) => r.result === 'mismatched')).toHaveLength(3);
+      expect(results.filter((r) => r.result === 'limited')).toHaveLength(17);
+    });
+
+    it('issues under a cooldown and a send window; refused requests store nothing and do not eat the window', async () => {
+      const t0 = Date.now();
+      const at = (seconds: number) => newOtp({ email, createdAt: new Date(t0 + seconds * 1000), expiresAt: new Date(t0 + seconds * 1000 + 300_000) });
+      const email = newOtp().email;
+      const limits = { cooldownSeconds: 10, sends: { max: 2, windowSeconds: 600 } };
+      const first = at(0);
+      expect(await store.issue(first, limits)).toEqual({ issued: true });
+      expect(await store.issue(at(1), limits)).toEqual({ issued: false, retryAfterMs: 9_000 }); // cooldown
+      expect((await store.findLatest(email, 'default'))?.id).toBe(first.id);
+      expect(await store.issue(at(11), limits)).toEqual({ issued: true });
+      expect(await store.issue(at(22), limits)).toEqual({ issued: false, retryAfterMs: 578_000 }); // window
+      expect(await store.issue(at(601), limits)).toEqual({ issued: true });
+    });
+
+    it('lets exactly one of concurrent first requests for an address through a cooldown', async () => {
+      const email = newOtp().email;
+      const limits = { cooldownSeconds: 30, sends: { max: 100, windowSeconds: 600 } };
+      const outcomes = await Promise.all(Array.from({ length: 10 }, () => store.issue(newOtp({ email }), limits)));
+      expect(outcomes.filter((o) => o.issued)).toHaveLength(1);
+      for (const o of outcomes.filter((o) => !o.issued)) expect((o as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(28_000);
+    });
+
+    it("counts a caller's budget first, per key, also under concurrent first requests", async () => {
+      const key = `request|${randomUUID()}`;
+      const limits = (max: number) => ({ client: { key, limit: { max, windowSeconds: 60 } }, cooldownSeconds: 0, sends: { max: 100, windowSeconds: 600 } });
+      const outcomes = await Promise.all(Array.from({ length: 6 }, () => store.issue(newOtp(), limits(5))));
+      expect(outcomes.filter((o) => o.issued)).toHaveLength(5);
+      const refused = newOtp();
+      expect(await store.issue(refused, limits(5))).toMatchObject({ issued: false });
+      expect(await store.findLatest(refused.email, 'default')).toBeNull();
+      // Another caller, and the same caller's verify budget, are separate.
+      expect(await store.issue(newOtp(), { ...limits(5), client: { key: `${key}-other`, limit: { max: 5, windowSeconds: 60 } } })).toEqual({ issued: true });
+      const client = { key: key.replace('request', 'verify'), limit: { max: 1, windowSeconds: 60 } };
+      expect(await check(refused, 'wrong', { client })).toEqual({ result: 'not_found' });
+      expect(await check(refused, 'wrong', { client })).toMatchObject({ result: 'limited' });
+    });
+
+    it('shares limits between handles on the same data', async () => {
+      const other = await tier.sibling(store);
+      const email = newOtp().email;
+      const limits = { cooldownSeconds: 30, sends: { max: 5, windowSeconds: 600 } };
+      expect(await store.issue(newOtp({ email }), limits)).toEqual({ issued: true });
+      expect(await other.issue(newOtp({ email }), limits)).toMatchObject({ issued: false });
+      if (other !== store) await other.close();
     });
 
     it('lets one dispatcher claim a delivery, and another take it over when the lease runs out', async () => {
       const otp = newOtp();
-      await store.insert(otp);
+      await store.issue(otp);
       const claims = await Promise.all(['a', 'b', 'c'].map((w) => store.claimDelivery(otp.id, w, 300)));
       expect(claims.filter(Boolean)).toHaveLength(1);
       const winner = claims.find(Boolean)!.delivery.claimedBy!;
@@ -142,8 +236,8 @@ export function describeStoreContract(tier: StoreTier): void {
     it('renews only the claims a dispatcher still holds, keeping others from taking over', async () => {
       const mine = newOtp();
       const theirs = newOtp();
-      await store.insert(mine);
-      await store.insert(theirs);
+      await store.issue(mine);
+      await store.issue(theirs);
       await store.claimDelivery(mine.id, 'me', 300);
       await store.claimDelivery(theirs.id, 'them', 60_000);
       await sleep(200);
@@ -155,7 +249,7 @@ export function describeStoreContract(tier: StoreTier): void {
 
     it('records a failed delivery with its reason', async () => {
       const otp = newOtp();
-      await store.insert(otp);
+      await store.issue(otp);
       const now = new Date();
       await store.claimDelivery(otp.id, 'w', 60_000);
       await store.completeDelivery(otp.id, 'w', { state: 'failed', at: now, attempts: 1, error: 'SendGrid answered 400' });
@@ -168,7 +262,7 @@ export function describeStoreContract(tier: StoreTier): void {
       const young = newOtp({ createdAt: now });
       const expired = newOtp({ createdAt: new Date(now.getTime() - 30_000), expiresAt: new Date(now.getTime() - 1) });
       const lapsed = newOtp({ createdAt: now });
-      for (const otp of [old, young, expired, lapsed]) await store.insert(otp);
+      for (const otp of [old, young, expired, lapsed]) await store.issue(otp);
       await store.claimDelivery(lapsed.id, 'dead', 100);
       await sleep(200);
 
@@ -186,8 +280,8 @@ export function describeStoreContract(tier: StoreTier): void {
       });
       const a = newOtp();
       const b = newOtp();
-      await store.insert(a);
-      await store.insert(b);
+      await store.issue(a);
+      await store.issue(b);
       await until(() => seen.some((e) => e.id === b.id));
       await sub.close();
       const ids = seen.map((e) => e.id);
@@ -198,9 +292,9 @@ export function describeStoreContract(tier: StoreTier): void {
 
       // Inserted while nobody listens: a resumed feed still hands it over, replacements too.
       const c = newOtp();
-      await store.insert(c);
+      await store.issue(c);
       const cAgain = newOtp({ email: c.email });
-      await store.insert(cAgain);
+      await store.issue(cAgain);
       const resumed: string[] = [];
       const sub2 = await store.subscribeInserts(afterA, async (e) => {
         resumed.push(e.id);
@@ -209,17 +303,6 @@ export function describeStoreContract(tier: StoreTier): void {
       await sub2.close();
       // A replaced code may or may not be fed (its email is never sent either way).
       expect(resumed.filter((id) => id !== c.id)).toEqual([b.id, cAgain.id]);
-    });
-
-    it('shares rate-limit state between handles on the same data', async () => {
-      const other = await tier.sibling(store);
-      const options = { keyPrefix: `contract_${randomUUID().slice(0, 8)}`, points: 2, durationSeconds: 60 };
-      const one = store.createRateLimiter(options);
-      const two = other.createRateLimiter(options);
-      await one.consume('k');
-      await two.consume('k');
-      await expect(one.consume('k')).rejects.toMatchObject({ msBeforeNext: expect.any(Number) });
-      if (other !== store) await other.close();
     });
 
   });
