@@ -185,6 +185,16 @@ async function main(): Promise<void> {
 
   if (onMongo) {
     const commands = await call<Record<string, number>>('commandCounts');
+    // The same API with the mailer apart: a worker process (npm run worker) sends the emails.
+    await call('startWorker');
+    const splitTargets = await call<string[]>('issue', { prefix: 'wrong-split', count: SMALL_LIVE });
+    rows.push(await measure(`verifyOtp, wrong code, worker in another process`, urls.service, wrongBody(splitTargets)));
+    await load(urls.service, requestBody('warm-split'), { duration: WARMUP_S });
+    const splitMark = await sendgrid.call<number>('count');
+    rows.push(await measure('requestOtp, fresh address, worker in another process', urls.service, requestBody('req-split'), { warm: false }));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const splitArrivals = await sendgrid.call<[string, number, string][]>('arrivals', { from: splitMark });
+    const splitDelays = (await call<number[]>('emailDelays', { arrivals: splitArrivals })).sort((x, y) => x - y);
     for (const row of rows) row.ratioToB = Math.round((row.rps / b.rps) * 100) / 100;
     const results = {
       date: new Date().toISOString(),
@@ -194,29 +204,33 @@ async function main(): Promise<void> {
       settings: { connections: CONNECTIONS, warmupSeconds: WARMUP_S, durationSeconds: DURATION_S },
       rows,
       emailDelayMs: { count: delays.length, p50: percentile(delays, 50), p99: percentile(delays, 99), max: delays[delays.length - 1] ?? NaN },
+      emailDelayWorkerApartMs: { count: splitDelays.length, p50: percentile(splitDelays, 50), p99: percentile(splitDelays, 99), max: splitDelays[splitDelays.length - 1] ?? NaN },
       mongodbCommandsPerOperation: commands,
       seconds: Math.round((Date.now() - started) / 1000),
     };
     await finish(results, `${quick ? 'quick-' : ''}mongodb`);
-    console.log('MongoDB commands per operation on its request path (driver command monitoring, mean of 50):');
+    const sd = results.emailDelayWorkerApartMs;
+    console.log(`with the worker in another process: p50 ${sd.p50} ms, p99 ${sd.p99} ms, max ${sd.max} ms (${sd.count} emails)`);
+    console.log('MongoDB commands per operation on its request path, over HTTP (driver command monitoring, mean of 50):');
     for (const [op, n] of Object.entries(commands)) console.log(`  ${op}: ${n}`);
     return;
   }
 
   // Memory and throughput with 100,000 live codes.
-  const clean = await call<{ rss: number; liveCodes: number }>('expireAll');
+  type State = { rss: number; liveCodes: number; held: Record<string, number> };
+  const clean = await call<State>('expireAll');
   await sendgrid.call('reset');
   await call('issue', { prefix: 'small', count: SMALL_LIVE });
-  const small = await call<{ rss: number; liveCodes: number }>('state');
+  const small = await call<State>('state');
   await call('issue', { prefix: 'live', count: LIVE_CODES });
   await sendgrid.call('reset');
-  const large = await call<{ rss: number; liveCodes: number }>('state'); // (collects garbage first)
+  const large = await call<State>('state'); // (collects garbage first)
   const liveTargets = await call<string[]>('issue', { prefix: 'wrong-large', count: SMALL_LIVE });
   const verifyWrongLarge = await measure(`verifyOtp, wrong code (${LIVE_CODES / 1000}k live codes)`, urls.service, wrongBody(liveTargets));
   rows.push(verifyWrongLarge);
   const requestLarge = await measure(`requestOtp, fresh address (${LIVE_CODES / 1000}k live codes)`, urls.service, requestBody('req-large'));
   rows.push(requestLarge);
-  const expired = await call<{ rss: number; liveCodes: number; deleted: number }>('expireAll');
+  const expired = await call<State & { deleted: number }>('expireAll');
 
   for (const row of rows) row.ratioToB = Math.round((row.rps / b.rps) * 100) / 100;
   const results = {
@@ -233,14 +247,19 @@ async function main(): Promise<void> {
       liveCodes: large.liveCodes,
       afterExpiryAndSweepMb: mb(expired.rss),
       deletedBySweep: expired.deleted,
+      heldWith100kLiveCodes: large.held,
+      heldAfterSweep: expired.held,
+      'afterExpiryAndSweep / with100LiveCodes': Math.round((expired.rss / small.rss) * 100) / 100,
     },
     liveCodesEffect: {
       verifyWrong: Math.round((verifyWrongLarge.rps / verifyWrongSmall.rps) * 100) / 100,
       requestOtp: Math.round((requestLarge.rps / requestSmall.rps) * 100) / 100,
     },
     targets: {
-      'requestOtp >= 0.7 x B': requestSmall.rps / b.rps >= 0.7,
+      'requestOtp >= 0.6 x B': requestSmall.rps / b.rps >= 0.6,
       'verifyOtp (wrong) >= 0.8 x B': verifyWrongSmall.rps / b.rps >= 0.8,
+      'p99 <= 1.5 x B p99 (requestOtp, verifyOtp)': requestSmall.p99 <= 1.5 * b.p99 && verifyWrongSmall.p99 <= 1.5 * b.p99,
+      'RSS after expiry and sweep <= 1.3 x before': expired.rss <= 1.3 * small.rss,
       'p99 <= 15 ms (requestOtp, verifyOtp)': requestSmall.p99 <= 15 && verifyWrongSmall.p99 <= 15,
       'email delay p99 <= 50 ms': percentile(delays, 99) <= 50,
       '100k live codes within 10 %': verifyWrongLarge.rps / verifyWrongSmall.rps >= 0.9 && requestLarge.rps / requestSmall.rps >= 0.9,
@@ -250,7 +269,7 @@ async function main(): Promise<void> {
 
   await finish(results, quick ? 'quick' : 'latest');
   const m = results.memory;
-  console.log(`RSS: ${m.with100LiveCodesMb} MB with 100 live codes, ${m.with100kLiveCodesMb} MB with ${m.liveCodes} live codes, ${m.afterExpiryAndSweepMb} MB after they expired and were swept (${m.deletedBySweep} deleted)`);
+  console.log(`RSS: ${m.with100LiveCodesMb} MB with 100 live codes, ${m.with100kLiveCodesMb} MB with ${m.liveCodes} live codes, ${m.afterExpiryAndSweepMb} MB after they expired and were swept (${m.deletedBySweep} addresses deleted; held after: ${JSON.stringify(m.heldAfterSweep)})`);
   console.log(`100k live codes vs 100: verifyOtp × ${results.liveCodesEffect.verifyWrong}, requestOtp × ${results.liveCodesEffect.requestOtp}`);
   console.log('\ntargets:');
   for (const [target, met] of Object.entries(results.targets)) console.log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);

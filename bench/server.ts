@@ -2,8 +2,10 @@
 // at the fake SendGrid process, which answers 202 at once) and the baselines, all in one
 // process that the driver (bench/run.ts) loads over loopback and steers over IPC.
 import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -58,15 +60,18 @@ async function baselineStandalone(): Promise<string> {
 /**
  * MongoDB commands issued on each operation's request path, counted exactly with the driver's
  * command monitoring while the dispatcher (whose change stream and claims are not on the
- * request path) is paused: the mean over 50 operations of each kind.
+ * request path) is paused: the mean over 50 operations of each kind, over HTTP, so the
+ * per-client limits are counted too.
  */
-async function countCommands(app: App, store: MongoOtpStore): Promise<Record<string, number>> {
+async function countCommands(app: App, store: MongoOtpStore, url: string): Promise<Record<string, number>> {
   const N = 50;
-  await app.dispatcher.stop();
+  await app.dispatcher!.stop();
   let count = 0;
   const onCommand = (event: { commandName: string }) => {
     if (!['hello', 'isMaster', 'ping', 'endSessions'].includes(event.commandName)) count += 1;
   };
+  const post = (query: string, input: Record<string, string>) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { input } }) }).then((r) => r.json());
   const counted = async (run: (i: number) => Promise<unknown>) => {
     count = 0;
     store.client.on('commandStarted', onCommand);
@@ -74,17 +79,39 @@ async function countCommands(app: App, store: MongoOtpStore): Promise<Record<str
     store.client.off('commandStarted', onCommand);
     return count / N;
   };
+  const REQUEST = 'mutation ($input: RequestOtpInput!) { requestOtp(input: $input) { status } }';
+  const VERIFY = 'mutation ($input: VerifyOtpInput!) { verifyOtp(input: $input) { status } }';
   const email = (i: number) => `count-${i}@bench.example`;
-  const requestOtp = await counted((i) => app.service.requestOtp({ email: email(i) }));
+  const requestOtp = await counted((i) => post(REQUEST, { email: email(i) }));
   const codes: string[] = [];
   for (let i = 0; i < N; i++) {
     const record = (await store.findLatest(email(i), 'default'))!;
     codes.push(app.service.codeHasher.unseal(record.sealedCode!, record.id));
   }
-  const verifyOtpWrong = await counted((i) => app.service.verifyOtp({ email: email(i), otp: codes[i] === '000000' ? '111111' : '000000' }));
-  const verifyOtpRight = await counted((i) => app.service.verifyOtp({ email: email(i), otp: codes[i]! }));
-  await app.dispatcher.start();
+  const verifyOtpWrong = await counted((i) => post(VERIFY, { email: email(i), otp: codes[i] === '000000' ? '111111' : '000000' }));
+  const verifyOtpRight = await counted((i) => post(VERIFY, { email: email(i), otp: codes[i]! }));
+  await app.dispatcher!.start();
   return { requestOtp, verifyOtpWrong, verifyOtpRight };
+}
+
+/**
+ * Splits the roles: this process stops sending (API only) and a worker process, `npm run
+ * worker` as deployed, takes the dispatcher's work on the same database.
+ */
+async function startWorker(app: App, env: Record<string, string>): Promise<ChildProcess> {
+  await app.dispatcher!.stop();
+  const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
+  const worker = spawn(process.execPath, [main, '--role=worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => worker.kill());
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    worker.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('otp-graphql is serving')) resolve();
+    });
+    worker.once('exit', (code) => reject(new Error(`the worker exited (${code}): ${out}`)));
+  });
+  return worker;
 }
 
 async function main(): Promise<void> {
@@ -97,7 +124,7 @@ async function main(): Promise<void> {
   const memoryStore = mongo ? null : new MemoryOtpStore({ clock });
   const store: OtpStore =
     memoryStore ?? (await MongoOtpStore.connect({ uri: mongo!.ok ? mongo!.uri : '', dbName: 'otp_bench', monitorCommands: true, onClose: mongo!.ok ? mongo!.stop : undefined }));
-  const config = loadConfig({
+  const env = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
     PORT: '0',
@@ -115,7 +142,8 @@ async function main(): Promise<void> {
     OTP_MAX_ATTEMPTS: '1000',
     CLIENT_MAX_REQUESTS_PER_WINDOW: '1000000',
     CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1000000',
-  });
+  };
+  const config = loadConfig(env);
   // Log lines are written as in production (JSON, one per operation), to /dev/null.
   const logger = createLogger(config, pino.destination({ dest: '/dev/null', sync: false }));
   const app = await createApp(config, { clock, store, logger });
@@ -136,7 +164,7 @@ async function main(): Promise<void> {
       emails.push(email);
     }
     await new Promise((resolve) => setImmediate(resolve));
-    await app.dispatcher.idle();
+    await app.dispatcher!.idle();
     return emails;
   }
 
@@ -152,14 +180,23 @@ async function main(): Promise<void> {
       }
       return delays;
     },
-    state: async () => ({ rss: rss(), liveCodes: memoryStore!.size }),
-    /** Moves time past every code's expiry and runs the expiry sweep, as the TTL monitor would. */
+    state: async () => ({ rss: rss(), liveCodes: memoryStore!.size, held: memoryStore!.held }),
+    /**
+     * Moves time past every code's expiry and every limit's window (an address's state is kept
+     * while its windows are open: the guess budget must outlive its codes), and runs the expiry
+     * sweep, as the TTL monitor would.
+     */
     expireAll: async () => {
-      clock.offsetMs += (TTL_SECONDS + 1) * 1000;
+      const { otp, client } = config;
+      clock.offsetMs += (Math.max(TTL_SECONDS, otp.sendWindowSeconds, otp.guessWindowSeconds, client.windowSeconds) + 1) * 1000;
       const deleted = memoryStore!.deleteExpired();
-      return { deleted, rss: rss(), liveCodes: memoryStore!.size };
+      return { deleted, rss: rss(), liveCodes: memoryStore!.size, held: memoryStore!.held };
     },
-    commandCounts: async () => countCommands(app, store as MongoOtpStore),
+    commandCounts: async () => countCommands(app, store as MongoOtpStore, service),
+    startWorker: async () => {
+      await startWorker(app, { ...env, STORE: 'mongodb', MONGODB_URI: mongo!.ok ? mongo!.uri : '', MONGODB_DB: 'otp_bench', LOG_LEVEL: 'warn' });
+      return 'started';
+    },
   };
 
   process.on('message', (message: { id: number; cmd: string; arg?: Record<string, unknown> }) => {

@@ -1,11 +1,12 @@
 // The composition root: builds store, service, mailer, dispatcher and HTTP server from a
 // Config, and closes them in the right order. main.ts, the tests and the benchmark all start
-// the service through here, so they run the same wiring.
+// the service through here, so they run the same wiring. The role (config.role) decides which
+// halves run: the GraphQL API, the dispatcher that sends the emails, or both.
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { buildOtpSchema } from './graphql/schema.js';
-import { createHttpServer, type HttpServer } from './http/server.js';
+import { createHttpServer, createOpsServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
@@ -29,11 +30,12 @@ export interface App {
   logger: Logger;
   store: OtpStore;
   service: OtpService;
-  dispatcher: Dispatcher;
+  /** Null in an API-only process (ROLE=api). */
+  dispatcher: Dispatcher | null;
   http: HttpServer;
   metrics: Metrics;
   readiness: Readiness;
-  /** Starts the dispatcher and the HTTP listener; resolves to the GraphQL URL. */
+  /** Starts the dispatcher and the HTTP listener; resolves to the GraphQL URL (a worker's: its base URL). */
   start(): Promise<string>;
   /** Stops taking requests, finishes claimed sends, then closes the store. */
   close(): Promise<void>;
@@ -43,37 +45,44 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config);
   const store = overrides.store ?? (await createStore(config, clock, logger));
-  const mailer = overrides.mailer ?? createMailer(config, logger);
   const metrics = new Metrics(store, () => clock.now());
-
   const service = createOtpService(config, { store, clock, observer: metrics });
+  const production = config.nodeEnv === 'production';
 
-  const dispatcher = new Dispatcher({
-    store,
-    mailer,
-    hasher: service.codeHasher,
-    template: otpTemplate({ brand: config.mail.brand, merchant: config.mail.merchant, ttlSeconds: config.otp.ttlSeconds }),
-    clock,
-    logger,
-    observer: metrics,
-    ...config.delivery,
-  });
-  const readiness = new Readiness(store, dispatcher, mailer, config.nodeEnv === 'production');
+  let dispatcher: Dispatcher | null = null;
+  let mailer: Mailer | null = null;
+  if (config.role !== 'api') {
+    mailer = overrides.mailer ?? createMailer(config, logger);
+    dispatcher = new Dispatcher({
+      store,
+      mailer,
+      hasher: service.codeHasher,
+      template: otpTemplate({ brand: config.mail.brand, merchant: config.mail.merchant, ttlSeconds: config.otp.ttlSeconds }),
+      clock,
+      logger,
+      observer: metrics,
+      ...config.delivery,
+    });
+  }
+  const readiness = new Readiness(store, dispatcher && mailer && { dispatcher, mailer }, production);
 
-  const http = await createHttpServer({
-    schema: await buildOtpSchema(),
-    service,
-    logger,
-    production: config.nodeEnv === 'production',
-    introspection: config.graphql.introspection,
-    trustProxy: config.trustProxy,
-    corsOrigins: config.corsOrigins,
-    playground: config.graphql.playground,
-    batching: config.graphql.batching,
-    metrics,
-    readiness,
-    metricsToken: config.metricsToken,
-  });
+  const http =
+    config.role === 'worker'
+      ? createOpsServer({ logger, metrics, readiness, metricsToken: config.metricsToken })
+      : await createHttpServer({
+          schema: await buildOtpSchema(),
+          service,
+          logger,
+          production,
+          introspection: config.graphql.introspection,
+          trustProxy: config.trustProxy,
+          corsOrigins: config.corsOrigins,
+          playground: config.graphql.playground,
+          batching: config.graphql.batching,
+          metrics,
+          readiness,
+          metricsToken: config.metricsToken,
+        });
 
   return {
     config,
@@ -85,16 +94,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
     readiness,
     async start() {
-      await dispatcher.start();
+      await dispatcher?.start();
       const address = await http.fastify.listen({ port: config.port, host: config.host });
-      const url = `${address.replace('0.0.0.0', 'localhost')}/graphql`;
-      logger.info({ url, store: store.kind, mailer: mailer.kind }, 'otp-graphql is serving');
+      const base = address.replace('0.0.0.0', 'localhost');
+      const url = config.role === 'worker' ? base : `${base}/graphql`;
+      logger.info({ url, role: config.role, store: store.kind, mailer: mailer?.kind ?? null }, 'otp-graphql is serving');
       return url;
     },
     async close() {
       readiness.draining = true; // /readyz answers 503 from here on
       await http.fastify.close(); // stops accepting; in-flight requests finish (Apollo's drain plugin)
-      await dispatcher.stop(); // finishes the sends it has claimed and saves the feed position
+      await dispatcher?.stop(); // finishes the sends it has claimed and saves the feed position
       await store.close();
       logger.info('stopped cleanly');
     },

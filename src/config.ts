@@ -32,6 +32,7 @@ const envSchema = z.object({
     })
     .default('info'),
 
+  ROLE: z.enum(['all', 'api', 'worker'], { message: 'must be all, api or worker' }).default('all'),
   STORE: z.enum(['auto', 'memory', 'mongodb'], { message: 'must be auto, memory or mongodb' }).default('auto'),
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().min(1).default('otp'),
@@ -85,6 +86,12 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   nodeEnv: Env['NODE_ENV'];
+  /**
+   * What this process does: `all` (the default) serves GraphQL and sends the emails; `api`
+   * only serves GraphQL; `worker` only sends the emails (and serves /healthz, /readyz,
+   * /metrics). Split roles share their work through MongoDB.
+   */
+  role: Env['ROLE'];
   port: number;
   host: string;
   logLevel: Env['LOG_LEVEL'];
@@ -179,7 +186,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     } else if (env.VERIFICATION_TOKEN_SECRET === env.OTP_SECRET) {
       problems.push('VERIFICATION_TOKEN_SECRET: must differ from OTP_SECRET');
     }
-    if (!env.SENDGRID_API_KEY) {
+    if (!env.SENDGRID_API_KEY && env.ROLE !== 'api') {
       problems.push('SENDGRID_API_KEY: must be set in production (the log mailer is for development only)');
     }
     // Without a database every replica keeps its own codes (lost on restart) and its own
@@ -189,6 +196,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         'MONGODB_URI: must be set in production (a replica set); to run on the in-process store anyway, where codes are lost on restart and limits count per process, set STORE=memory',
       );
     }
+  }
+  // API and worker processes meet only in the database: each embedded store is its own.
+  if (env.ROLE !== 'all' && (!env.MONGODB_URI || env.STORE === 'memory')) {
+    problems.push(
+      `ROLE: ${env.ROLE} needs MONGODB_URI (a replica set shared by the API and worker processes); with the embedded store one process does both: leave ROLE unset (all)`,
+    );
   }
   // A claim must outlast the longest send it covers, or a second dispatcher takes it over and
   // sends the same code again (the lease is also renewed while sending; this is the floor).
@@ -207,6 +220,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     nodeEnv: env.NODE_ENV,
+    role: env.ROLE,
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,

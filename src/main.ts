@@ -10,6 +10,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 function readConfig(): Config {
   // Variables already in the environment win over .env, as with every dotenv loader.
   if (existsSync('.env')) process.loadEnvFile('.env');
+  // `npm run worker` passes --role=worker: the same as ROLE=worker, and it wins over ROLE.
+  const role = process.argv.find((arg) => arg.startsWith('--role='));
+  if (role) process.env.ROLE = role.slice('--role='.length);
   try {
     return loadConfig();
   } catch (error) {

@@ -60,4 +60,20 @@ describe('config', () => {
     expect(() => loadConfig({ DELIVERY_LEASE_SECONDS: '5' })).toThrow(/DELIVERY_LEASE_SECONDS: must be at least the worst-case send, 60 s/);
     expect(loadConfig({ DELIVERY_LEASE_SECONDS: '5', DELIVERY_MAX_ATTEMPTS: '1', SENDGRID_TIMEOUT_MS: '4000' }).delivery.leaseSeconds).toBe(5);
   });
+
+  it('runs both roles in one process by default; split roles need a shared MongoDB', () => {
+    expect(loadConfig({}).role).toBe('all');
+    expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/ROLE: worker needs MONGODB_URI/);
+    expect(() => loadConfig({ ROLE: 'api', STORE: 'memory', MONGODB_URI: 'mongodb://db/?replicaSet=rs0' })).toThrow(/ROLE: api needs MONGODB_URI/);
+    expect(() => loadConfig({ ROLE: 'mailer' })).toThrow(/ROLE: must be all, api or worker/);
+    const production = {
+      NODE_ENV: 'production',
+      OTP_SECRET: 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(8),
+      VERIFICATION_TOKEN_SECRET: 'x'.repeat(20) + 'y'.repeat(20),
+      MONGODB_URI: 'mongodb://db/?replicaSet=rs0',
+    };
+    // An API process sends no email: it needs no SendGrid key; a worker does.
+    expect(loadConfig({ ...production, ROLE: 'api' }).role).toBe('api');
+    expect(() => loadConfig({ ...production, ROLE: 'worker' })).toThrow(/SENDGRID_API_KEY/);
+  });
 });

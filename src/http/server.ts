@@ -37,8 +37,11 @@ export interface HttpServerOptions {
 
 export interface HttpServer {
   fastify: FastifyInstance;
-  apollo: ApolloServer<GraphQLContext>;
+  /** Absent in a worker process, which serves only the operational routes. */
+  apollo?: ApolloServer<GraphQLContext>;
 }
+
+type OpsServerOptions = Pick<HttpServerOptions, 'logger' | 'metrics' | 'readiness' | 'metricsToken'>;
 
 export const GRAPHQL_PATH = '/graphql';
 /** An OTP request is a few hundred bytes; 64 KB leaves room for any honest query. */
@@ -47,14 +50,20 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
-export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { schema, service, logger, production, introspection, playground, metrics } = options;
+/** A worker's server: /healthz, /readyz and /metrics, nothing else. */
+export function createOpsServer(options: OpsServerOptions): HttpServer {
+  const fastify = baseServer(options.logger, false);
+  registerOpsRoutes(fastify, options);
+  return { fastify };
+}
+
+function baseServer(logger: Logger, trustProxy: HttpServerOptions['trustProxy']): FastifyInstance {
   const fastify = Fastify({
     // Per-operation lines come from the GraphQL operations plugin; Fastify's own would double them.
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
     // A number means "this many proxy hops": Fastify takes that as a function of the hop index.
-    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : options.trustProxy,
+    trustProxy: typeof trustProxy === 'number' ? trustHops(trustProxy) : trustProxy,
     // Take the caller's X-Request-Id when it is sane, so one id follows a request across services.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -73,6 +82,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
     return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
   });
+  return fastify;
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { schema, service, logger, production, introspection, playground, metrics } = options;
+  const fastify = baseServer(logger, options.trustProxy);
 
   await fastify.register(cors, {
     origin: options.corsOrigins,

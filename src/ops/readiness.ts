@@ -1,13 +1,14 @@
 // What /readyz reports: ready only when the store answers, the insert listener runs, the
 // mailer is configured, and the process is not shutting down. Each check is named, so a 503
-// says what is wrong.
+// says what is wrong. An API-only process (ROLE=api) sends no email: it has no listener or
+// mailer to check.
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { OtpStore } from '../store/otp.store.js';
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<'store' | 'listener' | 'mailer' | 'shutdown', string>;
+  checks: Partial<Record<'store' | 'listener' | 'mailer' | 'shutdown', string>>;
 }
 
 export class Readiness {
@@ -16,20 +17,23 @@ export class Readiness {
 
   constructor(
     private readonly store: OtpStore,
-    private readonly dispatcher: Dispatcher,
-    private readonly mailer: Mailer,
+    /** Null in an API-only process. */
+    private readonly delivery: { dispatcher: Dispatcher; mailer: Mailer } | null,
     private readonly production: boolean,
   ) {}
 
   async report(): Promise<ReadinessReport> {
     const store = await this.pingStore();
+    const { delivery } = this;
     const checks = {
       store,
-      listener: this.dispatcher.running ? 'ok' : 'not running',
-      mailer: this.mailer.kind === 'sendgrid' ? 'ok' : this.production ? 'log mailer in production' : 'ok (log mailer, development)',
+      ...(delivery && {
+        listener: delivery.dispatcher.running ? 'ok' : 'not running',
+        mailer: delivery.mailer.kind === 'sendgrid' ? 'ok' : this.production ? 'log mailer in production' : 'ok (log mailer, development)',
+      }),
       shutdown: this.draining ? 'shutting down' : 'ok',
     };
-    return { ready: Object.values(checks).every((v) => v.startsWith('ok')), checks };
+    return { ready: Object.values(checks).every((v) => v?.startsWith('ok')), checks };
   }
 
   private async pingStore(): Promise<string> {

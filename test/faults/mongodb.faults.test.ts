@@ -226,6 +226,38 @@ describeOnTier(faultTier, 'MongoDB under faults (real mongod processes, the serv
     await sendgrid.waitForEmails(1, 'next@example.com', 10_000);
   });
 
+  it('a worker and two API processes on one replica set: only the worker sends, exactly one email per code', { timeout: 90_000 }, async () => {
+    const env = serviceEnv(mongoUri!, `otp_roles_${randomUUID().slice(0, 8)}`);
+    const apis = await Promise.all([0, 1].map(() => start({ ...env, ROLE: 'api' })));
+    const on = (i: number) => apis[i % 2]!.url;
+
+    // API processes store codes and send nothing, and are ready without a listener or mailer.
+    const early = Array.from({ length: 10 }, (_, i) => `early-${i}@example.com`);
+    expect((await Promise.all(early.map((email, i) => call(on(i), REQUEST, { email })))).map(statusOf)).toEqual(early.map(() => 'SENT'));
+    const apiReady = await readyz(on(0));
+    expect(apiReady).toEqual({ status: 200, body: expect.objectContaining({ checks: { store: 'ok', shutdown: 'ok' } }) });
+    await sleep(1_500);
+    expect(sendgrid.emails).toHaveLength(0);
+
+    // The worker sweeps up what was stored before it ran, then follows the change stream.
+    const worker = await start({ ...env, ROLE: 'worker', DELIVERY_SWEEP_SECONDS: '1', DELIVERY_GRACE_SECONDS: '1' });
+    expect(worker.url).not.toContain('/graphql');
+    const late = Array.from({ length: 20 }, (_, i) => `late-${i}@example.com`);
+    expect((await Promise.all(late.map((email, i) => call(on(i), REQUEST, { email })))).map(statusOf)).toEqual(late.map(() => 'SENT'));
+    for (const email of [...early, ...late]) await sendgrid.waitForEmails(1, email, 15_000);
+    await sleep(1_500);
+    for (const email of [...early, ...late]) expect(sendgrid.emailsTo(email)).toHaveLength(1);
+    expect(sendgrid.emails).toHaveLength(30);
+
+    // The worker serves the operational routes on its own port, and no GraphQL.
+    const ready = await fetch(`${worker.url}/readyz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { checks: Record<string, string> } }));
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toMatchObject({ store: 'ok', listener: 'ok' });
+    expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${worker.url}/metrics`)).text()).toMatch(/otp_emails_total\{outcome="sent"\} 30/);
+    expect((await fetch(`${worker.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })).status).toBe(404);
+  });
+
   it('three service processes on one replica set: one email per code, and every limit counted once across them', { timeout: 90_000 }, async () => {
     const db = `otp_fault_${randomUUID().slice(0, 8)}`;
     // Client addresses come from X-Forwarded-For (trusted here), so each check has its own client.

@@ -53,7 +53,7 @@ describe('bad input', () => {
   });
 
   it('stored nothing and emailed nothing for any of them', async () => {
-    await h.app.dispatcher.idle();
+    await h.app.dispatcher!.idle();
     expect(store.size).toBe(0);
     expect(h.sendgrid.requests).toHaveLength(0);
   });

@@ -31,11 +31,11 @@ describe('operations endpoints', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { store: 'ok', listener: 'ok', mailer: 'ok', shutdown: 'ok' } });
 
-    await h.app.dispatcher.stop();
+    await h.app.dispatcher!.stop();
     const stopped = await get('/readyz');
     expect(stopped.status).toBe(503);
     expect(await stopped.json()).toMatchObject({ status: 'not ready', checks: { listener: 'not running', store: 'ok' } });
-    await h.app.dispatcher.start();
+    await h.app.dispatcher!.start();
     expect((await get('/readyz')).status).toBe(200);
   });
 
@@ -45,7 +45,7 @@ describe('operations endpoints', () => {
     h.sendgrid.answer({ status: 429 });
     await h.gql(REQUEST_OTP, { input: { email } }, { 'x-request-id': 'flow-1' });
     const code = await h.sendgrid.latestCode(email);
-    await h.app.dispatcher.idle();
+    await h.app.dispatcher!.idle();
     await h.gql(VERIFY_OTP, { input: { email, otp: wrongCode(code) } });
     await h.gql(VERIFY_OTP, { input: { email, otp: code } });
     const after = await scrape();

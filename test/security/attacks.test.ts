@@ -68,7 +68,7 @@ describe('inbox flood from one client', () => {
     expect(statuses.slice(20).every((s) => s === 'RATE_LIMITED')).toBe(true);
     expect(results[29]!.data?.requestOtp.retryAfterSeconds).toBeGreaterThan(500);
     await h.sendgrid.waitForEmails(20);
-    await h.app.dispatcher.idle();
+    await h.app.dispatcher!.idle();
     expect(h.sendgrid.emails).toHaveLength(20);
   });
 
@@ -127,7 +127,7 @@ describe('hostile GraphQL', () => {
     const res = await h.gql(`mutation { ${aliases} }`);
     expect(res.status).toBe(400);
     expect(res.errors?.[0]?.message).toMatch(/alias/i);
-    await h.app.dispatcher.idle();
+    await h.app.dispatcher!.idle();
     expect(h.sendgrid.requests).toHaveLength(0);
   });
 

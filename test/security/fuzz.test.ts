@@ -59,9 +59,9 @@ describe('random input to both mutations', () => {
       }),
       { numRuns: RUNS, seed: SEED },
     );
-    await h.app.dispatcher.idle();
+    await h.app.dispatcher!.idle();
     await new Promise((r) => setTimeout(r, 100));
-    await h.app.dispatcher.idle();
+    await h.app.dispatcher!.idle();
     // One email per accepted request, none for the rest.
     expect(h.sendgrid.emails.length - sendsBefore).toBe(sent);
     expect(sent).toBeGreaterThan(50);

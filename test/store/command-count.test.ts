@@ -35,7 +35,7 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
       },
       { store },
     );
-    await h.app.dispatcher.stop();
+    await h.app.dispatcher!.stop();
     store.client.on('commandStarted', record);
   });
   afterAll(async () => {
@@ -102,7 +102,7 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
     let issued: string[] = [];
     own.client.on('commandStarted', (event) => void (HOUSEKEEPING.has(event.commandName) || issued.push(event.commandName)));
     try {
-      await limited.app.dispatcher.stop();
+      await limited.app.dispatcher!.stop();
       const run = async () => {
         issued = [];
         const res = await limited.gql(VERIFY_OTP, { input: { email: 'someone@example.com', otp: '123456' } });
