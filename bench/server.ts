@@ -122,8 +122,11 @@ async function main(): Promise<void> {
   const mongo = process.env.BENCH_STORE === 'mongodb' ? await startEmbeddedMongo() : null;
   if (mongo && !mongo.ok) throw new Error(`--store mongodb: ${mongo.reason}`);
   const memoryStore = mongo ? null : new MemoryOtpStore({ clock });
+  // BENCH_MONGODB_OPTIONS (e.g. w=1&journal=false) adds driver options: for comparing write concerns.
+  const options = process.env.BENCH_MONGODB_OPTIONS;
+  const mongoUri = mongo?.ok ? `${mongo.uri}${options ? `${mongo.uri.includes('?') ? '&' : '?'}${options}` : ''}` : '';
   const store: OtpStore =
-    memoryStore ?? (await MongoOtpStore.connect({ uri: mongo!.ok ? mongo!.uri : '', dbName: 'otp_bench', monitorCommands: true, onClose: mongo!.ok ? mongo!.stop : undefined }));
+    memoryStore ?? (await MongoOtpStore.connect({ uri: mongoUri, dbName: 'otp_bench', monitorCommands: true, onClose: mongo!.ok ? mongo!.stop : undefined }));
   const env = {
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
@@ -142,6 +145,8 @@ async function main(): Promise<void> {
     OTP_MAX_ATTEMPTS: '1000',
     CLIENT_MAX_REQUESTS_PER_WINDOW: '1000000',
     CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1000000',
+    // The load comes from 1,000 client addresses in X-Forwarded-For (bench/run.ts).
+    TRUST_PROXY: 'true',
   };
   const config = loadConfig(env);
   // Log lines are written as in production (JSON, one per operation), to /dev/null.
@@ -180,7 +185,7 @@ async function main(): Promise<void> {
       }
       return delays;
     },
-    state: async () => ({ rss: rss(), liveCodes: memoryStore!.size, held: memoryStore!.held }),
+    state: async () => ({ rss: rss(), heapUsed: process.memoryUsage().heapUsed, liveCodes: memoryStore!.size, held: memoryStore!.held }),
     /**
      * Moves time past every code's expiry and every limit's window (an address's state is kept
      * while its windows are open: the guess budget must outlive its codes), and runs the expiry
@@ -190,11 +195,11 @@ async function main(): Promise<void> {
       const { otp, client } = config;
       clock.offsetMs += (Math.max(TTL_SECONDS, otp.sendWindowSeconds, otp.guessWindowSeconds, client.windowSeconds) + 1) * 1000;
       const deleted = memoryStore!.deleteExpired();
-      return { deleted, rss: rss(), liveCodes: memoryStore!.size, held: memoryStore!.held };
+      return { deleted, rss: rss(), heapUsed: process.memoryUsage().heapUsed, liveCodes: memoryStore!.size, held: memoryStore!.held };
     },
     commandCounts: async () => countCommands(app, store as MongoOtpStore, service),
     startWorker: async () => {
-      await startWorker(app, { ...env, STORE: 'mongodb', MONGODB_URI: mongo!.ok ? mongo!.uri : '', MONGODB_DB: 'otp_bench', LOG_LEVEL: 'warn' });
+      await startWorker(app, { ...env, STORE: 'mongodb', MONGODB_URI: mongoUri, MONGODB_DB: 'otp_bench' });
       return 'started';
     },
   };
