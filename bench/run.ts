@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const sendgridUrl = (await sendgrid.ready) as string;
   server = new Peer('./server.js', { FAKE_SENDGRID_URL: sendgridUrl, BENCH_STORE: storeKind });
   await server.ready;
-  const urls = await call<{ service: string; baselineA: string; fastifyB: string; standaloneB: string }>('urls');
+  const urls = await call<{ service: string; baselineA: string; fastifyB: string; standaloneB: string; ceilingC: string }>('urls');
   const rows: Row[] = [];
   console.error(`otp-graphql bench (${quick ? 'quick' : 'full'}): ${CONNECTIONS} connections, ${WARMUP_S}s warm-up, ${DURATION_S}s runs`);
 
@@ -155,6 +155,9 @@ async function main(): Promise<void> {
   const b = await measure('B: Fastify + Apollo, { __typename }', urls.fastifyB, typename);
   rows.push(b);
   rows.push(await measure('B: Apollo standalone, { __typename }', urls.standaloneB, typename));
+  let c = 0;
+  const ceilingBody = () => gql(VERIFY, { input: { email: `c${c++ % 100}@bench.example`, otp: '000000' } });
+  rows.push(await measure('C: Fastify + Apollo, verifyOtp-shaped mutation, resolver does nothing', urls.ceilingC, ceilingBody));
   rows.push(await measure('service: { __typename }', urls.service, typename));
 
   // verifyOtp with wrong codes, against 100 live codes.

@@ -50,6 +50,23 @@ async function baselineFastify(): Promise<string> {
   return `${await fastify.listen({ port: 0, host: '127.0.0.1' })}/graphql`;
 }
 
+/**
+ * Ceiling C: the same stack answering a verifyOtp-shaped mutation (same input, same selection)
+ * whose resolver does nothing: what Apollo alone costs for the operation, before any of ours.
+ */
+async function ceilingMutation(): Promise<string> {
+  const typeDefs = `${TRIVIAL_TYPEDEFS}
+    input VerifyOtpInput { email: String! purpose: String otp: String! }
+    type VerifyOtpPayload { success: Boolean! status: String! attemptsRemaining: Int }
+    type Mutation { verifyOtp(input: VerifyOtpInput!): VerifyOtpPayload! }`;
+  const resolvers = { Mutation: { verifyOtp: async () => ({ success: false, status: 'MISMATCHED', attemptsRemaining: 4 }) } };
+  const fastify = Fastify({ logger: false });
+  const apollo = new ApolloServer({ typeDefs, resolvers, plugins: [fastifyApolloDrainPlugin(fastify)] });
+  await apollo.start();
+  fastify.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
+  return `${await fastify.listen({ port: 0, host: '127.0.0.1' })}/graphql`;
+}
+
 /** Baseline B on Apollo's standalone server (node:http + its own body parsing), for the choice of stack. */
 async function baselineStandalone(): Promise<string> {
   const apollo = new ApolloServer({ typeDefs: TRIVIAL_TYPEDEFS });
@@ -153,7 +170,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, pino.destination({ dest: '/dev/null', sync: false }));
   const app = await createApp(config, { clock, store, logger });
   const service = await app.start();
-  const urls = { service, baselineA: await baselineA(), fastifyB: await baselineFastify(), standaloneB: await baselineStandalone() };
+  const urls = { service, baselineA: await baselineA(), fastifyB: await baselineFastify(), standaloneB: await baselineStandalone(), ceilingC: await ceilingMutation() };
 
   /**
    * Resident memory of the idle process: after a full collection, V8 and the allocator hand
