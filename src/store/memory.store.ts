@@ -7,6 +7,7 @@
 // live codes (one per purpose), and one counter per caller.
 import { systemClock, type Clock } from '../clock.js';
 import {
+  completedDelivery,
   pendingDelivery,
   ResumePointLostError,
   type CheckCommand,
@@ -145,14 +146,7 @@ export class MemoryOtpStore implements OtpStore {
     const record = this.records.get(id);
     if (!record || record.delivery.state !== 'sending' || record.delivery.claimedBy !== worker) return false;
     record.sealedCode = null;
-    record.delivery = {
-      state: outcome.state,
-      attempts: outcome.attempts,
-      claimedBy: null,
-      leaseUntil: null,
-      sentAt: outcome.state === 'sent' ? outcome.at : null,
-      error: outcome.state === 'failed' ? outcome.error : null,
-    };
+    record.delivery = completedDelivery(outcome);
     this.undelivered.delete(id);
     return true;
   }

@@ -28,18 +28,19 @@ import {
   type SlotDocument,
 } from './mongo/address.updates.js';
 import { watchIssues } from './mongo/insert-feed.js';
-import type {
-  CheckCommand,
-  CheckOutcome,
-  ClientLimit,
-  DeliveryOutcome,
-  FeedSubscription,
-  InsertEvent,
-  IssueLimits,
-  IssueOutcome,
-  NewOtp,
-  OtpRecord,
-  OtpStore,
+import {
+  completedDelivery,
+  type CheckCommand,
+  type CheckOutcome,
+  type ClientLimit,
+  type DeliveryOutcome,
+  type FeedSubscription,
+  type InsertEvent,
+  type IssueLimits,
+  type IssueOutcome,
+  type NewOtp,
+  type OtpRecord,
+  type OtpStore,
 } from './otp.store.js';
 
 interface CheckpointDocument {
@@ -237,14 +238,7 @@ export class MongoOtpStore implements OtpStore {
       {
         $set: {
           'slots.$.sealedCode': null,
-          'slots.$.delivery': {
-            state: outcome.state,
-            attempts: outcome.attempts,
-            claimedBy: null,
-            leaseUntil: null,
-            sentAt: outcome.state === 'sent' ? outcome.at : null,
-            error: outcome.state === 'failed' ? outcome.error : null,
-          },
+          'slots.$.delivery': completedDelivery(outcome),
         },
       },
     );

@@ -197,3 +197,15 @@ export class StoreUnavailableError extends Error {
 export function pendingDelivery(): DeliveryInfo {
   return { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, sentAt: null, error: null };
 }
+
+/** The delivery state that records `outcome`, the claim released. */
+export function completedDelivery(outcome: DeliveryOutcome): DeliveryInfo {
+  return {
+    state: outcome.state,
+    attempts: outcome.attempts,
+    claimedBy: null,
+    leaseUntil: null,
+    sentAt: outcome.state === 'sent' ? outcome.at : null,
+    error: outcome.state === 'failed' ? outcome.error : null,
+  };
+}

@@ -5,20 +5,17 @@
 // command documents (the adapter sends them), and mirror the embedded store's logic in
 // window-count.ts and memory.store.ts, held to the same contract suite.
 import type { Document } from 'mongodb';
-import type { DeliveryInfo, NewOtp, WindowLimit } from '../otp.store.js';
+import { pendingDelivery, type CheckCommand, type CheckOutcome, type DeliveryInfo, type NewOtp, type OtpRecord, type WindowLimit } from '../otp.store.js';
 
-/** A code as kept in its address's document, one per purpose. */
-export interface SlotDocument {
+/**
+ * A code as kept in its address's document, one per purpose: an OtpRecord without the
+ * address (the document's _id), its id as `codeId`, and a `claim` mark that tells a
+ * dispatcher whether the claim it asked for is the one that was taken.
+ */
+export type SlotDocument = Omit<OtpRecord, 'id' | 'email' | 'delivery'> & {
   codeId: string;
-  purpose: string;
-  codeHash: string;
-  sealedCode: string | null;
-  createdAt: Date;
-  expiresAt: Date;
-  attempts: number;
-  /** `claim` tells a dispatcher whether the claim it asked for is the one that was taken. */
   delivery: DeliveryInfo & { claim?: string };
-}
+};
 
 interface WindowDocument {
   count: number;
@@ -27,7 +24,7 @@ interface WindowDocument {
 
 /** Verdicts as the check pipeline writes them (`until` for `limited`, `attempts` for `mismatched`). */
 export interface VerdictDocument {
-  result: 'verified' | 'mismatched' | 'not_found' | 'expired' | 'too_many_attempts' | 'limited';
+  result: CheckOutcome['result'];
   attempts?: number;
   until?: Date;
 }
@@ -116,7 +113,7 @@ export function issueStep(otp: NewOtp, limits: { cooldownSeconds: number; sends:
     createdAt: otp.createdAt,
     expiresAt: otp.expiresAt,
     attempts: 0,
-    delivery: { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, sentAt: null, error: null },
+    delivery: pendingDelivery(),
   };
   const guard = limits
     ? { cooldownUntil: { $not: { $gt: now } }, ...allowsQuery('sends', limits.sends, now) }
@@ -145,14 +142,8 @@ export function issueStep(otp: NewOtp, limits: { cooldownSeconds: number; sends:
   };
 }
 
-export interface CheckStepInput {
-  email: string;
-  purpose: string;
-  codeHash: string;
-  now: Date;
-  maxAttempts: number;
-  guesses: WindowLimit;
-}
+/** The check as the address's document sees it: the caller's budget is a step of its own. */
+export type CheckStepInput = Omit<CheckCommand, 'client'>;
 
 /**
  * Checks a code in its address's document and writes the verdict beside it, in this order:
