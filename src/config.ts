@@ -166,9 +166,17 @@ function isStrongSecret(secret: string): boolean {
   return secret.length >= 32 && secret !== DEV_OTP_SECRET;
 }
 
+/**
+ * An empty variable (`PORT=`, a blank line in .env or a compose file) means "not set", never
+ * 0 or "": otherwise it would silently turn the cooldown off or pick a random port.
+ */
+function withoutEmpty(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(source).filter(([, value]) => value === undefined || value.trim() !== ''));
+}
+
 /** Parses an environment (process.env by default) into a Config, or throws ConfigError. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  const parsed = envSchema.safeParse(withoutEmpty(source));
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),

@@ -76,4 +76,14 @@ describe('config', () => {
     expect(loadConfig({ ...production, ROLE: 'api' }).role).toBe('api');
     expect(() => loadConfig({ ...production, ROLE: 'worker' })).toThrow(/SENDGRID_API_KEY/);
   });
+
+  it('treats an empty variable as unset, never as 0', () => {
+    const config = loadConfig({ OTP_RESEND_COOLDOWN_SECONDS: '', PORT: '', OTP_MAX_ATTEMPTS: '  ', MONGODB_URI: '' });
+    expect(config.otp.resendCooldownSeconds).toBe(30);
+    expect(config.port).toBe(4000);
+    expect(config.otp.maxAttempts).toBe(5);
+    expect(config.mongodb.uri).toBeUndefined();
+    // An explicit 0 still turns the cooldown off.
+    expect(loadConfig({ OTP_RESEND_COOLDOWN_SECONDS: '0' }).otp.resendCooldownSeconds).toBe(0);
+  });
 });
