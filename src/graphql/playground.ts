@@ -67,7 +67,8 @@ export function playgroundPlugin(mode: PlaygroundMode, endpoint: string): Apollo
 export function registerPlaygroundAssets(fastify: FastifyInstance): void {
   const cache = new Map<string, Buffer>();
   fastify.get<{ Params: { file: string } }>(`${PLAYGROUND_ASSET_PATH}/:file`, async (request, reply) => {
-    const asset = ASSETS[request.params.file];
+    // Own keys only: `constructor`, `__proto__` or `toString` must be a 404, not a prototype's member.
+    const asset = Object.hasOwn(ASSETS, request.params.file) ? ASSETS[request.params.file] : undefined;
     if (!asset) return reply.code(404).send({ error: 'not found' });
     let body = cache.get(request.params.file);
     if (!body) {

@@ -22,6 +22,10 @@ describe('playground and introspection settings', () => {
       for (const asset of ['react.js', 'react-dom.js', 'graphiql.js', 'graphiql.css']) {
         expect((await fetch(h.url.replace('/graphql', `/playground/${asset}`))).status).toBe(200);
       }
+      // Names of the asset table's prototype are not assets.
+      for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'nothing.js']) {
+        expect((await fetch(h.url.replace('/graphql', `/playground/${name}`))).status).toBe(404);
+      }
       expect((await h.gql(INTROSPECT)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
       // The full query GraphiQL and codegen send passes the query limits.
       const full = await h.gql(getIntrospectionQuery());
