@@ -1,6 +1,6 @@
 // Thin resolvers: read the input, call the service, shape the payload. No rules here.
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { ERROR_CODES, MESSAGES, OtpStatus } from '../otp/otp.status.js';
+import { ERROR_CODES, MESSAGES, OtpStatus, VERIFY_RATE_LIMITED_MESSAGE } from '../otp/otp.status.js';
 import type { GraphQLContext } from './context.js';
 import { RequestOtpInput, VerifyOtpInput } from './otp.inputs.js';
 import { OtpPolicy, RequestOtpPayload, VerifyOtpPayload } from './otp.types.js';
@@ -38,7 +38,7 @@ export class OtpResolver {
     return {
       success: result.status === OtpStatus.VERIFIED,
       status: result.status,
-      message: MESSAGES[result.status],
+      message: result.status === OtpStatus.RATE_LIMITED ? VERIFY_RATE_LIMITED_MESSAGE : MESSAGES[result.status],
       errorCode: result.status === OtpStatus.VERIFIED ? null : ERROR_CODES[result.status],
       attemptsRemaining: result.attemptsRemaining ?? null,
       retryAfterSeconds: result.retryAfterSeconds ?? null,

@@ -27,3 +27,6 @@ export const MESSAGES: Record<OtpStatus, string> = {
   [OtpStatus.TOO_MANY_ATTEMPTS]: 'Too many wrong attempts. Request a new code.',
   [OtpStatus.RATE_LIMITED]: 'Too many codes requested. Try again later.',
 };
+
+/** verifyOtp's own words for a refusal: a guess limit, not a request limit. */
+export const VERIFY_RATE_LIMITED_MESSAGE = 'Too many attempts to check a code. Try again later.';

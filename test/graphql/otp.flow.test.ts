@@ -92,7 +92,7 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
     expect((await request(email)).status).toBe('SENT');
     const first = await h.sendgrid.latestCode(email, 1);
 
-    expect(await request(email)).toMatchObject({ success: false, status: 'RATE_LIMITED', expiresAt: null, retryAfterSeconds: 1 });
+    expect(await request(email)).toMatchObject({ success: false, status: 'RATE_LIMITED', message: 'Too many codes requested. Try again later.', expiresAt: null, retryAfterSeconds: 1 });
 
     await sleep(1100);
     expect((await request(email)).status).toBe('SENT');

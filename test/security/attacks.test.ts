@@ -31,7 +31,8 @@ describe('brute force against one address', () => {
     // Even the right code is refused now: the attacker cannot tell a right guess from a wrong one.
     const code = await h.sendgrid.latestCode(email, 6);
     const locked = await h.client.verifyOtp({ email, otp: code });
-    expect(locked).toMatchObject({ status: 'RATE_LIMITED', errorCode: 'OTP_RATE_LIMITED' });
+    // In a guess limit's own words, not a request limit's.
+    expect(locked).toMatchObject({ status: 'RATE_LIMITED', errorCode: 'OTP_RATE_LIMITED', message: 'Too many attempts to check a code. Try again later.' });
     expect(locked.retryAfterSeconds).toBeGreaterThan(3500);
     // Another address is unaffected.
     await h.client.requestOtp({ email: 'bystander@example.com' });
