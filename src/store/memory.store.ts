@@ -38,6 +38,8 @@ interface AddressState {
   slots: Map<string, string>;
 }
 
+const emptyAddress = (): AddressState => ({ cooldownUntil: 0, slots: new Map<string, string>() });
+
 export interface MemoryStoreOptions {
   clock?: Clock;
   /** How often expired codes are deleted (MongoDB's TTL monitor runs every 60 s). */
@@ -66,7 +68,7 @@ export class MemoryOtpStore implements OtpStore {
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
     const now = otp.createdAt.getTime();
-    const address = this.addresses.get(otp.email) ?? { cooldownUntil: 0, slots: new Map<string, string>() };
+    const address = this.addresses.get(otp.email) ?? emptyAddress();
     if (limits) {
       // The caller's budget is spent even when the address then refuses, as on MongoDB, where
       // the two are consecutive steps of one command.
@@ -98,10 +100,20 @@ export class MemoryOtpStore implements OtpStore {
     if (refusedClient !== null) return { result: 'limited', retryAfterMs: refusedClient };
     if (command.client) this.countClient(command.client, now);
 
-    const address = this.addresses.get(command.email);
-    if (!address) return { result: 'not_found' };
+    const address = this.addresses.get(command.email) ?? emptyAddress();
     const refused = refusalMs(address.guesses, command.guesses, now);
     if (refused !== null) return { result: 'limited', retryAfterMs: refused };
+    const outcome = this.judge(address, command, now);
+    // Every check against no live code costs a guess like a wrong one, so probing which
+    // addresses have a code is not free; only a right answer costs nothing.
+    if (outcome.result !== 'verified') {
+      address.guesses = counted(address.guesses, command.guesses, now);
+      this.addresses.set(command.email, address);
+    }
+    return outcome;
+  }
+
+  private judge(address: AddressState, command: CheckCommand, now: number): CheckOutcome {
     const id = address.slots.get(command.purpose);
     const record = id === undefined ? undefined : this.records.get(id);
     if (!record) return { result: 'not_found' };
@@ -113,7 +125,6 @@ export class MemoryOtpStore implements OtpStore {
       return { result: 'verified' };
     }
     record.attempts += 1;
-    address.guesses = counted(address.guesses, command.guesses, now);
     return { result: 'mismatched', attempts: record.attempts };
   }
 

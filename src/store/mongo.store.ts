@@ -184,7 +184,7 @@ export class MongoOtpStore implements OtpStore {
       if (retryAfterMs !== null) return { result: 'limited', retryAfterMs };
     }
     const { filter, update } = checkStep(command);
-    const doc = await this.addresses.findOneAndUpdate(filter, update, { returnDocument: 'after', projection: { verdict: 1 } });
+    const doc = await this.addresses.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after', projection: { verdict: 1 } });
     const verdict = doc?.verdict;
     if (!verdict) return { result: 'not_found' };
     switch (verdict.result) {
@@ -199,7 +199,7 @@ export class MongoOtpStore implements OtpStore {
 
   async findLatest(email: string, purpose: string): Promise<OtpRecord | null> {
     const doc = await this.addresses.findOne({ _id: email }, { projection: { slots: 1 } });
-    const slot = doc?.slots.find((s) => s.purpose === purpose);
+    const slot = doc?.slots?.find((s) => s.purpose === purpose);
     return slot ? toRecord(email, slot) : null;
   }
 
@@ -219,7 +219,7 @@ export class MongoOtpStore implements OtpStore {
       [{ $set: { slots: { $map: { input: '$slots', in: { $cond: [claimable, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }] }, '$$this'] } } } } }],
       { returnDocument: 'after', projection: { slots: { $elemMatch: { codeId: id } } } },
     );
-    const slot = doc?.slots[0];
+    const slot = doc?.slots?.[0];
     return slot?.delivery.claim === claim ? toRecord(doc!._id, slot) : null;
   }
 

@@ -114,13 +114,15 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
     expect((await verify(email, await h.sendgrid.latestCode(email, 3))).status).toBe('VERIFIED');
   });
 
-  it('counts 20 concurrent wrong guesses atomically: exactly the cap', async () => {
+  it('counts 20 concurrent wrong guesses atomically: exactly the cap, then the guess budget', async () => {
     const email = fresh();
     await request(email);
     const code = await h.sendgrid.latestCode(email);
     const statuses = (await Promise.all(Array.from({ length: 20 }, () => verify(email, wrongCode(code))))).map((r) => r.status);
     expect(statuses.filter((s) => s === 'MISMATCHED')).toHaveLength(3);
-    expect(statuses.filter((s) => s === 'TOO_MANY_ATTEMPTS')).toHaveLength(17);
+    // A dead code's checks still cost guesses: the address's budget (10) ends the rest.
+    expect(statuses.filter((s) => s === 'TOO_MANY_ATTEMPTS')).toHaveLength(7);
+    expect(statuses.filter((s) => s === 'RATE_LIMITED')).toHaveLength(10);
     expect((await h.app.store.findLatest(email, 'default'))?.attempts).toBe(3);
   });
 

@@ -130,14 +130,22 @@ export function describeStoreContract(tier: StoreTier): void {
       expect(await store.findLatest(otp.email, 'default')).toBeNull();
     });
 
-    it('answers not_found for an unknown address or purpose, and expired for an expired code, counting nothing', async () => {
+    it('answers not_found for an unknown address or purpose, and expired for an expired code, each costing a guess', async () => {
       const otp = newOtp();
+      const expired = newOtp({ email: otp.email, purpose: 'soon', expiresAt: new Date(Date.now() - 1) });
       await store.issue(otp);
-      expect(await check({ ...otp, email: `nobody-${otp.email}` })).toEqual({ result: 'not_found' });
-      expect(await check({ ...otp, purpose: 'other' })).toEqual({ result: 'not_found' });
-      const late = new Date(otp.expiresAt.getTime() + 1);
-      expect(await check(otp, 'wrong', { now: late })).toEqual({ result: 'expired' });
-      expect((await store.findLatest(otp.email, 'default'))?.attempts).toBe(0);
+      await store.issue(expired);
+      const guesses = { max: 3, windowSeconds: 60 };
+      expect(await check({ ...otp, purpose: 'other' }, otp.codeHash, { guesses })).toEqual({ result: 'not_found' });
+      expect(await check(expired, 'wrong', { guesses })).toEqual({ result: 'expired' });
+      expect((await store.findLatest(otp.email, 'soon'))?.attempts).toBe(0); // not the code's attempts
+      expect(await check({ ...otp, purpose: 'other' }, otp.codeHash, { guesses })).toEqual({ result: 'not_found' });
+      expect(await check(otp, otp.codeHash, { guesses })).toMatchObject({ result: 'limited' }); // the budget is spent
+      // Probing an address that never had a code costs a guess too, so a prober is stopped the same way.
+      const stranger = newOtp();
+      for (let i = 0; i < 3; i++) expect(await check(stranger, 'any', { guesses })).toEqual({ result: 'not_found' });
+      expect(await check(stranger, 'any', { guesses })).toMatchObject({ result: 'limited' });
+      expect(await store.findLatest(stranger.email, 'default')).toBeNull();
     });
 
     it('keeps a guess budget per address across its codes: only wrong guesses count, and a new code does not reset it', async () => {

@@ -35,9 +35,10 @@ export interface AddressDocument {
   cooldownUntil?: Date | null;
   sends?: WindowDocument;
   guesses?: WindowDocument;
-  slots: SlotDocument[];
+  /** Missing on an address that was only ever checked (a probe costs a guess; see checkStep). */
+  slots?: SlotDocument[];
   /** Id of the code issued last: the change stream's trigger for an email. */
-  lastIssued: string;
+  lastIssued?: string;
   /** What the last check decided, read back by the same command. */
   verdict?: VerdictDocument;
   /** When every code has expired and every window has closed. */
@@ -146,9 +147,10 @@ export function issueStep(otp: NewOtp, limits: { cooldownSeconds: number; sends:
 export type CheckStepInput = Omit<CheckCommand, 'client'>;
 
 /**
- * Checks a code in its address's document and writes the verdict beside it, in this order:
- * the guess budget, the code's presence, expiry, attempt cap, then the hash. A wrong guess is
- * counted on the code and the budget; a right one removes the code; nothing else changes.
+ * Checks a code in its address's document (created if the address has none, to count the
+ * guess) and writes the verdict beside it, in this order: the guess budget, the code's
+ * presence, expiry, attempt cap, then the hash. A wrong guess is counted on the code; every
+ * outcome but a right one or a refusal is counted on the budget; a right one removes the code.
  */
 export function checkStep({ email, purpose, codeHash, now, maxAttempts, guesses }: CheckStepInput) {
   const thisPurpose = { $eq: ['$$this.purpose', literal(purpose)] };
@@ -193,7 +195,9 @@ export function checkStep({ email, purpose, codeHash, now, maxAttempts, guesses 
               default: '$slots',
             },
           },
-          guesses: { $cond: [is('mismatched'), counted('guesses', guesses, now), '$guesses'] },
+          // Every check against no live code costs a guess like a wrong one, so probing which
+          // addresses have a code is not free; only a right answer (and a refusal) costs nothing.
+          guesses: { $cond: [{ $in: ['$verdict.result', ['verified', 'limited']] }, '$guesses', counted('guesses', guesses, now)] },
         },
       },
       lifetime(now),
