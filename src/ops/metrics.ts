@@ -4,6 +4,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DeliveryOutcome, OtpRecord, OtpStore } from '../store/otp.store.js';
 import type { OtpObserver } from '../otp/otp.service.js';
+import { probe } from './store-probe.js';
 
 /** Operation names the shipped client uses; anything else is counted as "other". */
 const KNOWN_OPERATIONS = new Set(['RequestOtp', 'VerifyOtp', 'OtpPolicy']);
@@ -40,14 +41,26 @@ export class Metrics implements OtpObserver {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
+    // A scrape never fails because the store does: the store's gauges say what they can (NaN
+    // when the store did not answer in time) and otp_store_up says why, so every other metric
+    // is still there exactly when an alert should fire.
+    new Gauge({
+      name: 'otp_store_up',
+      help: '1 when the store answered a ping within 2 s at this scrape, else 0',
+      registers,
+      async collect() {
+        this.set((await probe(() => store.ping())).ok ? 1 : 0);
+      },
+    });
     new Gauge({
       name: 'otp_delivery_oldest_pending_seconds',
-      help: 'Age of the oldest code whose email is not yet sent (0 when none): the listener lag',
+      help: 'Age of the oldest code whose email is not yet sent (0 when none, NaN when the store did not answer): the listener lag',
       registers,
       async collect() {
         const at = now();
-        const oldest = await store.oldestPendingDelivery(at);
-        this.set(oldest ? Math.max(0, (at.getTime() - oldest.getTime()) / 1000) : 0);
+        const oldest = await probe(() => store.oldestPendingDelivery(at));
+        if (!oldest.ok) this.set(Number.NaN);
+        else this.set(oldest.value ? Math.max(0, (at.getTime() - oldest.value.getTime()) / 1000) : 0);
       },
     });
   }

@@ -5,6 +5,7 @@
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { OtpStore } from '../store/otp.store.js';
+import { probe } from './store-probe.js';
 
 export interface ReadinessReport {
   ready: boolean;
@@ -37,18 +38,7 @@ export class Readiness {
   }
 
   private async pingStore(): Promise<string> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve('no answer within 2 s'), 2_000);
-    });
-    const ping = this.store.ping().then(
-      () => 'ok',
-      (err: unknown) => `unreachable: ${err instanceof Error ? err.message : String(err)}`,
-    );
-    try {
-      return await Promise.race([ping, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const answer = await probe(() => this.store.ping());
+    return answer.ok ? 'ok' : answer.reason;
   }
 }

@@ -186,6 +186,12 @@ describeOnTier(faultTier, 'MongoDB under faults (real mongod processes, the serv
     expect(down.body.checks.store).not.toBe('ok');
     const whileDown = await call(service.url, REQUEST, { email: 'down@example.com' }, {}, 10_000);
     expect(whileDown.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });
+    // The scrape still answers, quickly, and says the store is down.
+    const metrics = await fetch(service.url.replace('/graphql', '/metrics'), { signal: AbortSignal.timeout(8_000) });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/^otp_store_up 0$/m);
+    expect(text).toMatch(/^otp_delivery_oldest_pending_seconds nan$/im); // prom-client writes "Nan"; Prometheus reads any case
     await sleep(3_000); // well past the 2-s server selection timeout
 
     await node.start();

@@ -65,6 +65,23 @@ describe('operations endpoints', () => {
     expect(after).not.toContain(code);
   });
 
+  it('answers /metrics even when the store does not, with otp_store_up saying so', async () => {
+    const own = await startHarness();
+    try {
+      const scrapeOwn = async () => fetch(own.url.replace('/graphql', '/metrics'));
+      expect(await (await scrapeOwn()).text()).toMatch(/^otp_store_up 1$/m);
+      await own.app.store.close(); // the embedded store's ping now fails, as an unreachable MongoDB's would
+      const down = await scrapeOwn();
+      expect(down.status).toBe(200);
+      const text = await down.text();
+      expect(text).toMatch(/^otp_store_up 0$/m);
+      expect(text).toContain('otp_requests_total');
+      expect(text).toContain('process_resident_memory_bytes');
+    } finally {
+      await own.close();
+    }
+  });
+
   it('protects /metrics with METRICS_TOKEN when set', async () => {
     expect((await get('/metrics')).status).toBe(401);
     expect((await get('/metrics', { authorization: 'Bearer wrong' })).status).toBe(401);
