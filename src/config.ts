@@ -64,6 +64,7 @@ const envSchema = z.object({
   CLIENT_MAX_REQUESTS_PER_WINDOW: int(1, 1_000_000).default(30),
   CLIENT_MAX_VERIFICATIONS_PER_WINDOW: int(1, 1_000_000).default(100),
   CLIENT_WINDOW_SECONDS: int(1, 86_400).default(600),
+  CLIENT_IPV6_PREFIX_LENGTH: int(1, 128).default(64),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F:.\/]+(,[0-9a-fA-F:.\/]+)*)$/, {
@@ -122,6 +123,8 @@ export interface Config {
     maxRequestsPerWindow: number;
     maxVerificationsPerWindow: number;
     windowSeconds: number;
+    /** IPv6 clients are counted per network of this prefix length. */
+    ipv6PrefixLength: number;
   };
   /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP. */
   trustProxy: boolean | number | string[];
@@ -257,6 +260,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxRequestsPerWindow: env.CLIENT_MAX_REQUESTS_PER_WINDOW,
       maxVerificationsPerWindow: env.CLIENT_MAX_VERIFICATIONS_PER_WINDOW,
       windowSeconds: env.CLIENT_WINDOW_SECONDS,
+      ipv6PrefixLength: env.CLIENT_IPV6_PREFIX_LENGTH,
     },
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     corsOrigins: env.CORS_ORIGINS

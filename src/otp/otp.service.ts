@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { StoreUnavailableError, type CheckOutcome, type ClientLimit, type OtpStore, type WindowLimit } from '../store/otp.store.js';
+import { clientNetwork } from './client-network.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
   codeRule,
@@ -50,6 +51,8 @@ export interface ClientPolicy {
   maxVerificationsPerWindow: number;
   /** Default 600. */
   windowSeconds: number;
+  /** IPv6 callers are counted per network of this prefix length. Default 64. */
+  ipv6PrefixLength: number;
 }
 
 /** Who is calling: the key the per-client limits count against. */
@@ -101,6 +104,7 @@ export class OtpService {
   private readonly hasher: CodeHasher;
   private readonly observer: OtpObserver | undefined;
   private readonly tokens: VerificationTokens;
+  private readonly ipv6PrefixLength: number;
   private readonly limits: {
     sends: WindowLimit;
     guesses: WindowLimit;
@@ -115,6 +119,7 @@ export class OtpService {
     this.clock = clock;
     this.hasher = new CodeHasher(secret);
     this.policy = Object.freeze({ ...policy });
+    this.ipv6PrefixLength = clientPolicy.ipv6PrefixLength;
     this.limits = {
       sends: { max: policy.maxSendsPerWindow, windowSeconds: policy.sendWindowSeconds },
       guesses: { max: policy.maxGuessesPerWindow, windowSeconds: policy.guessWindowSeconds },
@@ -223,7 +228,7 @@ export class OtpService {
   }
 
   private clientLimit(action: 'request' | 'verify', caller: Caller | undefined, limit: WindowLimit): ClientLimit | undefined {
-    return caller ? { key: `${action}|${caller.clientIp}`, limit } : undefined;
+    return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.ipv6PrefixLength)}`, limit } : undefined;
   }
 
   private checkAddress(command: RequestOtpCommand): { email: string; purpose: string } {

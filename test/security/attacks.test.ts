@@ -1,6 +1,7 @@
 // Attacks over HTTP against the started server: guessing, inbox floods, hostile GraphQL and
 // oversized bodies. Each is stopped at its stated bound, and the server keeps serving.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientNetwork } from '../../src/otp/client-network.js';
 import { startHarness, withHarness, wrongCode, type Harness } from '../support/harness.js';
 
 const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
@@ -95,6 +96,32 @@ describe('behind a trusted proxy', () => {
       h.gql('mutation($e: String!) { requestOtp(input: { email: $e }) { status } }', { e: email }, { 'x-forwarded-for': ip }).then((r) => r.data?.requestOtp.status);
     expect([await ask('p1@example.com', '203.0.113.1'), await ask('p2@example.com', '203.0.113.1'), await ask('p3@example.com', '203.0.113.1')]).toEqual(['SENT', 'SENT', 'RATE_LIMITED']);
     expect(await ask('p4@example.com', '203.0.113.2')).toBe('SENT');
+  });
+
+  it('counts IPv6 clients per /64, so rotating addresses inside one network does not reset the cap', async () => {
+    const ask = (email: string, ip: string) =>
+      h.gql('mutation($e: String!) { requestOtp(input: { email: $e }) { status } }', { e: email }, { 'x-forwarded-for': ip }).then((r) => r.data?.requestOtp.status);
+    expect([
+      await ask('v1@example.com', '2001:db8:1:2::1'),
+      await ask('v2@example.com', '2001:db8:1:2:ffff:ffff:ffff:9'),
+      await ask('v3@example.com', '2001:db8:1:2::abcd'),
+    ]).toEqual(['SENT', 'SENT', 'RATE_LIMITED']);
+    expect(await ask('v4@example.com', '2001:db8:1:3::1')).toBe('SENT'); // the next /64 is another client
+    // An IPv4-mapped IPv6 address is the IPv4 client it maps.
+    expect([await ask('m1@example.com', '203.0.113.9'), await ask('m2@example.com', '::ffff:203.0.113.9')]).toEqual(['SENT', 'SENT']);
+    expect(await ask('m3@example.com', '203.0.113.9')).toBe('RATE_LIMITED');
+  });
+});
+
+describe('client networks', () => {
+  it('keys IPv6 by its prefix (configurable), IPv4 and IPv4-mapped per address', () => {
+    expect(clientNetwork('2001:db8:1:2:3:4:5:6', 64)).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:0db8:0001:0002::9', 64)).toBe('2001:db8:1:2::/64');
+    expect(clientNetwork('2001:db8:1:2:3:4:5:6', 48)).toBe('2001:db8:1::/48');
+    expect(clientNetwork('2001:db8:1:2:3:4:5:6', 128)).toBe('2001:db8:1:2:3:4:5:6/128');
+    expect(clientNetwork('203.0.113.7', 64)).toBe('203.0.113.7');
+    expect(clientNetwork('::ffff:203.0.113.7', 64)).toBe('203.0.113.7');
+    expect(clientNetwork('not-an-ip', 64)).toBe('not-an-ip');
   });
 });
 
