@@ -1,7 +1,7 @@
 // One shape for every malformed-input error:
 //   message "Invalid input: email must be ...", extensions { code: BAD_USER_INPUT, field, fields }
-// The submitted value is never echoed back (it may be someone's code). Anything unexpected
-// is masked.
+// for the service's refusals and for GraphQL's own variable coercion alike. The submitted
+// value is never echoed back (it may be someone's code). Anything unexpected is masked.
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { InvalidInputError } from '../otp/otp.input.js';
@@ -27,12 +27,37 @@ export function inputProblems(error: unknown): FieldProblem[] | null {
   return original instanceof InvalidInputError ? [{ field: original.field, message: original.message }] : null;
 }
 
+/**
+ * graphql-js's variable-coercion errors name the value they refused ("got invalid value
+ * 493817 at "input.otp"; String cannot represent a non string value: 493817"), and the value
+ * may be someone's code. Rewritten to the shape above: the field and the rule, never the value.
+ */
+const VARIABLE_ERROR = /^Variable "\$\w+" got invalid value [\s\S]*?(?: at "([^"]+)")?; ([\s\S]*)$/;
+
+export function variableProblems(error: unknown): FieldProblem[] | null {
+  const original = unwrapResolverError(error);
+  if (!(original instanceof GraphQLError)) return null;
+  const match = VARIABLE_ERROR.exec(original.message);
+  if (!match) return null;
+  const [, path, reason = ''] = match;
+  const named = /Field "(\w+)"/.exec(reason)?.[1];
+  const field = named ?? path?.split('.').pop() ?? 'input';
+  const rule = /not provided|not to be null/.test(reason)
+    ? 'is required'
+    : /is not defined by type/.test(reason)
+      ? 'is not a field of this input'
+      : /cannot represent/.test(reason)
+        ? 'must be a string'
+        : 'has an invalid value';
+  return [{ field, message: `${field} ${rule}` }];
+}
+
 /** The code for "try again shortly": the store could not be reached. */
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 
 /** Apollo's formatError hook. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const problems = inputProblems(error);
+  const problems = inputProblems(error) ?? variableProblems(error);
   if (problems) return badInput(problems, formatted);
   if (unwrapResolverError(error) instanceof StoreUnavailableError) {
     return {

@@ -27,6 +27,10 @@ const cases: { name: string; query: string; input: Record<string, unknown>; fiel
   { name: 'email of the wrong type', query: REQUEST_OTP, input: { email: 12345 }, field: 'email' },
   { name: 'email missing', query: REQUEST_OTP, input: {}, field: 'email' },
   { name: 'otp null', query: VERIFY_OTP, input: { email: ok, otp: null }, field: 'otp' },
+  { name: 'otp as a number', query: VERIFY_OTP, input: { email: ok, otp: 493817 }, field: 'otp' },
+  { name: 'otp as a number with leading digits kept', query: VERIFY_OTP, input: { email: ok, otp: 104729 }, field: 'otp' },
+  { name: 'purpose of the wrong type', query: REQUEST_OTP, input: { email: ok, purpose: 777123 }, field: 'purpose' },
+  { name: 'a field the input does not have', query: REQUEST_OTP, input: { email: ok, code: '555123' }, field: 'code' },
 ];
 
 describe('bad input', () => {
@@ -46,8 +50,11 @@ describe('bad input', () => {
     const [error] = res.errors!;
     expect(error!.extensions?.code).toBe('BAD_USER_INPUT');
     expect(error!.message).toContain(field);
-    // Never echo the rejected value back (it may be someone's code).
-    if (typeof input.otp === 'string' && input.otp.length > 2) expect(JSON.stringify(res)).not.toContain(input.otp);
+    expect(error!.extensions?.field).toBe(field);
+    // Never echo a rejected value back (it may be someone's code), whatever its type.
+    for (const value of Object.values(input)) {
+      if ((typeof value === 'string' || typeof value === 'number') && String(value).length > 2) expect(JSON.stringify(res)).not.toContain(String(value));
+    }
     expect(JSON.stringify(res)).not.toContain('"target"');
     expect(store.size).toBe(0);
   });
