@@ -3,6 +3,7 @@
 // never learns about a typo from a half-working service.
 import { z } from 'zod';
 import { worstCaseSendMs } from './delivery/backoff.js';
+import { secretWeakness } from './secret-strength.js';
 
 export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
 export const DEV_TOKEN_SECRET = 'dev-only-verification-token-secret-not-for-production';
@@ -164,9 +165,13 @@ function parseTrustProxy(value: string): boolean | number | string[] {
   return value.split(',');
 }
 
-/** A strong secret: long enough and not the development default. */
-function isStrongSecret(secret: string): boolean {
-  return secret.length >= 32 && secret !== DEV_OTP_SECRET;
+const GENERATE_SECRET = `generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))"`;
+
+/** Why `secret` cannot be used in production, or null. */
+function productionSecretProblem(name: string, secret: string): string | null {
+  if (secret === DEV_OTP_SECRET || secret === DEV_TOKEN_SECRET) return `${name}: must be set in production (the built-in value is public); ${GENERATE_SECRET}`;
+  const weakness = secretWeakness(secret);
+  return weakness ? `${name}: must be random: this value ${weakness}; ${GENERATE_SECRET}` : null;
 }
 
 /**
@@ -189,14 +194,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
   const problems: string[] = [];
   if (env.NODE_ENV === 'production') {
-    if (!isStrongSecret(env.OTP_SECRET)) {
-      problems.push('OTP_SECRET: must be set to a random value of at least 32 characters in production');
-    }
-    if (!isStrongSecret(env.VERIFICATION_TOKEN_SECRET) || env.VERIFICATION_TOKEN_SECRET === DEV_TOKEN_SECRET) {
-      problems.push('VERIFICATION_TOKEN_SECRET: must be set to a random value of at least 32 characters in production');
-    } else if (env.VERIFICATION_TOKEN_SECRET === env.OTP_SECRET) {
-      problems.push('VERIFICATION_TOKEN_SECRET: must differ from OTP_SECRET');
-    }
+    const otpSecret = productionSecretProblem('OTP_SECRET', env.OTP_SECRET);
+    const tokenSecret = productionSecretProblem('VERIFICATION_TOKEN_SECRET', env.VERIFICATION_TOKEN_SECRET);
+    if (otpSecret) problems.push(otpSecret);
+    if (tokenSecret) problems.push(tokenSecret);
+    else if (env.VERIFICATION_TOKEN_SECRET === env.OTP_SECRET) problems.push('VERIFICATION_TOKEN_SECRET: must differ from OTP_SECRET');
+    // Open metrics tell anyone the service's traffic and outcomes: production wants a token.
+    if (!env.METRICS_TOKEN) problems.push(`METRICS_TOKEN: must be set in production (/metrics then wants "Authorization: Bearer <token>"); ${GENERATE_SECRET}`);
     if (!env.SENDGRID_API_KEY && env.ROLE !== 'api') {
       problems.push('SENDGRID_API_KEY: must be set in production (the log mailer is for development only)');
     }

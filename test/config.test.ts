@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_OTP_SECRET, loadConfig } from '../src/config.js';
+import { estimatedBits } from '../src/secret-strength.js';
+
+// Random-looking values, as `randomBytes(32).toString('base64url')` makes them.
+const SECRET_A = 'kY3vQ9zL0pW7sT2bN8xR4mC6hJ1dF5gE_aU-oIe9Zq';
+const SECRET_B = 'Hn2Wm7Pq4Xc9Lr1Vt6Bz3Ks8Dy5Gf0Ja-Ue_Oi7Rw4S';
+const METRICS = { METRICS_TOKEN: 'Qm8Zt3Lw9Kc2Vx7Nb4Rp1Hs6Jd0Fy5Ga' };
 
 describe('config', () => {
   it('has working defaults for development', () => {
@@ -33,17 +39,44 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: 'short', SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: DEV_OTP_SECRET, SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
-    const strong = { NODE_ENV: 'production', OTP_SECRET: 'x'.repeat(40), SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0' };
+    const strong = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS };
     expect(() => loadConfig(strong)).toThrow(/VERIFICATION_TOKEN_SECRET/);
-    expect(() => loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: 'x'.repeat(40) })).toThrow(/must differ from OTP_SECRET/);
-    expect(loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: 'y'.repeat(40) }).nodeEnv).toBe('production');
+    expect(() => loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: SECRET_A })).toThrow(/must differ from OTP_SECRET/);
+    expect(loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: SECRET_B }).nodeEnv).toBe('production');
+  });
+
+  it('judges production secrets by their randomness, and says the rule', () => {
+    const base = { NODE_ENV: 'production', VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS };
+    const problem = (secret: string) => {
+      try {
+        loadConfig({ ...base, OTP_SECRET: secret });
+        return null;
+      } catch (error) {
+        return (error as ConfigError).problems.find((p) => p.startsWith('OTP_SECRET')) ?? null;
+      }
+    };
+    expect(problem('x'.repeat(40))).toMatch(/OTP_SECRET: must be random: this value is one short pattern repeated; generate one with/);
+    expect(problem('0123456789'.repeat(4))).toMatch(/one short pattern repeated/);
+    expect(problem('a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(8))).toMatch(/about 61 bits of randomness by its character frequencies; at least 128/);
+    expect(problem('password-password-password-passw0rd!')).toMatch(/bits of randomness/);
+    expect(problem('short')).toMatch(/is 5 characters; at least 32/);
+    expect(problem(SECRET_A)).toBeNull();
+    expect(problem('3f9a1c7e5b2d8046af13c9e7b5d20864fa3c1e9b7d5f20846ac3e1f9b7d5a2c0')).toBeNull(); // openssl rand -hex 32
+    expect(estimatedBits(SECRET_A)).toBeGreaterThan(190);
+  });
+
+  it('wants METRICS_TOKEN in production', () => {
+    const base = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0' };
+    expect(() => loadConfig(base)).toThrow(/METRICS_TOKEN: must be set in production/);
+    expect(loadConfig({ ...base, ...METRICS }).metricsToken).toBe(METRICS.METRICS_TOKEN);
   });
 
   const production = {
     NODE_ENV: 'production',
-    OTP_SECRET: 'x'.repeat(40),
-    VERIFICATION_TOKEN_SECRET: 'y'.repeat(40),
+    OTP_SECRET: SECRET_A,
+    VERIFICATION_TOKEN_SECRET: SECRET_B,
     SENDGRID_API_KEY: 'SG.x',
+    ...METRICS,
   };
 
   it('refuses production without MONGODB_URI unless the in-process store is chosen explicitly', () => {
@@ -68,9 +101,10 @@ describe('config', () => {
     expect(() => loadConfig({ ROLE: 'mailer' })).toThrow(/ROLE: must be all, api or worker/);
     const production = {
       NODE_ENV: 'production',
-      OTP_SECRET: 'a'.repeat(16) + 'b'.repeat(16) + 'c'.repeat(8),
-      VERIFICATION_TOKEN_SECRET: 'x'.repeat(20) + 'y'.repeat(20),
+      OTP_SECRET: SECRET_A,
+      VERIFICATION_TOKEN_SECRET: SECRET_B,
       MONGODB_URI: 'mongodb://db/?replicaSet=rs0',
+      ...METRICS,
     };
     // An API process sends no email: it needs no SendGrid key; a worker does.
     expect(loadConfig({ ...production, ROLE: 'api' }).role).toBe('api');

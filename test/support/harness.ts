@@ -57,6 +57,8 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     // Every test client is 127.0.0.1: per-client limits are raised unless a test is about them.
     CLIENT_MAX_REQUESTS_PER_WINDOW: '100000',
     CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '100000',
+    // Production wants a metrics token; tests about /metrics give their own.
+    ...(env.NODE_ENV === 'production' ? { METRICS_TOKEN: 'harness-metrics-token' } : {}),
     ...env,
   });
   const logs: string[] = [];
