@@ -85,9 +85,27 @@ function baseServer(logger: Logger, trustProxy: HttpServerOptions['trustProxy'])
   return fastify;
 }
 
+/**
+ * Behind a load balancer with TRUST_PROXY unset, every caller has the balancer's address, so
+ * the per-client limits become one budget for the whole service that one abuser can spend.
+ * Forwarding headers arriving untrusted are the sign: say so, once.
+ */
+function warnOnceAboutUntrustedForwarding(fastify: FastifyInstance, logger: Logger): void {
+  let warned = false;
+  fastify.addHook('onRequest', async (request) => {
+    if (warned || (request.headers['x-forwarded-for'] === undefined && request.headers.forwarded === undefined)) return;
+    warned = true;
+    logger.warn(
+      { variable: 'TRUST_PROXY', peer: request.socket.remoteAddress },
+      'X-Forwarded-For arrived but TRUST_PROXY is false: every client counts as the proxy\'s address, so the per-client limits are shared by all; set TRUST_PROXY to your proxies\' addresses (or hop count)',
+    );
+  });
+}
+
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const { schema, service, logger, production, introspection, playground, metrics } = options;
   const fastify = baseServer(logger, options.trustProxy);
+  if (options.trustProxy === false) warnOnceAboutUntrustedForwarding(fastify, logger);
 
   await fastify.register(cors, {
     origin: options.corsOrigins,

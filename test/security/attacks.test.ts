@@ -113,6 +113,25 @@ describe('behind a trusted proxy', () => {
   });
 });
 
+describe('forwarding headers with TRUST_PROXY unset', () => {
+  it('warns once, naming TRUST_PROXY, and only when the headers arrive untrusted', async () => {
+    const ask = (h: Harness) => h.gql('{ otpPolicy { ttlSeconds } }', undefined, { 'x-forwarded-for': '198.51.100.7' });
+    const warnings = (h: Harness) => h.logs.filter((l) => l.includes('TRUST_PROXY is false'));
+    await withHarness({}, async (h) => {
+      await h.gql('{ otpPolicy { ttlSeconds } }');
+      expect(warnings(h)).toHaveLength(0); // no forwarding header: nothing to say
+      await ask(h);
+      await ask(h);
+      expect(warnings(h)).toHaveLength(1);
+      expect(JSON.parse(warnings(h)[0]!)).toMatchObject({ level: 40, variable: 'TRUST_PROXY' });
+    });
+    await withHarness({ TRUST_PROXY: '127.0.0.1' }, async (h) => {
+      await ask(h);
+      expect(warnings(h)).toHaveLength(0);
+    });
+  });
+});
+
 describe('client networks', () => {
   it('keys IPv6 by its prefix (configurable), IPv4 and IPv4-mapped per address', () => {
     expect(clientNetwork('2001:db8:1:2:3:4:5:6', 64)).toBe('2001:db8:1:2::/64');
