@@ -94,8 +94,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     metrics,
     readiness,
     async start() {
-      await dispatcher?.start();
+      // The port first: a port in use ends start-up before the dispatcher says it listens.
       const address = await http.fastify.listen({ port: config.port, host: config.host });
+      await dispatcher?.start();
       const base = address.replace('0.0.0.0', 'localhost');
       const url = config.role === 'worker' ? base : `${base}/graphql`;
       logger.info({ url, role: config.role, store: store.kind, mailer: mailer?.kind ?? null }, 'otp-graphql is serving');

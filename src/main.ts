@@ -24,6 +24,22 @@ function readConfig(): Config {
   }
 }
 
+/** The port or host could not be bound: which variable to change, and to what. */
+function listenFailure(error: unknown, config: Config): { message: string; details: Record<string, unknown> } | null {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const details = { code, port: config.port, host: config.host };
+  if (code === 'EADDRINUSE') {
+    return { message: `PORT ${config.port} is already in use on ${config.host}; stop what holds it, or set PORT to a free port`, details: { variable: 'PORT', ...details } };
+  }
+  if (code === 'EACCES') {
+    return { message: `PORT ${config.port} needs privileges this process lacks; set PORT to 1024 or above`, details: { variable: 'PORT', ...details } };
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return { message: `HOST ${config.host} is not an address of this machine; set HOST (0.0.0.0 listens on all)`, details: { variable: 'HOST', ...details } };
+  }
+  return null;
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config);
@@ -38,7 +54,9 @@ async function main(): Promise<void> {
   } catch (error) {
     // One JSON line like every other, naming what failed and what to do; never a stack of
     // driver internals, and never a connection string (it may hold a password).
+    const listenProblem = listenFailure(error, config);
     if (error instanceof StoreStartError) logger.fatal(error.details, `start-up abandoned: ${error.message}`);
+    else if (listenProblem) logger.fatal(listenProblem.details, `start-up abandoned: ${listenProblem.message}`);
     else logger.fatal({ err: error }, `start-up abandoned: ${error instanceof Error ? error.message : String(error)}`);
     exit(1);
     return;

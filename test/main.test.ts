@@ -1,6 +1,7 @@
 // The real entry point as `npm start` runs it (compiled by `npm test`'s tsc step): the
 // embedded default with the log mailer, bad configuration, and a clean SIGTERM.
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,23 @@ describe('npm start (dist/src/main.js)', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
+  });
+
+  it('says in one JSON line that PORT is in use, before the dispatcher says it listens', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const { child, lines } = startService({ PORT: String(port), HOST: '127.0.0.1', STORE: 'memory' });
+      const [code] = await once(child, 'exit');
+      expect(code).toBe(1);
+      const fatal = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 60);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]).toMatchObject({ variable: 'PORT', port, msg: `start-up abandoned: PORT ${port} is already in use on 127.0.0.1; stop what holds it, or set PORT to a free port` });
+      expect(lines.join('\n')).not.toMatch(/dispatcher listening|otp-graphql is serving/);
+    } finally {
+      holder.close();
+    }
   });
 
   it('reads .env from the working directory, with the environment taking precedence', async () => {
