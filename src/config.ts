@@ -22,9 +22,10 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 const envSchema = z.object({
+  // No default here: what an unset NODE_ENV means is decided below (see developmentByDefault).
   NODE_ENV: z.enum(['development', 'production', 'test'], {
     message: 'must be development, production or test',
-  }).default('development'),
+  }).optional(),
   PORT: int(0, 65535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: z
@@ -87,7 +88,12 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
-  nodeEnv: Env['NODE_ENV'];
+  nodeEnv: NonNullable<Env['NODE_ENV']>;
+  /**
+   * True when NODE_ENV was not set and nothing was configured for a deployment (no
+   * MONGODB_URI, no SENDGRID_API_KEY): the quick start, run as development, and said so.
+   */
+  developmentByDefault: boolean;
   /**
    * What this process does: `all` (the default) serves GraphQL and sends the emails; `api`
    * only serves GraphQL; `worker` only sends the emails (and serves /healthz, /readyz,
@@ -190,9 +196,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
     );
   }
-  const env = parsed.data;
+  const given = parsed.data;
 
   const problems: string[] = [];
+  // Fail closed: the built-in secrets and the log mailer are for development, chosen
+  // explicitly. An unset NODE_ENV means development only on a machine configured for nothing
+  // (the quick start); once MONGODB_URI or SENDGRID_API_KEY is set, it looks like a
+  // deployment, and a forgotten NODE_ENV stops start-up instead of running with public keys.
+  const deployment = Boolean(given.MONGODB_URI || given.SENDGRID_API_KEY);
+  const developmentByDefault = given.NODE_ENV === undefined && !deployment;
+  if (given.NODE_ENV === undefined && deployment) {
+    problems.push(
+      'NODE_ENV: must be set when MONGODB_URI or SENDGRID_API_KEY is: production for a deployment (strong secrets required), development to try the service out with its built-in secrets',
+    );
+  }
+  const env = { ...given, NODE_ENV: given.NODE_ENV ?? (deployment ? 'production' : 'development') } as const;
+  if (env.NODE_ENV === 'test') {
+    // Tests are not development: they give their own secrets.
+    if (env.OTP_SECRET === DEV_OTP_SECRET) problems.push('OTP_SECRET: must be set when NODE_ENV=test (the built-in value is for development only)');
+    if (env.VERIFICATION_TOKEN_SECRET === DEV_TOKEN_SECRET) {
+      problems.push('VERIFICATION_TOKEN_SECRET: must be set when NODE_ENV=test (the built-in value is for development only)');
+    }
+  }
   if (env.NODE_ENV === 'production') {
     const otpSecret = productionSecretProblem('OTP_SECRET', env.OTP_SECRET);
     const tokenSecret = productionSecretProblem('VERIFICATION_TOKEN_SECRET', env.VERIFICATION_TOKEN_SECRET);
@@ -235,6 +260,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
 
   return {
     nodeEnv: env.NODE_ENV,
+    developmentByDefault,
     role: env.ROLE,
     port: env.PORT,
     host: env.HOST,

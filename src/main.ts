@@ -47,6 +47,13 @@ async function main(): Promise<void> {
   // otherwise be lost or land after a later line.
   const exit = (code: number) => logger.flush(() => process.exit(code));
 
+  if (config.developmentByDefault) {
+    logger.warn(
+      { variable: 'NODE_ENV' },
+      'NODE_ENV is not set and nothing is configured for a deployment: running as development, with built-in secrets and the log mailer; set NODE_ENV=production to deploy',
+    );
+  }
+
   let app: App;
   try {
     app = await createApp(config, { logger });

@@ -120,4 +120,15 @@ describe('config', () => {
     // An explicit 0 still turns the cooldown off.
     expect(loadConfig({ OTP_RESEND_COOLDOWN_SECONDS: '0' }).otp.resendCooldownSeconds).toBe(0);
   });
+
+  it('fails closed: development (built-in secrets, log mailer) only when chosen, or when nothing is configured', () => {
+    expect(loadConfig({})).toMatchObject({ nodeEnv: 'development', developmentByDefault: true });
+    expect(loadConfig({ NODE_ENV: 'development', SENDGRID_API_KEY: 'SG.x' })).toMatchObject({ nodeEnv: 'development', developmentByDefault: false });
+    // Anything configured for a deployment and NODE_ENV forgotten: refused, not run with public keys.
+    expect(() => loadConfig({ MONGODB_URI: 'mongodb://db/?replicaSet=rs0' })).toThrow(/NODE_ENV: must be set when MONGODB_URI or SENDGRID_API_KEY is/);
+    expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.x' })).toThrow(/NODE_ENV: must be set/);
+    // Tests are not development: they bring their own secrets.
+    expect(() => loadConfig({ NODE_ENV: 'test' })).toThrow(/OTP_SECRET: must be set when NODE_ENV=test[\s\S]*VERIFICATION_TOKEN_SECRET: must be set when NODE_ENV=test/);
+    expect(loadConfig({ NODE_ENV: 'test', OTP_SECRET: 'a-test-secret', VERIFICATION_TOKEN_SECRET: 'another-test-secret' }).nodeEnv).toBe('test');
+  });
 });

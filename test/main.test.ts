@@ -19,6 +19,13 @@ describe('npm start (dist/src/main.js)', () => {
     expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
   });
 
+  it('refuses to start with NODE_ENV unset once anything is configured for a deployment', async () => {
+    const { child, stderr } = startService({ NODE_ENV: '', SENDGRID_API_KEY: 'SG.real-looking-key', STORE: 'memory' });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    expect(stderr.join('\n')).toMatch(/config error: NODE_ENV: must be set when MONGODB_URI or SENDGRID_API_KEY is: production for a deployment/);
+  });
+
   it('says in one JSON line that PORT is in use, before the dispatcher says it listens', async () => {
     const holder = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
@@ -76,7 +83,8 @@ describe('npm start (dist/src/main.js)', () => {
   });
 
   it('serves the flow on the embedded default with the log mailer, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
-    const { child, lines } = startService({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    // As a fresh checkout runs it: NODE_ENV not set, nothing configured.
+    const { child, lines } = startService({ NODE_ENV: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     try {
       const serving = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000)) as { url: string; store: string };
       const url = serving.url;
@@ -90,9 +98,13 @@ describe('npm start (dist/src/main.js)', () => {
 
       const sent = await post('mutation { requestOtp(input: { email: "dev@example.com" }) { status } }');
       expect(sent).toEqual({ data: { requestOtp: { status: 'SENT' } } });
-      const email = JSON.parse(await waitForLine(lines, /log mailer/)) as { to: string; text: string };
+      const email = JSON.parse(await waitForLine(lines, /\(log mailer, development only/)) as { to: string; text: string; msg: string };
       expect(email.to).toBe('dev@example.com');
-      const code = /\b(\d{6})\b/.exec(email.text)![1]!;
+      // The code leads the line, for a person reading the log.
+      const code = /^code (\d{6}) for dev@example\.com \(log mailer/.exec(email.msg)![1]!;
+      expect(email.text).toContain(code);
+      // It said why it runs as development.
+      expect(lines.some((l) => l.includes('NODE_ENV is not set and nothing is configured for a deployment'))).toBe(true);
 
       const verified = await post(`mutation { verifyOtp(input: { email: "dev@example.com", otp: "${code}" }) { status } }`);
       expect(verified).toEqual({ data: { verifyOtp: { status: 'VERIFIED' } } });

@@ -10,9 +10,11 @@ export class LogMailer implements Mailer {
 
   async send(template: MailTemplate, recipients: MailRecipient[]): Promise<void> {
     for (const recipient of recipients) {
+      // The code leads the message, so a person trying the service finds it at a glance.
+      const code = recipient.substitutions.otp ?? '(none)';
       this.logger.info(
         { to: recipient.to, subject: template.subject, text: substitute(template.text, recipient.substitutions) },
-        'email (log mailer, development only: set SENDGRID_API_KEY to send for real)',
+        `code ${code} for ${recipient.to} (log mailer, development only: set SENDGRID_API_KEY to send for real)`,
       );
     }
   }
