@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     // Limits raised so that nothing in the load is rate limited or locked out.
     OTP_RESEND_COOLDOWN_SECONDS: '0',
     OTP_MAX_SENDS_PER_WINDOW: '1000000',
-    OTP_MAX_GUESSES_PER_WINDOW: '1000000',
+    OTP_MAX_GUESSES_PER_WINDOW: '1000', // the most allowed (the sliding window keeps a time per guess)
     OTP_MAX_ATTEMPTS: '1000',
     CLIENT_MAX_REQUESTS_PER_WINDOW: '1000000',
     CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1000000',

@@ -60,7 +60,8 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalString,
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
 
-  OTP_MAX_GUESSES_PER_WINDOW: int(1, 1_000_000).default(10),
+  // The guess budget is a sliding window that keeps the time of each guess it counts: bounded.
+  OTP_MAX_GUESSES_PER_WINDOW: int(1, 1_000).default(10),
   OTP_GUESS_WINDOW_SECONDS: int(1, 86_400).default(3600),
 
   CLIENT_MAX_REQUESTS_PER_WINDOW: int(1, 1_000_000).default(30),

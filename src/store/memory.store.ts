@@ -22,7 +22,7 @@ import {
   type OtpRecord,
   type OtpStore,
 } from './otp.store.js';
-import { counted, refusalMs, type WindowCount } from './window-count.js';
+import { counted, refusalMs, slidingCounted, slidingRefusalMs, type SlidingLog, type WindowCount } from './window-count.js';
 
 interface StoredRecord extends OtpRecord {
   /** Insert order: the feed's resume position. */
@@ -33,7 +33,9 @@ interface AddressState {
   /** Epoch ms; 0 when no cooldown runs. */
   cooldownUntil: number;
   sends?: WindowCount;
-  guesses?: WindowCount;
+  /** Times of the latest wrong guesses (a sliding window), and when the last one leaves it. */
+  guesses?: SlidingLog;
+  guessesUntil?: number;
   /** Code id of the live code per purpose. */
   slots: Map<string, string>;
 }
@@ -101,13 +103,14 @@ export class MemoryOtpStore implements OtpStore {
     if (command.client) this.countClient(command.client, now);
 
     const address = this.addresses.get(command.email) ?? emptyAddress();
-    const refused = refusalMs(address.guesses, command.guesses, now);
+    const refused = slidingRefusalMs(address.guesses, command.guesses, now);
     if (refused !== null) return { result: 'limited', retryAfterMs: refused };
     const outcome = this.judge(address, command, now);
     // Every check against no live code costs a guess like a wrong one, so probing which
     // addresses have a code is not free; only a right answer costs nothing.
     if (outcome.result !== 'verified') {
-      address.guesses = counted(address.guesses, command.guesses, now);
+      address.guesses = slidingCounted(address.guesses, command.guesses, now);
+      address.guessesUntil = now + command.guesses.windowSeconds * 1000;
       this.addresses.set(command.email, address);
     }
     return outcome;
@@ -253,7 +256,7 @@ export class MemoryOtpStore implements OtpStore {
     let deleted = 0;
     for (const [email, address] of this.addresses) {
       const codes = [...address.slots.values()].map((id) => this.records.get(id)?.expiresAt.getTime() ?? 0);
-      const until = Math.max(address.cooldownUntil, address.sends?.resetAt ?? 0, address.guesses?.resetAt ?? 0, ...codes);
+      const until = Math.max(address.cooldownUntil, address.sends?.resetAt ?? 0, address.guessesUntil ?? 0, ...codes);
       if (until > now) continue;
       for (const id of address.slots.values()) this.remove(id);
       this.addresses.delete(email);

@@ -23,3 +23,23 @@ export function counted(window: WindowCount | undefined, limit: WindowLimit, now
     ? { count: window.count + 1, resetAt: window.resetAt }
     : { count: 1, resetAt: now + limit.windowSeconds * 1000 };
 }
+
+/**
+ * A sliding window, for the guess budget: the times of the last `max` counted events. At most
+ * `max` in any `windowSeconds`, wherever the window is laid — a fixed window lets up to twice
+ * that through across its edge. Bounded: never more than `max` times are kept.
+ */
+export type SlidingLog = number[];
+
+const within = (log: SlidingLog | undefined, limit: WindowLimit, now: number) => (log ?? []).filter((t) => t > now - limit.windowSeconds * 1000);
+
+/** Milliseconds until the log lets one more through, or null when it lets one through now. */
+export function slidingRefusalMs(log: SlidingLog | undefined, limit: WindowLimit, now: number): number | null {
+  const live = within(log, limit, now);
+  return live.length >= limit.max ? live[live.length - limit.max]! + limit.windowSeconds * 1000 - now : null;
+}
+
+/** The log after counting one more at `now`. */
+export function slidingCounted(log: SlidingLog | undefined, limit: WindowLimit, now: number): SlidingLog {
+  return [...within(log, limit, now), now].slice(-limit.max);
+}

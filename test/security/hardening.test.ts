@@ -92,7 +92,7 @@ describe('uniform answers and clean logs', () => {
   it('redacts secrets even if the configuration itself is logged', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
-    const config = loadConfig({ OTP_SECRET: TEST_SECRET, VERIFICATION_TOKEN_SECRET: TEST_TOKEN_SECRET, SENDGRID_API_KEY: TEST_API_KEY, METRICS_TOKEN: 'metrics-secret-value-123' });
+    const config = loadConfig({ NODE_ENV: 'development', OTP_SECRET: TEST_SECRET, VERIFICATION_TOKEN_SECRET: TEST_TOKEN_SECRET, SENDGRID_API_KEY: TEST_API_KEY, METRICS_TOKEN: 'metrics-secret-value-123' });
     createLogger(config, sink).info({ config }, 'configuration');
     const out = lines.join('');
     expect(out).toContain('[redacted]');

@@ -165,6 +165,22 @@ export function describeStoreContract(tier: StoreTier): void {
       expect(await check(second, second.codeHash, { guesses, now: new Date(Date.now() + 61_000) })).toEqual({ result: 'verified' });
     });
 
+    it('bounds guesses by a sliding window: never more than the budget in any window, across any edge', async () => {
+      const otp = newOtp();
+      await store.issue(otp);
+      const guesses = { max: 3, windowSeconds: 60 };
+      const t0 = otp.createdAt.getTime();
+      const wrong = (seconds: number) => check(otp, 'wrong', { guesses, maxAttempts: 100, now: new Date(t0 + seconds * 1000) });
+      expect((await wrong(0)).result).toBe('mismatched');
+      expect((await wrong(50)).result).toBe('mismatched');
+      expect((await wrong(50)).result).toBe('mismatched');
+      expect(await wrong(59)).toEqual({ result: 'limited', retryAfterMs: 1_000 }); // the first leaves the window at 60 s
+      // A fixed window would open afresh at 60 s and let three more through: six in 11 s.
+      expect((await wrong(61)).result).toBe('mismatched');
+      expect(await wrong(61)).toEqual({ result: 'limited', retryAfterMs: 49_000 }); // the two at 50 s leave at 110 s
+      expect((await wrong(111)).result).toBe('mismatched');
+    });
+
     it('never lets concurrent wrong guesses overrun the guess budget', async () => {
       const otp = newOtp();
       await store.issue(otp);

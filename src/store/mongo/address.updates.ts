@@ -34,7 +34,10 @@ export interface AddressDocument {
   _id: string;
   cooldownUntil?: Date | null;
   sends?: WindowDocument;
-  guesses?: WindowDocument;
+  /** Times of the latest wrong guesses, at most the budget's size: a sliding window. */
+  guesses?: Date[];
+  /** When the last of them leaves the window. */
+  guessesUntil?: Date;
   /** Missing on an address that was only ever checked (a probe costs a guess; see checkStep). */
   slots?: SlotDocument[];
   /** Id of the code issued last: the change stream's trigger for an email. */
@@ -59,14 +62,9 @@ const after = (now: Date, seconds: number) => new Date(now.getTime() + seconds *
 /** The window at `path` is open at `now`. A missing window compares lowest: closed. */
 const open = (path: string, now: Date) => ({ $gt: [`$${path}.resetAt`, now] });
 
-/** The window at `path` lets one more through at `now`. */
-const allows = (path: string, limit: WindowLimit, now: Date) => ({
-  $or: [{ $not: [open(path, now)] }, { $lt: [`$${path}.count`, limit.max] }],
-});
-
 /**
- * The same, as a query filter: an upsert's filter may not use $expr. A missing field is
- * matched by $not, as a closed window.
+ * The window at `path` lets one more through at `now`, as a query filter (an upsert's filter
+ * may not use $expr). A missing field is matched by $not, as a closed window.
  */
 const allowsQuery = (path: string, limit: WindowLimit, now: Date) => ({
   $or: [{ [`${path}.resetAt`]: { $not: { $gt: now } } }, { [`${path}.count`]: { $lt: limit.max } }],
@@ -84,8 +82,16 @@ const counted = (path: string, limit: WindowLimit, now: Date) => ({
 /** The document's life: until its last code expires and its last window closes (now, if nothing is left). */
 const lifetime = (now: Date) => ({
   $set: {
-    expiresAt: { $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guesses.resetAt', { $max: '$slots.expiresAt' }] }, now] },
+    expiresAt: { $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guessesUntil', { $max: '$slots.expiresAt' }] }, now] },
   },
+});
+
+/**
+ * The guess budget is a sliding window (window-count.ts's SlidingLog): the times of the last
+ * `max` counted guesses. These are the times still inside the window at `now`, oldest first.
+ */
+const liveGuesses = (limit: WindowLimit, now: Date) => ({
+  $filter: { input: { $ifNull: ['$guesses', []] }, cond: { $gt: ['$$this', after(now, -limit.windowSeconds)] } },
 });
 
 /**
@@ -167,7 +173,11 @@ export function checkStep({ email, purpose, codeHash, now, maxAttempts, guesses 
               in: {
                 $switch: {
                   branches: [
-                    { case: { $not: [allows('guesses', guesses, now)] }, then: { result: 'limited', until: '$guesses.resetAt' } },
+                    {
+                      // Refused until the oldest of the last `max` guesses leaves the window.
+                      case: { $gte: [{ $size: liveGuesses(guesses, now) }, guesses.max] },
+                      then: { result: 'limited', until: { $add: [{ $arrayElemAt: [liveGuesses(guesses, now), -guesses.max] }, guesses.windowSeconds * 1000] } },
+                    },
                     { case: { $eq: [{ $type: '$$slot' }, 'missing'] }, then: { result: 'not_found' } },
                     { case: { $lte: ['$$slot.expiresAt', now] }, then: { result: 'expired' } },
                     { case: { $gte: ['$$slot.attempts', maxAttempts] }, then: { result: 'too_many_attempts' } },
@@ -197,7 +207,14 @@ export function checkStep({ email, purpose, codeHash, now, maxAttempts, guesses 
           },
           // Every check against no live code costs a guess like a wrong one, so probing which
           // addresses have a code is not free; only a right answer (and a refusal) costs nothing.
-          guesses: { $cond: [{ $in: ['$verdict.result', ['verified', 'limited']] }, '$guesses', counted('guesses', guesses, now)] },
+          guesses: {
+            $cond: [
+              { $in: ['$verdict.result', ['verified', 'limited']] },
+              '$guesses',
+              { $slice: [{ $concatArrays: [liveGuesses(guesses, now), [now]] }, -guesses.max] },
+            ],
+          },
+          guessesUntil: { $cond: [{ $in: ['$verdict.result', ['verified', 'limited']] }, '$guessesUntil', after(now, guesses.windowSeconds)] },
         },
       },
       lifetime(now),
