@@ -1,5 +1,5 @@
 # Multi-stage build: compile with dev dependencies, run with production ones only, as non-root.
-FROM node:24-bookworm-slim AS build
+FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
@@ -8,7 +8,7 @@ COPY src ./src
 COPY scripts ./scripts
 RUN npm run build
 
-FROM node:24-bookworm-slim
+FROM node:26-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
