@@ -7,7 +7,8 @@ import { createLogger } from './logger.js';
 import { StoreStartError } from './store/create-store.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 
-function readConfig(): Config {
+/** The configuration, or null when it is invalid (said in one JSON line; the process then exits 1). */
+function readConfig(): Config | null {
   // Variables already in the environment win over .env, as with every dotenv loader.
   if (existsSync('.env')) process.loadEnvFile('.env');
   // `npm run worker` passes --role=worker: the same as ROLE=worker, and it wins over ROLE.
@@ -17,8 +18,13 @@ function readConfig(): Config {
     return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) console.error(`config error: ${problem}`);
-      process.exit(1);
+      // One JSON line like the rest of the log (the configured logger does not exist yet),
+      // naming each variable and what it must be.
+      const logger = createLogger({ logLevel: 'info', nodeEnv: 'production' });
+      const variables = error.problems.map((problem) => problem.split(':')[0]);
+      logger.fatal({ variables, problems: error.problems }, `start-up abandoned: invalid configuration: ${error.problems.join('; ')}`);
+      logger.flush(() => process.exit(1));
+      return null;
     }
     throw error;
   }
@@ -42,6 +48,7 @@ function listenFailure(error: unknown, config: Config): { message: string; detai
 
 async function main(): Promise<void> {
   const config = readConfig();
+  if (!config) return;
   const logger = createLogger(config);
   // Exit only once pino has written everything: an in-flight asynchronous write could
   // otherwise be lost or land after a later line.

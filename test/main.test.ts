@@ -11,19 +11,32 @@ import { startService, waitForLine } from './support/service-process.js';
 import { TEST_SECRET } from './support/harness.js';
 import { locateMongod } from '../src/store/embedded-mongo.js';
 
+/** The one JSON line a refused configuration writes: its variables and problems. */
+const configRefusal = (lines: string[]) => {
+  expect(lines).toHaveLength(1);
+  return JSON.parse(lines[0]!) as { level: number; variables: string[]; problems: string[]; msg: string };
+};
+
 describe('npm start (dist/src/main.js)', () => {
   it('stops on a bad setting with one line naming the variable', async () => {
-    const { child, stderr } = startService({ OTP_LENGTH: '12' });
+    const { child, lines } = startService({ OTP_LENGTH: '12' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
+    expect(configRefusal(lines)).toMatchObject({
+      level: 60,
+      variables: ['OTP_LENGTH'],
+      msg: 'start-up abandoned: invalid configuration: OTP_LENGTH: must be a whole number from 4 to 10',
+    });
   });
 
   it('refuses to start with NODE_ENV unset once anything is configured for a deployment', async () => {
-    const { child, stderr } = startService({ NODE_ENV: '', SENDGRID_API_KEY: 'SG.real-looking-key', STORE: 'memory' });
+    const { child, lines } = startService({ NODE_ENV: '', SENDGRID_API_KEY: 'SG.real-looking-key', STORE: 'memory' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    expect(stderr.join('\n')).toMatch(/config error: NODE_ENV: must be set when MONGODB_URI or SENDGRID_API_KEY is: production for a deployment/);
+    const refusal = configRefusal(lines);
+    // NODE_ENV first; and since it looks like a deployment, what production would also want.
+    expect(refusal.variables[0]).toBe('NODE_ENV');
+    expect(refusal.msg).toMatch(/NODE_ENV: must be set when MONGODB_URI or SENDGRID_API_KEY is: production for a deployment/);
   });
 
   it('says in one JSON line that PORT is in use, before the dispatcher says it listens', async () => {
@@ -46,17 +59,17 @@ describe('npm start (dist/src/main.js)', () => {
   it('reads .env from the working directory, with the environment taking precedence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'otp-env-'));
     await writeFile(join(dir, '.env'), 'OTP_LENGTH=12\nOTP_MAX_ATTEMPTS=0\n');
-    const { child, stderr } = startService({ OTP_MAX_ATTEMPTS: '3' }, dir);
+    const { child, lines } = startService({ OTP_MAX_ATTEMPTS: '3' }, dir);
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    expect(stderr).toEqual(['config error: OTP_LENGTH: must be a whole number from 4 to 10']);
+    expect(configRefusal(lines).problems).toEqual(['OTP_LENGTH: must be a whole number from 4 to 10']);
   });
 
   it('refuses production without a key and a strong secret', async () => {
-    const { child, stderr } = startService({ NODE_ENV: 'production' });
+    const { child, lines } = startService({ NODE_ENV: 'production' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    expect(stderr.join('\n')).toMatch(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
+    expect(configRefusal(lines).variables).toEqual(expect.arrayContaining(['OTP_SECRET', 'SENDGRID_API_KEY', 'METRICS_TOKEN']));
   });
 
   it('says in one JSON line that MongoDB is unreachable, naming the host and variable, never the password', { timeout: 20_000 }, async () => {
