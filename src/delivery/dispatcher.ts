@@ -232,12 +232,12 @@ export class Dispatcher {
   private async deliver(ids: string[]): Promise<void> {
     const now = this.o.clock.now();
     const leaseMs = this.o.leaseSeconds * 1000;
-    const claims = await Promise.all(ids.map((id) => this.o.store.claimDelivery(id, this.worker, leaseMs)));
+    // Codes another dispatcher holds, or that were replaced or consumed, are not returned.
+    const claims = await this.o.store.claimDeliveries(ids, this.worker, leaseMs);
 
     const sendable: OtpRecord[] = [];
     const recipients: MailRecipient[] = [];
     for (const record of claims) {
-      if (!record) continue; // another dispatcher has it, or it was replaced or consumed
       const code = this.openSealedCode(record);
       if (record.expiresAt <= now || code === null) {
         const error = code === null ? 'sealed code could not be opened (was OTP_SECRET changed?)' : 'expired before it could be sent';

@@ -145,6 +145,11 @@ export class MemoryOtpStore implements OtpStore {
     return this.copy(record);
   }
 
+  async claimDeliveries(ids: readonly string[], worker: string, leaseMs: number): Promise<OtpRecord[]> {
+    const claimed = await Promise.all(ids.map((id) => this.claimDelivery(id, worker, leaseMs)));
+    return claimed.filter((record): record is OtpRecord => record !== null);
+  }
+
   async renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number> {
     let held = 0;
     for (const id of ids) {

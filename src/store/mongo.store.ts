@@ -204,23 +204,28 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null> {
-    // $$NOW is the server's clock: every replica compares leases on the same time. The claim
-    // mark tells this caller whether the claim it finds is the one it took.
+    return (await this.claimDeliveries([id], worker, leaseMs))[0] ?? null;
+  }
+
+  async claimDeliveries(ids: readonly string[], worker: string, leaseMs: number): Promise<OtpRecord[]> {
+    if (ids.length === 0) return [];
+    // $$NOW is the server's clock: every replica compares leases on the same time. Each
+    // document's update is atomic, so of two dispatchers claiming one code, one gets it; the
+    // claim mark tells this caller which of the codes it then reads are the ones it took.
     const claim = `${worker}/${new ObjectId().toHexString()}`;
+    const wanted = [...ids];
     const claimable = {
       $and: [
-        { $eq: ['$$this.codeId', id] },
+        { $in: ['$$this.codeId', { $literal: wanted }] },
         { $or: [{ $eq: ['$$this.delivery.state', 'pending'] }, { $and: [{ $eq: ['$$this.delivery.state', 'sending'] }, leaseLapsed('$$this')] }] },
       ],
     };
     const claimed = { state: 'sending', claimedBy: { $literal: worker }, leaseUntil: { $add: ['$$NOW', leaseMs] }, claim: { $literal: claim } };
-    const doc = await this.addresses.findOneAndUpdate(
-      { 'slots.codeId': id },
-      [{ $set: { slots: { $map: { input: '$slots', in: { $cond: [claimable, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }] }, '$$this'] } } } } }],
-      { returnDocument: 'after', projection: { slots: { $elemMatch: { codeId: id } } } },
-    );
-    const slot = doc?.slots?.[0];
-    return slot?.delivery.claim === claim ? toRecord(doc!._id, slot) : null;
+    await this.addresses.updateMany({ 'slots.codeId': { $in: wanted } }, [
+      { $set: { slots: { $map: { input: '$slots', in: { $cond: [claimable, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }] }, '$$this'] } } } } },
+    ]);
+    const docs = await this.addresses.find({ 'slots.codeId': { $in: wanted } }, { projection: { slots: 1 } }).toArray();
+    return docs.flatMap((doc) => (doc.slots ?? []).filter((slot) => slot.delivery.claim === claim).map((slot) => toRecord(doc._id, slot)));
   }
 
   async renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number> {

@@ -138,6 +138,12 @@ export interface OtpStore {
   claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null>;
 
   /**
+   * claimDelivery for many codes at once (on MongoDB two commands, whatever their number);
+   * returns the records this call claimed, in no particular order.
+   */
+  claimDeliveries(ids: readonly string[], worker: string, leaseMs: number): Promise<OtpRecord[]>;
+
+  /**
    * Extends `worker`'s claims on `ids` by `leaseMs` from now; returns for how many addresses it
    * still held one (one address rarely has two codes in flight at once).
    */

@@ -257,6 +257,19 @@ export function describeStoreContract(tier: StoreTier): void {
       expect(await store.claimDelivery(otp.id, 'again', 300)).toBeNull();
     });
 
+    it('claims many deliveries at once, each by one dispatcher only', async () => {
+      const otps = Array.from({ length: 10 }, () => newOtp());
+      for (const otp of otps) await store.issue(otp);
+      const held = await store.claimDelivery(otps[0]!.id, 'other', 60_000);
+      expect(held).not.toBeNull();
+      const ids = [...otps.map((o) => o.id), randomUUID()];
+      const [mine, theirs] = await Promise.all([store.claimDeliveries(ids, 'me', 60_000), store.claimDeliveries(ids, 'them', 60_000)]);
+      const claimed = [...mine, ...theirs].map((r) => r.id).sort();
+      expect(claimed).toEqual(otps.slice(1).map((o) => o.id).sort()); // each once; the held one by neither
+      for (const record of mine) expect(record).toMatchObject({ sealedCode: expect.any(String), delivery: { state: 'sending', claimedBy: 'me' } });
+      expect(await store.claimDeliveries([], 'me', 60_000)).toEqual([]);
+    });
+
     it('renews only the claims a dispatcher still holds, keeping others from taking over', async () => {
       const mine = newOtp();
       const theirs = newOtp();
