@@ -221,11 +221,28 @@ export class MongoOtpStore implements OtpStore {
       ],
     };
     const claimed = { state: 'sending', claimedBy: { $literal: worker }, leaseUntil: { $add: ['$$NOW', leaseMs] }, claim: { $literal: claim } };
-    await this.addresses.updateMany({ 'slots.codeId': { $in: wanted } }, [
-      { $set: { slots: { $map: { input: '$slots', in: { $cond: [claimable, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }] }, '$$this'] } } } } },
-    ]);
-    const docs = await this.addresses.find({ 'slots.codeId': { $in: wanted } }, { projection: { slots: 1 } }).toArray();
-    return docs.flatMap((doc) => (doc.slots ?? []).filter((slot) => slot.delivery.claim === claim).map((slot) => toRecord(doc._id, slot)));
+    // An updateMany is not a retryable write: after an election it fails where a single-document
+    // update would have been retried by the driver. Running both steps again with the same
+    // claim mark is safe (what this call already claimed is found by its mark, not claimed twice).
+    return this.retryWhileUnavailable(async () => {
+      await this.addresses.updateMany({ 'slots.codeId': { $in: wanted } }, [
+        { $set: { slots: { $map: { input: '$slots', in: { $cond: [claimable, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }] }, '$$this'] } } } } },
+      ]);
+      const docs = await this.addresses.find({ 'slots.codeId': { $in: wanted } }, { projection: { slots: 1 } }).toArray();
+      return docs.flatMap((doc) => (doc.slots ?? []).filter((slot) => slot.delivery.claim === claim).map((slot) => toRecord(doc._id, slot)));
+    });
+  }
+
+  /** Runs `step` again (up to 3 times, 0.5 s apart) while the store is unreachable for now. */
+  private async retryWhileUnavailable<T>(step: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await step();
+      } catch (error) {
+        if (attempt >= 3 || !this.isUnavailable(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
   }
 
   async renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number> {

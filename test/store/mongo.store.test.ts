@@ -142,6 +142,27 @@ describeOnTier(tier, 'MongoDB specifics', () => {
       }
     });
 
+    it('claims a batch through an election: the multi-document update the driver will not retry is tried again', async () => {
+      // The real server answers this connection's next two `update` commands with
+      // NotWritablePrimary, as during a step-down; a multi-document update is not a retryable write.
+      const appName = `claim-${randomUUID().slice(0, 8)}`;
+      const own = await MongoOtpStore.connect({ uri: `${mongoUri}${mongoUri!.includes('?') ? '&' : '?'}appName=${appName}`, dbName: store.db.databaseName });
+      try {
+        const otps = [newOtp(), newOtp()];
+        for (const otp of otps) await own.issue(otp);
+        await store.client.db('admin').command({
+          configureFailPoint: 'failCommand',
+          mode: { times: 2 },
+          data: { failCommands: ['update'], errorCode: 10107, appName },
+        });
+        const claimed = await own.claimDeliveries(otps.map((o) => o.id), 'w', 60_000);
+        expect(claimed.map((r) => r.id).sort()).toEqual(otps.map((o) => o.id).sort());
+      } finally {
+        await store.client.db('admin').command({ configureFailPoint: 'failCommand', mode: 'off' });
+        await own.close();
+      }
+    });
+
     it('calls an unreadable saved position lost at once', async () => {
       await expect(store.subscribeInserts('{not json', async () => undefined)).rejects.toBeInstanceOf(ResumePointLostError);
     });
