@@ -49,11 +49,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const service = createOtpService(config, { store, clock, observer: metrics });
   const production = config.nodeEnv === 'production';
 
-  let dispatcher: Dispatcher | null = null;
-  let mailer: Mailer | null = null;
-  if (config.role !== 'api') {
-    mailer = overrides.mailer ?? createMailer(config, logger);
-    dispatcher = new Dispatcher({
+  // The mail half: none in an API-only process.
+  const mailer: Mailer | null = config.role === 'api' ? null : (overrides.mailer ?? createMailer(config, logger));
+  const dispatcher =
+    mailer &&
+    new Dispatcher({
       store,
       mailer,
       hasher: service.codeHasher,
@@ -63,8 +63,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       observer: metrics,
       ...config.delivery,
     });
-  }
-  const readiness = new Readiness(store, dispatcher && mailer && { dispatcher, mailer }, production);
+  const readiness = new Readiness(store, mailer && dispatcher && { dispatcher, mailer }, production);
 
   const http =
     config.role === 'worker'

@@ -34,6 +34,13 @@ export function inputProblems(error: unknown): FieldProblem[] | null {
  */
 const VARIABLE_ERROR = /^Variable "\$\w+" got invalid value [\s\S]*?(?: at "([^"]+)")?; ([\s\S]*)$/;
 
+/** graphql-js's reason, as the rule it broke. */
+const VARIABLE_RULES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/not provided|not to be null/, 'is required'],
+  [/is not defined by type/, 'is not a field of this input'],
+  [/cannot represent/, 'must be a string'],
+];
+
 export function variableProblems(error: unknown): FieldProblem[] | null {
   const original = unwrapResolverError(error);
   if (!(original instanceof GraphQLError)) return null;
@@ -42,13 +49,7 @@ export function variableProblems(error: unknown): FieldProblem[] | null {
   const [, path, reason = ''] = match;
   const named = /Field "(\w+)"/.exec(reason)?.[1];
   const field = named ?? path?.split('.').pop() ?? 'input';
-  const rule = /not provided|not to be null/.test(reason)
-    ? 'is required'
-    : /is not defined by type/.test(reason)
-      ? 'is not a field of this input'
-      : /cannot represent/.test(reason)
-        ? 'must be a string'
-        : 'has an invalid value';
+  const rule = VARIABLE_RULES.find(([pattern]) => pattern.test(reason))?.[1] ?? 'has an invalid value';
   return [{ field, message: `${field} ${rule}` }];
 }
 

@@ -28,6 +28,7 @@ import {
   type SlotDocument,
 } from './mongo/address.updates.js';
 import { watchIssues } from './mongo/insert-feed.js';
+import { refusalMs, type WindowCount } from './window-count.js';
 import {
   completedDelivery,
   type CheckCommand,
@@ -95,6 +96,10 @@ const toRecord = (email: string, { codeId, delivery: { claim: _claim, ...deliver
   ...rest,
   delivery,
 });
+
+/** A stored window as the embedded store's counter, so both judge a refusal with one function. */
+const windowCount = (window: { count: number; resetAt: Date } | undefined): WindowCount | undefined =>
+  window && { count: window.count, resetAt: window.resetAt.getTime() };
 
 /** Where a write error came from, in an ordered bulk write, and its code. */
 const firstWriteError = (error: MongoBulkWriteError) => {
@@ -168,8 +173,7 @@ export class MongoOtpStore implements OtpStore {
         const doc = await this.addresses.findOne({ _id: otp.email }, { projection: { cooldownUntil: 1, sends: 1 } });
         const now = otp.createdAt.getTime();
         if (doc?.cooldownUntil && doc.cooldownUntil.getTime() > now) return doc.cooldownUntil.getTime() - now;
-        const open = doc?.sends && doc.sends.resetAt.getTime() > now;
-        return open && limits && doc.sends!.count >= limits.sends.max ? doc.sends!.resetAt.getTime() - now : null;
+        return limits ? refusalMs(windowCount(doc?.sends), limits.sends, now) : null;
       },
     });
     const retryAfterMs = await this.runSteps(steps);
@@ -359,8 +363,7 @@ export class MongoOtpStore implements OtpStore {
       ...clientStep(key, limit, now),
       refusal: async () => {
         const doc = await this.clients.findOne({ _id: { client: key } });
-        const open = doc && doc.window.resetAt.getTime() > now.getTime();
-        return open && doc.window.count >= limit.max ? doc.window.resetAt.getTime() - now.getTime() : null;
+        return refusalMs(windowCount(doc?.window), limit, now.getTime());
       },
     };
   }

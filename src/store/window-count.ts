@@ -1,5 +1,6 @@
 // A fixed-window counter, as the embedded store keeps it (the MongoDB adapter computes the
-// same thing inside its pipeline updates, see mongo/address.updates.ts): at most `max` counted
+// same thing inside its pipeline updates, see mongo/address.updates.ts, and judges a refusal
+// it has read back with refusalMs): at most `max` counted
 // per window, the window opening at the first one counted and closing `windowSeconds` later.
 import type { WindowLimit } from './otp.store.js';
 
