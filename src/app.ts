@@ -10,7 +10,7 @@ import { createHttpServer, createOpsServer, type HttpServer } from './http/serve
 import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
-import { otpTemplate } from './mail/otp.template.js';
+import { OtpEmails } from './mail/otp.template.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { createOtpService } from './otp/create-service.js';
@@ -57,7 +57,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       store,
       mailer,
       hasher: service.codeHasher,
-      template: otpTemplate({ brand: config.mail.brand, merchant: config.mail.merchant, ttlSeconds: config.otp.ttlSeconds }),
+      emails: new OtpEmails({ brand: config.mail.brand, merchant: config.mail.merchant, ttlSeconds: config.otp.ttlSeconds }),
       clock,
       logger,
       observer: metrics,

@@ -21,6 +21,10 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+/** The original design's names: fine for trying the service, wrong in anyone's production. */
+const PLACEHOLDER_BRAND = 'MyBank2U';
+const PLACEHOLDER_MERCHANT = 'Merchant2U';
+
 const envSchema = z.object({
   // No default here: what an unset NODE_ENV means is decided below (see developmentByDefault).
   NODE_ENV: z.enum(['development', 'production', 'test'], {
@@ -43,8 +47,10 @@ const envSchema = z.object({
   SENDGRID_BASE_URL: z.url({ message: 'must be an http(s) URL' }).default(SENDGRID_DEFAULT_BASE_URL),
   SENDGRID_TIMEOUT_MS: int(100, 120_000).default(10_000),
   MAIL_FROM: z.email({ message: 'must be an email address' }).default('no-reply@example.com'),
-  MAIL_BRAND: z.string().min(1).max(60).default('MyBank2U'),
-  MAIL_MERCHANT: z.string().min(1).max(60).default('Merchant2U'),
+  MAIL_BRAND: z.string().min(1).max(60).default(PLACEHOLDER_BRAND),
+  MAIL_MERCHANT: z.string().min(1).max(60).default(PLACEHOLDER_MERCHANT),
+  // Production refuses the placeholders above unless this says they are meant.
+  MAIL_ALLOW_PLACEHOLDERS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
 
   OTP_SECRET: z.string().min(1).default(DEV_OTP_SECRET),
   OTP_TTL_SECONDS: int(1, 86_400).default(300),
@@ -63,6 +69,11 @@ const envSchema = z.object({
   // The guess budget is a sliding window that keeps the time of each guess it counts: bounded.
   OTP_MAX_GUESSES_PER_WINDOW: int(1, 1_000).default(10),
   OTP_GUESS_WINDOW_SECONDS: int(1, 86_400).default(3600),
+  // A payment code that does not confirm its amount and payee confirms any payment.
+  OTP_TRANSACTION_PURPOSES: z
+    .string()
+    .regex(/^\s*(none|[A-Za-z0-9_.:-]+(\s*,\s*[A-Za-z0-9_.:-]+)*)\s*$/, { message: 'must be a comma list of purposes, or none' })
+    .default('payment'),
 
   CLIENT_MAX_REQUESTS_PER_WINDOW: int(1, 1_000_000).default(30),
   CLIENT_MAX_VERIFICATIONS_PER_WINDOW: int(1, 1_000_000).default(100),
@@ -125,6 +136,8 @@ export interface Config {
     sendWindowSeconds: number;
     maxGuessesPerWindow: number;
     guessWindowSeconds: number;
+    /** Purposes whose codes must confirm a transaction. */
+    transactionPurposes: string[];
   };
   /** Per client IP, on top of the per-address limits. */
   client: {
@@ -189,6 +202,19 @@ function withoutEmpty(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(source).filter(([, value]) => value === undefined || value.trim() !== ''));
 }
 
+/** Domains reserved for examples (RFC 2606): no one receives, or trusts, mail from them. */
+const EXAMPLE_DOMAIN = /(^|\.)example\.(com|net|org)$|\.(example|test|invalid|localhost)$/i;
+
+function placeholderProblems(env: Pick<Env, 'MAIL_FROM' | 'MAIL_BRAND' | 'MAIL_MERCHANT'>): string[] {
+  const allow = 'or set MAIL_ALLOW_PLACEHOLDERS=true if it is meant';
+  const problems: string[] = [];
+  const domain = env.MAIL_FROM.split('@').pop() ?? '';
+  if (EXAMPLE_DOMAIN.test(domain)) problems.push(`MAIL_FROM: must be your own sender address in production (${domain} is a placeholder domain), ${allow}`);
+  if (env.MAIL_BRAND === PLACEHOLDER_BRAND) problems.push(`MAIL_BRAND: must name your brand in production (${PLACEHOLDER_BRAND} is the placeholder), ${allow}`);
+  if (env.MAIL_MERCHANT === PLACEHOLDER_MERCHANT) problems.push(`MAIL_MERCHANT: must name your shop in production (${PLACEHOLDER_MERCHANT} is the placeholder), ${allow}`);
+  return problems;
+}
+
 /** Parses an environment (process.env by default) into a Config, or throws ConfigError. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(withoutEmpty(source));
@@ -230,6 +256,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (!env.SENDGRID_API_KEY && env.ROLE !== 'api') {
       problems.push('SENDGRID_API_KEY: must be set in production (the log mailer is for development only)');
     }
+    // Emails from no-reply@example.com signed "MyBank2U" are a forgotten setting, not a choice.
+    if (env.ROLE !== 'api' && env.MAIL_ALLOW_PLACEHOLDERS !== 'true') problems.push(...placeholderProblems(env));
     // Without a database every replica keeps its own codes (lost on restart) and its own
     // limits (multiplied by the number of replicas): only an explicit choice runs that way.
     if (!env.MONGODB_URI && env.STORE !== 'memory') {
@@ -286,6 +314,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sendWindowSeconds: env.OTP_SEND_WINDOW_SECONDS,
       maxGuessesPerWindow: env.OTP_MAX_GUESSES_PER_WINDOW,
       guessWindowSeconds: env.OTP_GUESS_WINDOW_SECONDS,
+      transactionPurposes: env.OTP_TRANSACTION_PURPOSES.trim() === 'none' ? [] : env.OTP_TRANSACTION_PURPOSES.split(',').map((p) => p.trim()),
     },
     client: {
       maxRequestsPerWindow: env.CLIENT_MAX_REQUESTS_PER_WINDOW,

@@ -6,6 +6,8 @@ import { estimatedBits } from '../src/secret-strength.js';
 const SECRET_A = 'kY3vQ9zL0pW7sT2bN8xR4mC6hJ1dF5gE_aU-oIe9Zq';
 const SECRET_B = 'Hn2Wm7Pq4Xc9Lr1Vt6Bz3Ks8Dy5Gf0Ja-Ue_Oi7Rw4S';
 const METRICS = { METRICS_TOKEN: 'Qm8Zt3Lw9Kc2Vx7Nb4Rp1Hs6Jd0Fy5Ga' };
+/** A real sender and names: production refuses the placeholders (tested on their own below). */
+const MAIL = { MAIL_FROM: 'otp@shop.my', MAIL_BRAND: 'ShopMY', MAIL_MERCHANT: 'ShopMY Online' };
 
 describe('config', () => {
   it('has working defaults for development', () => {
@@ -39,14 +41,14 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/OTP_SECRET[\s\S]*SENDGRID_API_KEY/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: 'short', SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: DEV_OTP_SECRET, SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
-    const strong = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS };
+    const strong = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS, ...MAIL };
     expect(() => loadConfig(strong)).toThrow(/VERIFICATION_TOKEN_SECRET/);
     expect(() => loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: SECRET_A })).toThrow(/must differ from OTP_SECRET/);
     expect(loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: SECRET_B }).nodeEnv).toBe('production');
   });
 
   it('judges production secrets by their randomness, and says the rule', () => {
-    const base = { NODE_ENV: 'production', VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS };
+    const base = { NODE_ENV: 'production', VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS, ...MAIL };
     const problem = (secret: string) => {
       try {
         loadConfig({ ...base, OTP_SECRET: secret });
@@ -68,7 +70,38 @@ describe('config', () => {
   it('wants METRICS_TOKEN in production', () => {
     const base = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0' };
     expect(() => loadConfig(base)).toThrow(/METRICS_TOKEN: must be set in production/);
-    expect(loadConfig({ ...base, ...METRICS }).metricsToken).toBe(METRICS.METRICS_TOKEN);
+    expect(loadConfig({ ...base, ...METRICS, ...MAIL }).metricsToken).toBe(METRICS.METRICS_TOKEN);
+  });
+
+  it('refuses the placeholder sender, brand and shop in production unless they are meant', () => {
+    const base = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS };
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env });
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({})).toEqual([
+      expect.stringMatching(/^MAIL_FROM: must be your own sender address in production \(example\.com is a placeholder domain\), or set MAIL_ALLOW_PLACEHOLDERS=true/),
+      expect.stringMatching(/^MAIL_BRAND: must name your brand in production \(MyBank2U is the placeholder\)/),
+      expect.stringMatching(/^MAIL_MERCHANT: must name your shop in production \(Merchant2U is the placeholder\)/),
+    ]);
+    for (const from of ['otp@mail.example.org', 'otp@shop.test', 'otp@example.net']) expect(problems({ ...MAIL, MAIL_FROM: from })).toEqual([expect.stringMatching(/^MAIL_FROM/)]);
+    expect(problems(MAIL)).toEqual([]);
+    expect(problems({ MAIL_ALLOW_PLACEHOLDERS: 'true' })).toEqual([]);
+    // An API process sends no email.
+    expect(problems({ ROLE: 'api' })).toEqual([]);
+    // Development keeps them, for the quick start.
+    expect(loadConfig({}).mail).toMatchObject({ from: 'no-reply@example.com', brand: 'MyBank2U', merchant: 'Merchant2U' });
+  });
+
+  it('requires a transaction for payment codes by default; the list is configurable', () => {
+    expect(loadConfig({}).otp.transactionPurposes).toEqual(['payment']);
+    expect(loadConfig({ OTP_TRANSACTION_PURPOSES: 'payment, transfer' }).otp.transactionPurposes).toEqual(['payment', 'transfer']);
+    expect(loadConfig({ OTP_TRANSACTION_PURPOSES: 'none' }).otp.transactionPurposes).toEqual([]);
+    expect(() => loadConfig({ OTP_TRANSACTION_PURPOSES: 'pay now' })).toThrow(/OTP_TRANSACTION_PURPOSES: must be a comma list of purposes, or none/);
   });
 
   const production = {
@@ -77,6 +110,7 @@ describe('config', () => {
     VERIFICATION_TOKEN_SECRET: SECRET_B,
     SENDGRID_API_KEY: 'SG.x',
     ...METRICS,
+    ...MAIL,
   };
 
   it('refuses production without MONGODB_URI unless the in-process store is chosen explicitly', () => {
@@ -105,6 +139,7 @@ describe('config', () => {
       VERIFICATION_TOKEN_SECRET: SECRET_B,
       MONGODB_URI: 'mongodb://db/?replicaSet=rs0',
       ...METRICS,
+      ...MAIL,
     };
     // An API process sends no email: it needs no SendGrid key; a worker does.
     expect(loadConfig({ ...production, ROLE: 'api' }).role).toBe('api');

@@ -52,7 +52,8 @@ export class OtpClientError extends Error {
 export interface OtpClient {
   requestOtp(input: RequestOtpInput): Promise<RequestOtpResult>;
   verifyOtp(input: VerifyOtpInput): Promise<VerifyOtpResult>;
-  otpPolicy(): Promise<OtpPolicyResult>;
+  /** The rules for `purpose` (default "default"). */
+  otpPolicy(purpose?: string): Promise<OtpPolicyResult>;
 }
 
 export function createOtpClient({ url, fetch: fetchFn = globalThis.fetch, headers = {} }: OtpClientOptions): OtpClient {
@@ -88,6 +89,6 @@ export function createOtpClient({ url, fetch: fetchFn = globalThis.fetch, header
   return {
     requestOtp: async (input) => (await execute(RequestOtpDocument, { input })).requestOtp,
     verifyOtp: async (input) => (await execute(VerifyOtpDocument, { input })).verifyOtp,
-    otpPolicy: async () => (await execute(OtpPolicyDocument)).otpPolicy,
+    otpPolicy: async (purpose) => (await execute(OtpPolicyDocument, purpose === undefined ? {} : { purpose })).otpPolicy,
   };
 }

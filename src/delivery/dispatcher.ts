@@ -12,6 +12,7 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
 import { MailError, type Mailer, type MailRecipient, type MailTemplate } from '../mail/mailer.js';
+import type { OtpEmails } from '../mail/otp.template.js';
 import type { CodeHasher } from '../otp/otp.codes.js';
 import {
   ResumePointLostError,
@@ -26,7 +27,8 @@ export interface DispatcherOptions {
   store: OtpStore;
   mailer: Mailer;
   hasher: CodeHasher;
-  template: MailTemplate;
+  /** Writes each code's email (language and wording per record). */
+  emails: OtpEmails;
   clock: Clock;
   logger: Logger;
   /** Send calls per batch before giving up (first try included). Default 5. */
@@ -235,8 +237,8 @@ export class Dispatcher {
     // Codes another dispatcher holds, or that were replaced or consumed, are not returned.
     const claims = await this.o.store.claimDeliveries(ids, this.worker, leaseMs);
 
-    const sendable: OtpRecord[] = [];
-    const recipients: MailRecipient[] = [];
+    // Emails of one template (language and wording) share a provider call.
+    const groups = new Map<string, { template: MailTemplate; records: OtpRecord[]; recipients: MailRecipient[] }>();
     for (const record of claims) {
       const code = this.openSealedCode(record);
       if (record.expiresAt <= now || code === null) {
@@ -244,23 +246,32 @@ export class Dispatcher {
         await this.finish(record, { state: 'failed', at: now, attempts: record.delivery.attempts, error });
         continue;
       }
-      sendable.push(record);
-      recipients.push({ to: record.email, substitutions: { otp: code } });
+      const { key, template, substitutions } = this.o.emails.for(record, code);
+      const group = groups.get(key) ?? { template, records: [], recipients: [] };
+      group.records.push(record);
+      group.recipients.push({ to: record.email, substitutions });
+      groups.set(key, group);
     }
-    if (recipients.length === 0) return;
+    if (groups.size === 0) return;
 
-    const outcome = await this.whileHoldingClaims(
-      sendable.map((r) => r.id),
-      () => this.sendWithRetries(recipients),
+    const sendable = [...groups.values()];
+    await this.whileHoldingClaims(
+      sendable.flatMap((g) => g.records.map((r) => r.id)),
+      () =>
+        Promise.all(
+          sendable.map(async ({ template, records, recipients }) => {
+            const outcome = await this.sendWithRetries(template, recipients);
+            await Promise.all(records.map((record) => this.finish(record, outcome)));
+            if (outcome.state === 'sent') this.o.logger.info({ count: recipients.length, attempts: outcome.attempts }, 'emails sent');
+          }),
+        ),
     );
-    await Promise.all(sendable.map((record) => this.finish(record, outcome)));
-    if (outcome.state === 'sent') this.o.logger.info({ count: recipients.length, attempts: outcome.attempts }, 'emails sent');
   }
 
-  private async sendWithRetries(recipients: MailRecipient[]): Promise<DeliveryOutcome> {
+  private async sendWithRetries(template: MailTemplate, recipients: MailRecipient[]): Promise<DeliveryOutcome> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.o.mailer.send(this.o.template, recipients);
+        await this.o.mailer.send(template, recipients);
         return { state: 'sent', at: this.o.clock.now(), attempts: attempt };
       } catch (err) {
         const mailError = err instanceof MailError ? err : new MailError('mailer failed unexpectedly', true);

@@ -47,8 +47,11 @@ export function variableProblems(error: unknown): FieldProblem[] | null {
   const match = VARIABLE_ERROR.exec(original.message);
   if (!match) return null;
   const [, path, reason = ''] = match;
+  // The path starts with the variable's name ("input.transaction.amount"): fields are named
+  // from inside it, as the service names them ("transaction.amount").
+  const inside = path?.split('.').slice(1).join('.') ?? '';
   const named = /Field "(\w+)"/.exec(reason)?.[1];
-  const field = named ?? path?.split('.').pop() ?? 'input';
+  const field = [inside, named].filter(Boolean).join('.') || 'input';
   const rule = VARIABLE_RULES.find(([pattern]) => pattern.test(reason))?.[1] ?? 'has an invalid value';
   return [{ field, message: `${field} ${rule}` }];
 }

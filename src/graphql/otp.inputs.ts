@@ -1,9 +1,23 @@
-// The GraphQL inputs. Their rules (address shape, code digits, purpose) live in
-// otp/otp.input.ts and are applied by the service, in one place for every caller; the
-// resolver turns a refusal into BAD_USER_INPUT naming the field. (class-validator ran the
-// same rules a second time and cost about a third of requestOtp's throughput: see the
-// README's Performance section.)
+// The GraphQL inputs. Their rules (address shape, code digits, purpose, transaction, locale)
+// live in otp/ and are applied by the service, in one place for every caller; the resolver
+// turns a refusal into BAD_USER_INPUT naming the field. (class-validator ran the same rules a
+// second time and cost about a third of requestOtp's throughput: see the README's Performance
+// section.)
 import { Field, InputType } from 'type-graphql';
+
+@InputType({ description: 'The payment a code confirms. Verifying needs the same transaction again, unchanged.' })
+export class TransactionInput {
+  @Field((_type) => String, {
+    description: 'Positive decimal, no more fraction digits than the currency has, at most 15 digits: "149.90" (MYR), "1500" (JPY).',
+  })
+  amount!: string;
+
+  @Field((_type) => String, { description: 'ISO 4217 code, upper case: "MYR".' })
+  currency!: string;
+
+  @Field((_type) => String, { description: '1 to 70 printable characters, as the payer should see it.' })
+  payee!: string;
+}
 
 @InputType({ description: 'Who to send a code to, and what for.' })
 export class RequestOtpInput {
@@ -15,10 +29,34 @@ export class RequestOtpInput {
     description: 'What the code is for (e.g. "payment", "login"); a code only verifies for its own purpose. Default "default".',
   })
   purpose?: string | null;
+
+  @Field((_type) => TransactionInput, {
+    nullable: true,
+    description: 'For a payment: bound to the code (and required for the purposes in otpPolicy(purpose).transactionRequired).',
+  })
+  transaction?: TransactionInput | null;
+
+  @Field((_type) => String, {
+    nullable: true,
+    description: 'BCP 47 language tag for the email ("ms", "zh-CN"); the closest of otpPolicy.locales is used, else English.',
+  })
+  locale?: string | null;
 }
 
 @InputType({ description: 'A code to check.' })
-export class VerifyOtpInput extends RequestOtpInput {
+export class VerifyOtpInput {
+  @Field((_type) => String, { description: 'The address the code was requested for.' })
+  email!: string;
+
+  @Field((_type) => String, { nullable: true, description: 'The purpose the code was requested for. Default "default".' })
+  purpose?: string | null;
+
   @Field((_type) => String, { description: 'The digits from the email (exact length: see otpPolicy.codeLength).' })
   otp!: string;
+
+  @Field((_type) => TransactionInput, {
+    nullable: true,
+    description: 'The transaction the code was requested with, unchanged; any difference answers MISMATCHED.',
+  })
+  transaction?: TransactionInput | null;
 }

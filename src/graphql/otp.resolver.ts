@@ -7,10 +7,12 @@ import { OtpPolicy, RequestOtpPayload, VerifyOtpPayload } from './otp.types.js';
 
 @Resolver()
 export class OtpResolver {
-  @Query((_returns) => OtpPolicy, { description: 'The rules in force.' })
-  otpPolicy(@Ctx() { service }: GraphQLContext): OtpPolicy {
-    const { ttlSeconds, codeLength, maxAttempts, resendCooldownSeconds } = service.policy;
-    return { ttlSeconds, codeLength, maxAttempts, resendCooldownSeconds };
+  @Query((_returns) => OtpPolicy, { description: 'The rules in force, for a purpose (default "default").' })
+  otpPolicy(
+    @Arg('purpose', (_type) => String, { nullable: true }) purpose: string | null | undefined,
+    @Ctx() { service }: GraphQLContext,
+  ): OtpPolicy {
+    return service.policyFor(purpose);
   }
 
   @Mutation((_returns) => RequestOtpPayload, { description: 'Stores a new code for the address and emails it.' })
@@ -26,6 +28,7 @@ export class OtpResolver {
       email: result.email,
       expiresAt: result.status === OtpStatus.SENT ? result.expiresAt : null,
       retryAfterSeconds: result.status === OtpStatus.RATE_LIMITED ? result.retryAfterSeconds : null,
+      reference: result.status === OtpStatus.SENT ? result.reference : null,
     };
   }
 

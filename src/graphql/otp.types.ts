@@ -24,6 +24,12 @@ export class RequestOtpPayload {
 
   @Field((_type) => Int, { nullable: true, description: 'Set when RATE_LIMITED: seconds until a new code may be requested.' })
   retryAfterSeconds?: number | null;
+
+  @Field((_type) => String, {
+    nullable: true,
+    description: 'Set when SENT: 4 characters printed on the email ("enter the code from the email marked K7QM"). Not a secret.',
+  })
+  reference?: string | null;
 }
 
 @ObjectType({ description: 'The answer to verifyOtp.' })
@@ -49,7 +55,7 @@ export class VerifyOtpPayload {
   @Field((_type) => String, {
     nullable: true,
     description:
-      'On VERIFIED: a short-lived HS256 JWT (iss "otp-graphql", sub and email = the address, purpose, iat, exp, jti) that a backend checks with VERIFICATION_TOKEN_SECRET.',
+      'On VERIFIED: a short-lived HS256 JWT (iss "otp-graphql", sub and email = the address, purpose, transaction when one was bound, iat, exp, jti) that a backend checks with VERIFICATION_TOKEN_SECRET.',
   })
   verificationToken?: string | null;
 }
@@ -67,4 +73,13 @@ export class OtpPolicy {
 
   @Field((_type) => Int)
   resendCooldownSeconds!: number;
+
+  @Field((_type) => String, { description: 'The purpose these rules are for (the one asked about, or "default").' })
+  purpose!: string;
+
+  @Field((_type) => Boolean, { description: 'Whether requestOtp for this purpose must give a transaction.' })
+  transactionRequired!: boolean;
+
+  @Field((_type) => [String], { description: 'The languages emails are written in (BCP 47); others fall back to the closest, else the first.' })
+  locales!: string[];
 }

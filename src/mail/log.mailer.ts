@@ -13,7 +13,7 @@ export class LogMailer implements Mailer {
       // The code leads the message, so a person trying the service finds it at a glance.
       const code = recipient.substitutions.otp ?? '(none)';
       this.logger.info(
-        { to: recipient.to, subject: template.subject, text: substitute(template.text, recipient.substitutions) },
+        { to: recipient.to, subject: substitute(template.subject, recipient.substitutions), text: substitute(template.text, recipient.substitutions) },
         `code ${code} for ${recipient.to} (log mailer, development only: set SENDGRID_API_KEY to send for real)`,
       );
     }

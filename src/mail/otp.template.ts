@@ -1,5 +1,13 @@
-// The OTP email, after the original design's wording, with brand names from config and the
-// minutes derived from the TTL. The code itself is a substitution filled in per recipient.
+// The OTP email: its language picked from the request's locale, its wording from what the code
+// is for, its texts from the locale files (locales/*.ts). One template per (language, kind) is
+// built once and shared by every email of that kind in a provider call; what differs per
+// email (the code, the reference, the amount and payee) goes in as substitutions, escaped for
+// HTML in the HTML body.
+import { match } from '@formatjs/intl-localematcher';
+import { IntlMessageFormat } from 'intl-messageformat';
+import type { OtpRecord } from '../store/otp.store.js';
+import { currencyDigits, type Transaction } from '../otp/transaction.js';
+import { DEFAULT_LOCALE, LOCALES, SUPPORTED_LOCALES, type EmailKind, type OtpMessages } from './locales/index.js';
 import type { MailTemplate } from './mailer.js';
 
 export interface TemplateOptions {
@@ -8,24 +16,100 @@ export interface TemplateOptions {
   ttlSeconds: number;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+/** Purposes worded as a sign-in, and as an email check; a code with a transaction is a payment. */
+export const SIGN_IN_PURPOSES: readonly string[] = ['login', 'signin', 'sign-in', 'sign_in'];
+export const EMAIL_VERIFICATION_PURPOSES: readonly string[] = ['email-verification', 'email_verification', 'verify-email', 'signup', 'sign-up'];
 
-function validity(ttlSeconds: number): string {
-  if (ttlSeconds % 60 === 0) {
-    const minutes = ttlSeconds / 60;
-    return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  }
-  return `${ttlSeconds} seconds`;
+/** What the email the record's code goes out in needs to know of it. */
+export type EmailSubject = Pick<OtpRecord, 'purpose' | 'transaction' | 'locale' | 'reference'>;
+
+export interface OtpEmail {
+  /** Emails with the same key share `template`: they may go out in one provider call. */
+  key: string;
+  template: MailTemplate;
+  substitutions: Record<string, string>;
 }
 
-export function otpTemplate({ brand, merchant, ttlSeconds }: TemplateOptions): MailTemplate {
-  const intro = `Use this OTP to verify your payment at ${merchant} shop. This OTP is valid for ${validity(ttlSeconds)}. NEVER share this OTP with others.`;
+export function emailKind({ purpose, transaction }: Pick<EmailSubject, 'purpose' | 'transaction'>): EmailKind {
+  if (transaction) return 'payment';
+  if (SIGN_IN_PURPOSES.includes(purpose)) return 'signIn';
+  if (EMAIL_VERIFICATION_PURPOSES.includes(purpose)) return 'emailVerification';
+  return 'other';
+}
+
+/**
+ * The supported language closest to `tag` (CLDR's matching: zh-CN → zh-Hans, ms-MY → ms,
+ * id → ms), English when none is close.
+ */
+export function emailLanguage(tag: string | null): string {
+  return tag ? match([tag], SUPPORTED_LOCALES, DEFAULT_LOCALE, { algorithm: 'best fit' }) : DEFAULT_LOCALE;
+}
+
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+/** "RM 149.90" for ms-MY, "MYR 149.90" for en: the amount exactly, with the currency's ISO digits. */
+export function formatAmount({ amount, currency }: Transaction, locale: string): string {
+  const digits = currencyDigits(currency) ?? 2;
+  // A decimal string is formatted exactly (no float rounding) by Intl.NumberFormat.
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return format.format(amount as unknown as number);
+}
+
+export class OtpEmails {
+  private readonly templates = new Map<string, MailTemplate>();
+
+  constructor(private readonly options: TemplateOptions) {}
+
+  /** The email that carries `code` for `record`. */
+  for(record: EmailSubject, code: string): OtpEmail {
+    const language = emailLanguage(record.locale);
+    const kind = emailKind(record);
+    const key = `${language}|${kind}`;
+    let template = this.templates.get(key);
+    if (!template) {
+      template = renderTemplate(LOCALES[language]!, language, kind, this.options);
+      this.templates.set(key, template);
+    }
+    const substitutions: Record<string, string> = { otp: code, reference: record.reference };
+    if (record.transaction) {
+      // Formatted for the reader's own region when the language is theirs (ms-MY: "RM"),
+      // else for the language the email is in.
+      const locale = record.locale && new Intl.Locale(record.locale).language === new Intl.Locale(language).language ? record.locale : language;
+      const amount = formatAmount(record.transaction, locale);
+      Object.assign(substitutions, {
+        amount,
+        amount_html: escapeHtml(amount),
+        payee: record.transaction.payee,
+        payee_html: escapeHtml(record.transaction.payee),
+      });
+    }
+    return { key, template, substitutions };
+  }
+}
+
+/** The template for one language and kind; `{{name}}` marks a substitution. */
+export function renderTemplate(messages: OtpMessages, language: string, kind: EmailKind, { brand, merchant, ttlSeconds }: TemplateOptions): MailTemplate {
+  const format = (message: string, values: Record<string, string | number>) => String(new IntlMessageFormat(message, language).format(values));
+  const common = { brand, merchant, reference: '{{reference}}' };
+  const validity =
+    ttlSeconds % 60 === 0 ? format(messages.validityMinutes, { minutes: ttlSeconds / 60 }) : format(messages.validitySeconds, { seconds: ttlSeconds });
+  const introText = format(messages.intro[kind], { ...common, amount: '{{amount}}', payee: '{{payee}}' });
+  // Escaped after formatting: brand and merchant are configuration, but still text; the
+  // {{...}} marks survive escaping and are filled with values escaped per email.
+  const introHtml = escapeHtml(format(messages.intro[kind], { ...common, amount: '{{amount_html}}', payee: '{{payee_html}}' }));
+  const reference = format(messages.reference, common);
+  const both = (first: string, second: string) => format(messages.sentences, { first, second });
+  const closing = both(format(messages.warning, common), format(messages.notYou, common));
   return {
-    subject: `${brand}: OTP Verification`,
-    text: `${intro}\n\n{{otp}}\n`,
+    subject: format(messages.subject[kind], common),
+    text: `${both(introText, validity)}\n\n{{otp}}\n\n${reference}\n\n${closing}\n`,
     html:
-      `<p>${escapeHtml(intro)}</p>` +
-      `<p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{otp}}</p>`,
+      `<div lang="${language}">` +
+      `<p>${both(introHtml, escapeHtml(validity))}</p>` +
+      `<p style="font-size:24px;font-weight:bold;letter-spacing:4px">{{otp}}</p>` +
+      `<p>${escapeHtml(reference)}</p>` +
+      `<p>${escapeHtml(closing)}</p>` +
+      `</div>`,
   };
 }

@@ -6,7 +6,7 @@ import type { OtpStore } from '../store/otp.store.js';
 import { OtpService, type OtpObserver } from './otp.service.js';
 import { VerificationTokens } from './verification-token.js';
 
-export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver }): OtpService {
+export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; reference?: () => string }): OtpService {
   const { otp, client, verificationToken } = config;
   return new OtpService({
     ...deps,
@@ -20,6 +20,7 @@ export function createOtpService(config: Config, deps: { store: OtpStore; clock:
       sendWindowSeconds: otp.sendWindowSeconds,
       maxGuessesPerWindow: otp.maxGuessesPerWindow,
       guessWindowSeconds: otp.guessWindowSeconds,
+      transactionPurposes: otp.transactionPurposes,
     },
     clientPolicy: client,
     tokens: new VerificationTokens(verificationToken.secret, verificationToken.ttlSeconds),

@@ -9,6 +9,7 @@ import {
   randomInt,
   timingSafeEqual,
 } from 'node:crypto';
+import { transactionBinding, type Transaction } from './transaction.js';
 
 /** A code of `length` decimal digits from the CSPRNG, leading zeros kept. */
 export function generateCode(length: number): string {
@@ -28,12 +29,14 @@ export class CodeHasher {
   }
 
   /**
-   * HMAC-SHA256 of the code bound to its address and purpose: a stored hash is useless for
-   * another (email, purpose), and without the secret a 6-digit space cannot be searched offline.
+   * HMAC-SHA256 of the code bound to its address, purpose and, for a payment, its transaction:
+   * a stored hash is useless for another (email, purpose) or another amount or payee, and
+   * without the secret a 6-digit space cannot be searched offline.
    */
-  hash(email: string, purpose: string, code: string): string {
+  hash(email: string, purpose: string, code: string, transaction: Transaction | null = null): string {
+    const bound = transaction ? `\u0000${transactionBinding(transaction)}` : '';
     return createHmac('sha256', this.hmacKey)
-      .update(`${email}\u0000${purpose}\u0000${code}`, 'utf8')
+      .update(`${email}\u0000${purpose}\u0000${code}${bound}`, 'utf8')
       .digest('base64url');
   }
 

@@ -30,8 +30,23 @@ export function isValidCode(raw: unknown, length: number): boolean {
   return typeof raw === 'string' && raw.length === length && /^[0-9]+$/.test(raw);
 }
 
+/** BCP 47 tags are rarely longer; a bound keeps a hostile one out of the store. */
+export const MAX_LOCALE_LENGTH = 35;
+
+/** A BCP 47 tag in canonical form ("zh-hans-cn" → "zh-Hans-CN"); null when none was given. */
+export function canonicalLocale(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_LOCALE_LENGTH) throw new InvalidInputError('locale', LOCALE_RULE);
+  try {
+    return Intl.getCanonicalLocales(raw)[0]!;
+  } catch {
+    throw new InvalidInputError('locale', LOCALE_RULE);
+  }
+}
+
 export const EMAIL_RULE = `must be a valid email address of at most ${MAX_EMAIL_LENGTH} characters`;
 export const PURPOSE_RULE = `must be 1 to ${MAX_PURPOSE_LENGTH} characters of letters, digits, _ . : -`;
+export const LOCALE_RULE = `must be a BCP 47 language tag such as "en", "ms" or "zh-Hans", at most ${MAX_LOCALE_LENGTH} characters`;
 export const codeRule = (length: number) => `must be exactly ${length} digits`;
 
 /** Malformed input. Carries the field so the API can name it; never carries the value. */

@@ -8,6 +8,7 @@ import { StoreUnavailableError, type CheckOutcome, type ClientLimit, type OtpSto
 import { clientNetwork } from './client-network.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
+  canonicalLocale,
   codeRule,
   DEFAULT_PURPOSE,
   EMAIL_RULE,
@@ -19,6 +20,9 @@ import {
   PURPOSE_RULE,
 } from './otp.input.js';
 import { OtpStatus } from './otp.status.js';
+import { SUPPORTED_LOCALES } from '../mail/locales/index.js';
+import { generateReference, referenceCandidates } from './reference.js';
+import { parseTransaction, type Transaction, type TransactionInput } from './transaction.js';
 import type { VerificationTokens } from './verification-token.js';
 
 export interface OtpPolicy {
@@ -41,6 +45,11 @@ export interface OtpPolicy {
   maxGuessesPerWindow: number;
   /** The window for maxGuessesPerWindow. Default 3600. */
   guessWindowSeconds: number;
+  /**
+   * Purposes whose codes must confirm a transaction: requestOtp refuses them without one.
+   * Default ["payment"].
+   */
+  transactionPurposes: readonly string[];
 }
 
 /** Limits per caller (client IP), on top of the per-address ones. */
@@ -63,14 +72,21 @@ export interface Caller {
 export interface RequestOtpCommand {
   email: string;
   purpose?: string | null;
+  /** The payment the code confirms: it must be given again, unchanged, to verify. */
+  transaction?: TransactionInput | null;
+  /** BCP 47: the language of the email. */
+  locale?: string | null;
 }
 
-export interface VerifyOtpCommand extends RequestOtpCommand {
+export interface VerifyOtpCommand {
+  email: string;
+  purpose?: string | null;
   otp: string;
+  transaction?: TransactionInput | null;
 }
 
 export type RequestOtpResult =
-  | { status: OtpStatus.SENT; email: string; expiresAt: Date }
+  | { status: OtpStatus.SENT; email: string; expiresAt: Date; reference: string }
   | { status: OtpStatus.RATE_LIMITED; email: string; retryAfterSeconds: number };
 
 export interface VerifyOtpResult {
@@ -95,6 +111,8 @@ export interface OtpServiceDeps {
   clientPolicy: ClientPolicy;
   tokens: VerificationTokens;
   observer?: OtpObserver;
+  /** Draws a reference (tests give a predictable one). */
+  reference?: () => string;
 }
 
 export class OtpService {
@@ -105,6 +123,7 @@ export class OtpService {
   private readonly observer: OtpObserver | undefined;
   private readonly tokens: VerificationTokens;
   private readonly ipv6PrefixLength: number;
+  private readonly drawReference: () => string;
   private readonly limits: {
     sends: WindowLimit;
     guesses: WindowLimit;
@@ -112,13 +131,14 @@ export class OtpService {
     clientVerifications: WindowLimit;
   };
 
-  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer }: OtpServiceDeps) {
+  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference }: OtpServiceDeps) {
+    this.drawReference = reference ?? generateReference;
     this.store = store;
     this.observer = observer;
     this.tokens = tokens;
     this.clock = clock;
     this.hasher = new CodeHasher(secret);
-    this.policy = Object.freeze({ ...policy });
+    this.policy = Object.freeze({ ...policy, transactionPurposes: Object.freeze([...policy.transactionPurposes]) });
     this.ipv6PrefixLength = clientPolicy.ipv6PrefixLength;
     this.limits = {
       sends: { max: policy.maxSendsPerWindow, windowSeconds: policy.sendWindowSeconds },
@@ -161,6 +181,11 @@ export class OtpService {
 
   private async issue(command: RequestOtpCommand, caller: Caller | undefined): Promise<RequestOtpResult> {
     const { email, purpose } = this.checkAddress(command);
+    const transaction = this.checkTransaction(command.transaction);
+    if (!transaction && this.requiresTransaction(purpose)) {
+      throw new InvalidInputError('transaction', 'is required for this purpose (see otpPolicy(purpose).transactionRequired): its code must confirm an amount and payee');
+    }
+    const locale = canonicalLocale(command.locale);
     const id = randomUUID();
     const code = generateCode(this.policy.codeLength);
     const createdAt = this.clock.now();
@@ -170,10 +195,13 @@ export class OtpService {
       id,
       email,
       purpose,
-      codeHash: this.hasher.hash(email, purpose, code),
+      codeHash: this.hasher.hash(email, purpose, code, transaction),
       sealedCode: this.hasher.seal(code, id),
       createdAt,
       expiresAt,
+      references: referenceCandidates(this.drawReference),
+      locale,
+      transaction,
     };
     // The caller's budget first (an inbox flood across many addresses stops here), then the
     // address's cooldown, then its send window: one atomic step in the store.
@@ -183,7 +211,7 @@ export class OtpService {
       sends: this.limits.sends,
     });
     if (!outcome.issued) return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
-    return { status: OtpStatus.SENT, email, expiresAt };
+    return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference };
   }
 
   private async check(command: VerifyOtpCommand, caller: Caller | undefined): Promise<VerifyOtpResult> {
@@ -191,13 +219,15 @@ export class OtpService {
     if (!isValidCode(command.otp, this.policy.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
     }
+    const transaction = this.checkTransaction(command.transaction);
     // One atomic step in the store: the caller's budget, the address's guess budget (so that
     // concurrent guesses cannot overrun it, and requesting new codes cannot reset it), then
-    // expiry, the attempt cap and the comparison. Only a wrong guess is counted.
+    // expiry, the attempt cap and the comparison. Only a right guess is free. The hash covers
+    // the transaction: one changed, added or left out is a wrong guess like any other.
     const outcome = await this.store.check({
       email,
       purpose,
-      codeHash: this.hasher.hash(email, purpose, command.otp),
+      codeHash: this.hasher.hash(email, purpose, command.otp, transaction),
       now: this.clock.now(),
       maxAttempts: this.policy.maxAttempts,
       guesses: this.limits.guesses,
@@ -205,7 +235,7 @@ export class OtpService {
     });
     const result = this.verdict(outcome);
     if (result.status === OtpStatus.VERIFIED) {
-      return { ...result, verificationToken: await this.tokens.sign(email, purpose, this.clock.now()) };
+      return { ...result, verificationToken: await this.tokens.sign({ email, purpose, transaction }, this.clock.now()) };
     }
     return result;
   }
@@ -231,7 +261,32 @@ export class OtpService {
     return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.ipv6PrefixLength)}`, limit } : undefined;
   }
 
-  private checkAddress(command: RequestOtpCommand): { email: string; purpose: string } {
+  /** What a frontend should expect for `purpose`: sizes, times, and whether a transaction is required. */
+  policyFor(purpose: string | null | undefined) {
+    if (!isValidPurpose(purpose)) throw new InvalidInputError('purpose', PURPOSE_RULE);
+    const forPurpose = purpose ?? DEFAULT_PURPOSE;
+    const { ttlSeconds, codeLength, maxAttempts, resendCooldownSeconds } = this.policy;
+    return {
+      ttlSeconds,
+      codeLength,
+      maxAttempts,
+      resendCooldownSeconds,
+      purpose: forPurpose,
+      transactionRequired: this.requiresTransaction(forPurpose),
+      locales: [...SUPPORTED_LOCALES],
+    };
+  }
+
+  /** Whether a code for `purpose` must confirm a transaction. */
+  requiresTransaction(purpose: string): boolean {
+    return this.policy.transactionPurposes.includes(purpose);
+  }
+
+  private checkTransaction(raw: TransactionInput | null | undefined): Transaction | null {
+    return raw === undefined || raw === null ? null : parseTransaction(raw);
+  }
+
+  private checkAddress(command: { email: string; purpose?: string | null }): { email: string; purpose: string } {
     if (!isValidEmail(command.email)) throw new InvalidInputError('email', EMAIL_RULE);
     if (!isValidPurpose(command.purpose)) throw new InvalidInputError('purpose', PURPOSE_RULE);
     return { email: normaliseEmail(command.email), purpose: command.purpose ?? DEFAULT_PURPOSE };

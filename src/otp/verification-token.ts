@@ -3,6 +3,7 @@
 // trust a frontend's word that the user typed the right code.
 import { randomUUID } from 'node:crypto';
 import { jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { Transaction } from './transaction.js';
 
 export const TOKEN_ISSUER = 'otp-graphql';
 
@@ -10,6 +11,15 @@ export interface VerificationClaims extends JWTPayload {
   /** The verified address (also in `sub`). */
   email: string;
   purpose: string;
+  /** The payment the code confirmed (canonical amount, currency, payee); absent when none was bound. */
+  transaction?: Transaction;
+}
+
+/** What was verified. */
+export interface Verified {
+  email: string;
+  purpose: string;
+  transaction: Transaction | null;
 }
 
 export class VerificationTokens {
@@ -23,9 +33,10 @@ export class VerificationTokens {
     this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
-  async sign(email: string, purpose: string, verifiedAt: Date): Promise<string> {
+  async sign({ email, purpose, transaction }: Verified, verifiedAt: Date): Promise<string> {
     const iat = Math.floor(verifiedAt.getTime() / 1000);
-    return new SignJWT({ email, purpose })
+    // The merchant's backend compares `transaction` with what it is about to charge.
+    return new SignJWT(transaction ? { email, purpose, transaction: { ...transaction } } : { email, purpose })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setSubject(email)

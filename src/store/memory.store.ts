@@ -86,14 +86,17 @@ export class MemoryOtpStore implements OtpStore {
     // The code stored last replaces any earlier one, whatever its createdAt says: the same
     // rule as MongoDB's one document per address.
     const previous = address.slots.get(otp.purpose);
+    const replaced = previous === undefined ? undefined : this.records.get(previous);
     if (previous !== undefined) this.remove(previous);
-    const record: StoredRecord = { ...otp, attempts: 0, delivery: pendingDelivery(), seq: ++this.seq };
+    const { references, ...fields } = otp;
+    const reference = references.find((r) => r !== replaced?.reference) ?? references[0];
+    const record: StoredRecord = { ...fields, reference, attempts: 0, delivery: pendingDelivery(), seq: ++this.seq };
     this.records.set(record.id, record);
     address.slots.set(otp.purpose, record.id);
     this.addresses.set(otp.email, address);
     this.undelivered.add(record.id);
     for (const notify of this.subscribers) notify(record);
-    return { issued: true };
+    return { issued: true, reference };
   }
 
   async check(command: CheckCommand): Promise<CheckOutcome> {

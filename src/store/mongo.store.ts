@@ -61,6 +61,15 @@ const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 1
 
 const DUPLICATE_KEY = 11000;
 
+/** One update of a command: refused, `refusal` reads the wait (null: no limit refused it). */
+interface Step {
+  filter: Document;
+  update: Document[];
+  refusal?: () => Promise<number | null>;
+  /** The step to try instead when it collided without a refusal. */
+  next?: () => Step;
+}
+
 /** How often a refusal that a re-read shows to be a race (two first requests) is retried. */
 const RACE_RETRIES = 3;
 
@@ -164,20 +173,28 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
-    const steps: Array<{ filter: Document; update: Document[]; refusal?: () => Promise<number | null> }> = [];
+    const steps: Step[] = [];
     if (limits?.client) steps.push(this.clientStep(limits.client, otp.createdAt));
-    const issue = issueStep(otp, limits);
-    steps.push({
-      ...issue,
+    // Candidates in turn: a collision that no limit explains may be the reference the replaced
+    // code carries, and the next candidate differs from it.
+    let candidate = 0;
+    const reference = () => otp.references[candidate % otp.references.length]!;
+    const issue = (): Step => ({
+      ...issueStep(otp, reference(), limits),
       refusal: async () => {
         const doc = await this.addresses.findOne({ _id: otp.email }, { projection: { cooldownUntil: 1, sends: 1 } });
         const now = otp.createdAt.getTime();
         if (doc?.cooldownUntil && doc.cooldownUntil.getTime() > now) return doc.cooldownUntil.getTime() - now;
         return limits ? refusalMs(windowCount(doc?.sends), limits.sends, now) : null;
       },
+      next: () => {
+        candidate += 1;
+        return issue();
+      },
     });
+    steps.push(issue());
     const retryAfterMs = await this.runSteps(steps);
-    return retryAfterMs === null ? { issued: true } : { issued: false, retryAfterMs };
+    return retryAfterMs === null ? { issued: true, reference: reference() } : { issued: false, retryAfterMs };
   }
 
   async check(command: CheckCommand): Promise<CheckOutcome> {
@@ -372,9 +389,10 @@ export class MongoOtpStore implements OtpStore {
    * Sends the steps as one ordered bulk write (one command). A refused step collides on its
    * _id and stops the rest; one more command reads how long to wait. Returns null when every
    * step went through. When the read shows no refusal after all (two first requests for one
-   * key raced to create its document), the steps from there on are tried again.
+   * key raced to create its document, or a reference was taken), the steps from there on are
+   * tried again, the refused one as its `next` version if it has one.
    */
-  private async runSteps(steps: Array<{ filter: Document; update: Document[]; refusal?: () => Promise<number | null> }>): Promise<number | null> {
+  private async runSteps(steps: Step[]): Promise<number | null> {
     let remaining = steps;
     for (let attempt = 0; ; attempt += 1) {
       const operations: AnyBulkWriteOperation<Document>[] = remaining.map(({ filter, update }) => ({ updateOne: { filter, update, upsert: true } }));
@@ -388,7 +406,7 @@ export class MongoOtpStore implements OtpStore {
         const retryAfterMs = await refused.refusal!();
         if (retryAfterMs !== null) return retryAfterMs;
         if (attempt >= RACE_RETRIES) throw error;
-        remaining = remaining.slice(failure.index);
+        remaining = [refused.next?.() ?? refused, ...remaining.slice(failure.index + 1)];
       }
     }
   }

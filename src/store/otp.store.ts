@@ -8,6 +8,8 @@
 // MongoDB command each, not one per rule. The limits themselves are the service's: it passes
 // them in, and the adapters only count.
 
+import type { Transaction } from '../otp/transaction.js';
+
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed';
 
 export interface DeliveryInfo {
@@ -36,10 +38,22 @@ export interface OtpRecord {
   expiresAt: Date;
   /** Wrong guesses counted against this code. */
   attempts: number;
+  /** Printed on the email and returned to the caller; never shared with the code it replaced. */
+  reference: string;
+  /** The BCP 47 tag the email is written for; null: the default language. */
+  locale: string | null;
+  /** The payment the code confirms (its hash covers it), for the email; null when none. */
+  transaction: Transaction | null;
   delivery: DeliveryInfo;
 }
 
-export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt'>;
+export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction'> & {
+  /**
+   * References to choose from, in order of preference, at least two and all different: the
+   * first one the replaced code does not carry is stored.
+   */
+  references: readonly [string, string, ...string[]];
+};
 
 export type DeliveryOutcome =
   | { state: 'sent'; at: Date; attempts: number }
@@ -78,7 +92,7 @@ export interface IssueLimits {
   sends: WindowLimit;
 }
 
-export type IssueOutcome = { issued: true } | { issued: false; retryAfterMs: number };
+export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number };
 
 export interface CheckCommand {
   email: string;

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ManualClock, systemClock, type Clock } from '../../src/clock.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
-import { otpTemplate } from '../../src/mail/otp.template.js';
+import { OtpEmails } from '../../src/mail/otp.template.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { loadConfig } from '../../src/config.js';
 import { createOtpService } from '../../src/otp/create-service.js';
@@ -30,7 +30,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
       store: options.on ?? store,
       mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: options.timeoutMs ?? 2000, from: 'otp@example.com' }),
       hasher: service.codeHasher,
-      template: otpTemplate({ brand: 'MyBank2U', merchant: 'Merchant2U', ttlSeconds: 300 }),
+      emails: new OtpEmails({ brand: 'MyBank2U', merchant: 'Merchant2U', ttlSeconds: 300 }),
       clock: options.clock ?? clock,
       logger: memoryLogger(logs),
       retryBaseMs: 10,

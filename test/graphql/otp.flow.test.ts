@@ -42,8 +42,10 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 2000 + 50);
 
     const [mail] = await h.sendgrid.waitForEmails(1, email);
-    expect(mail!.subject).toBe('MyBank2U: OTP Verification');
-    expect(mail!.text).toContain('Use this OTP to verify your payment at Merchant2U shop.');
+    expect(sent.reference).toMatch(/^[ACDEFGHJKMNPQRTUVWXY345679]{4}$/);
+    expect(mail!.subject).toBe(`MyBank2U: your verification code (ref. ${sent.reference})`);
+    expect(mail!.text).toContain('Use this code to confirm your request at Merchant2U. This code is valid for 2 seconds.');
+    expect(mail!.text).toContain(`Reference: ${sent.reference}`);
     expect(mail!.html).toContain(mail!.code);
     expect(mail!.code).toMatch(/^\d{6}$/);
     expect(h.sendgrid.requests[0]!.authorization).toBe(`Bearer ${TEST_API_KEY}`);
@@ -80,11 +82,11 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
 
   it('binds a code to its purpose', async () => {
     const email = fresh();
-    await request(email, 'payment');
+    await request(email, 'checkout');
     const code = await h.sendgrid.latestCode(email);
     expect((await verify(email, code, 'login')).status).toBe('NOT_FOUND');
     expect((await verify(email, code)).status).toBe('NOT_FOUND');
-    expect((await verify(email, code, 'payment')).status).toBe('VERIFIED');
+    expect((await verify(email, code, 'checkout')).status).toBe('VERIFIED');
   });
 
   it('enforces the resend cooldown, replaces the previous code, and caps sends per window', async () => {
@@ -127,7 +129,15 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
   });
 
   it('publishes the policy', async () => {
-    expect(await h.client.otpPolicy()).toEqual({ ttlSeconds: 2, codeLength: 6, maxAttempts: 3, resendCooldownSeconds: 1 });
+    expect(await h.client.otpPolicy()).toEqual({
+      ttlSeconds: 2,
+      codeLength: 6,
+      maxAttempts: 3,
+      resendCooldownSeconds: 1,
+      purpose: 'default',
+      transactionRequired: false,
+      locales: ['en', 'ms', 'zh-Hans'],
+    });
   });
 
   it('surfaces malformed input as a typed client error naming the field', async () => {

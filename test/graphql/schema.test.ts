@@ -15,8 +15,16 @@ describe('schema/schema.graphql', () => {
       'enum OtpStatus {\n  SENT\n  VERIFIED\n  MISMATCHED\n  EXPIRED\n  NOT_FOUND\n  TOO_MANY_ATTEMPTS\n  RATE_LIMITED\n}',
       'requestOtp(input: RequestOtpInput!): RequestOtpPayload!',
       'verifyOtp(input: VerifyOtpInput!): VerifyOtpPayload!',
-      'otpPolicy: OtpPolicy!',
+      // An argument with no default: clients that call otpPolicy without one are unaffected.
+      'otpPolicy(purpose: String): OtpPolicy!',
       'expiresAt: DateTimeISO',
+      // Payments (fixed by the issue that introduced them).
+      'amount: String!',
+      'currency: String!',
+      'payee: String!',
+      'transaction: TransactionInput\n',
+      'locale: String\n',
+      'reference: String\n',
     ]) {
       expect(sdl).toContain(piece);
     }

@@ -38,6 +38,16 @@ describe('codes', () => {
     expect(new CodeHasher(`${TEST_SECRET}x`).matches('a@example.com', 'default', '012345', stored)).toBe(false);
   });
 
+  it('binds the hash to the canonical transaction: any change to amount, currency or payee, or leaving it out, gives another hash', () => {
+    const h = new CodeHasher(TEST_SECRET);
+    const transaction = { amount: '149.90', currency: 'MYR', payee: 'Shop' };
+    const bound = h.hash('a@example.com', 'payment', '012345', transaction);
+    expect(h.hash('a@example.com', 'payment', '012345', { ...transaction })).toBe(bound);
+    for (const other of [null, { ...transaction, amount: '149.91' }, { ...transaction, currency: 'SGD' }, { ...transaction, payee: 'Shop ' }]) {
+      expect(h.hash('a@example.com', 'payment', '012345', other)).not.toBe(bound);
+    }
+  });
+
   it('seals a code for one record only', () => {
     const h = new CodeHasher(TEST_SECRET);
     const sealed = h.seal('012345', 'record-1');
@@ -111,11 +121,24 @@ describe('OtpService', () => {
     expect((await service.verifyOtp({ email: 'r@example.com', otp: fresh })).status).toBe(OtpStatus.VERIFIED);
   });
 
+  it('never gives a new code the reference of the code it replaces', async () => {
+    // A generator stuck on K7QM most of the time: the candidates are K7QM then P4XT.
+    const draws = ['K7QM', 'K7QM', 'P4XT'];
+    let i = 0;
+    const stuck = createOtpService(config, { store, clock: systemClock, reference: () => draws[i++ % draws.length]! });
+    expect(await stuck.requestOtp({ email: 'ref@example.com' })).toMatchObject({ status: OtpStatus.SENT, reference: 'K7QM' });
+    clock.advance(31);
+    expect(await stuck.requestOtp({ email: 'ref@example.com' })).toMatchObject({ status: OtpStatus.SENT, reference: 'P4XT' });
+    expect((await store.findLatest('ref@example.com', 'default'))!.reference).toBe('P4XT');
+    // Another address has no code to differ from: its first choice stands.
+    expect(await stuck.requestOtp({ email: 'other@example.com' })).toMatchObject({ reference: 'K7QM' });
+  });
+
   it('keeps codes for different purposes apart', async () => {
     await service.requestOtp({ email: 'p@example.com', purpose: 'login' });
-    await service.requestOtp({ email: 'q@example.com', purpose: 'payment' });
+    await service.requestOtp({ email: 'q@example.com', purpose: 'checkout' });
     const login = await codeFor('p@example.com', 'login');
-    expect((await service.verifyOtp({ email: 'p@example.com', otp: login, purpose: 'payment' })).status).toBe(OtpStatus.NOT_FOUND);
+    expect((await service.verifyOtp({ email: 'p@example.com', otp: login, purpose: 'checkout' })).status).toBe(OtpStatus.NOT_FOUND);
     expect((await service.verifyOtp({ email: 'p@example.com', otp: login, purpose: 'login' })).status).toBe(OtpStatus.VERIFIED);
   });
 

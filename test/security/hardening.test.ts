@@ -15,16 +15,17 @@ describe('verification token', () => {
 
   it('comes with VERIFIED only, and a backend can check it in five lines', async () => {
     const email = 'proof@example.com';
-    await h.client.requestOtp({ email, purpose: 'payment' });
+    const transaction = { amount: '149.90', currency: 'MYR', payee: 'Merchant2U' };
+    await h.client.requestOtp({ email, purpose: 'payment', transaction });
     const code = await h.sendgrid.latestCode(email);
-    expect((await h.client.verifyOtp({ email, otp: wrongCode(code), purpose: 'payment' })).verificationToken).toBeNull();
+    expect((await h.client.verifyOtp({ email, otp: wrongCode(code), purpose: 'payment', transaction })).verificationToken).toBeNull();
     const before = Math.floor(Date.now() / 1000);
-    const { verificationToken } = await h.client.verifyOtp({ email, otp: code, purpose: 'payment' });
+    const { verificationToken } = await h.client.verifyOtp({ email, otp: code, purpose: 'payment', transaction });
 
     // The README's five lines:
     const key = new TextEncoder().encode(TEST_TOKEN_SECRET);
     const { payload } = await jwtVerify(verificationToken!, key, { issuer: 'otp-graphql', algorithms: ['HS256'] });
-    expect(payload).toMatchObject({ iss: 'otp-graphql', sub: email, email, purpose: 'payment' });
+    expect(payload).toMatchObject({ iss: 'otp-graphql', sub: email, email, purpose: 'payment', transaction });
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(payload.exp! - payload.iat!).toBe(120);
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
@@ -69,10 +70,11 @@ describe('uniform answers and clean logs', () => {
     const code = await h.sendgrid.latestCode('known@example.com');
     await h.client.verifyOtp({ email: 'known@example.com', otp: code });
 
-    const strip = ({ email: _e, expiresAt: _x, ...rest }: Record<string, unknown>) => rest;
+    // The reference is drawn afresh each time: shaped alike, compared apart.
+    const strip = ({ email: _e, expiresAt: _x, reference, ...rest }: Record<string, unknown>) => ({ ...rest, reference: typeof reference === 'string' && reference.length === 4 });
     const known = await h.client.requestOtp({ email: 'known@example.com' });
     const fresh = await h.client.requestOtp({ email: 'never-seen@example.com' });
-    expect(strip(fresh)).toEqual({ success: true, status: 'SENT', message: 'A code has been sent to the email address.', retryAfterSeconds: null });
+    expect(strip(fresh)).toEqual({ success: true, status: 'SENT', message: 'A code has been sent to the email address.', retryAfterSeconds: null, reference: true });
     expect(strip(known)).toEqual(strip(fresh));
   });
 

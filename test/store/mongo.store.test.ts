@@ -14,7 +14,7 @@ import { TEST_SECRET } from '../support/harness.js';
 import { describeOnTier, mongoTier as tier, mongoUri } from '../support/stores.js';
 import { systemClock } from '../../src/clock.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
-import { otpTemplate } from '../../src/mail/otp.template.js';
+import { OtpEmails } from '../../src/mail/otp.template.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { memoryLogger } from '../support/harness.js';
@@ -108,7 +108,7 @@ describeOnTier(tier, 'MongoDB specifics', () => {
         store: own,
         mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: 2000, from: 'otp@example.com' }),
         hasher: createOtpService(loadConfig({ OTP_SECRET: TEST_SECRET }), { store: own, clock: systemClock }).codeHasher,
-        template: otpTemplate({ brand: 'B', merchant: 'M', ttlSeconds: 300 }),
+        emails: new OtpEmails({ brand: 'B', merchant: 'M', ttlSeconds: 300 }),
         clock: systemClock,
         logger: memoryLogger(logs),
         sweepSeconds: 0, // only the feed can deliver

@@ -16,6 +16,9 @@ export function newOtp(overrides: Partial<NewOtp> = {}, now = new Date()): NewOt
     sealedCode: `sealed-${counter}`,
     createdAt: now,
     expiresAt: new Date(now.getTime() + 300_000),
+    references: [`R${counter}A`, `R${counter}B`],
+    locale: null,
+    transaction: null,
     ...overrides,
   };
 }
@@ -99,6 +102,23 @@ export function describeStoreContract(tier: StoreTier): void {
       await store.issue(payment);
       expect(await check(login)).toEqual({ result: 'verified' });
       expect(await check(payment)).toEqual({ result: 'verified' });
+    });
+
+    it('stores the reference, locale and transaction, and never gives a new code the reference of the one it replaces', async () => {
+      const transaction = { amount: '149.90', currency: 'MYR', payee: 'Kedai Runcit' };
+      const first = newOtp({ references: ['K7QM', 'AAAA'], locale: 'ms-MY', transaction });
+      expect(await store.issue(first)).toEqual({ issued: true, reference: 'K7QM' });
+      expect(await store.findLatest(first.email, 'default')).toMatchObject({ reference: 'K7QM', locale: 'ms-MY', transaction });
+      // Its first choice is the replaced code's reference: the second is taken.
+      const second = newOtp({ email: first.email, references: ['K7QM', 'P4XT'] });
+      expect(await store.issue(second)).toEqual({ issued: true, reference: 'P4XT' });
+      expect(await store.findLatest(first.email, 'default')).toMatchObject({ id: second.id, reference: 'P4XT', locale: null, transaction: null });
+      // Another purpose's reference does not count: only the code being replaced.
+      const other = newOtp({ email: first.email, purpose: 'login', references: ['P4XT', 'CCCC'] });
+      expect(await store.issue(other)).toEqual({ issued: true, reference: 'P4XT' });
+      // Under limits too (on MongoDB the reference is part of the refusal guard).
+      const limited = newOtp({ email: first.email, references: ['P4XT', 'DDDD'] });
+      expect(await store.issue(limited, { cooldownSeconds: 0, sends: { max: 100, windowSeconds: 60 } })).toEqual({ issued: true, reference: 'DDDD' });
     });
 
     it('leaves exactly one live code after concurrent issues for one address', async () => {
@@ -195,12 +215,12 @@ export function describeStoreContract(tier: StoreTier): void {
       const email = newOtp().email;
       const limits = { cooldownSeconds: 10, sends: { max: 2, windowSeconds: 600 } };
       const first = at(0);
-      expect(await store.issue(first, limits)).toEqual({ issued: true });
+      expect(await store.issue(first, limits)).toMatchObject({ issued: true });
       expect(await store.issue(at(1), limits)).toEqual({ issued: false, retryAfterMs: 9_000 }); // cooldown
       expect((await store.findLatest(email, 'default'))?.id).toBe(first.id);
-      expect(await store.issue(at(11), limits)).toEqual({ issued: true });
+      expect(await store.issue(at(11), limits)).toMatchObject({ issued: true });
       expect(await store.issue(at(22), limits)).toEqual({ issued: false, retryAfterMs: 578_000 }); // window
-      expect(await store.issue(at(601), limits)).toEqual({ issued: true });
+      expect(await store.issue(at(601), limits)).toMatchObject({ issued: true });
     });
 
     it('lets exactly one of concurrent first requests for an address through a cooldown', async () => {
@@ -220,7 +240,7 @@ export function describeStoreContract(tier: StoreTier): void {
       expect(await store.issue(refused, limits(5))).toMatchObject({ issued: false });
       expect(await store.findLatest(refused.email, 'default')).toBeNull();
       // Another caller, and the same caller's verify budget, are separate.
-      expect(await store.issue(newOtp(), { ...limits(5), client: { key: `${key}-other`, limit: { max: 5, windowSeconds: 60 } } })).toEqual({ issued: true });
+      expect(await store.issue(newOtp(), { ...limits(5), client: { key: `${key}-other`, limit: { max: 5, windowSeconds: 60 } } })).toMatchObject({ issued: true });
       const client = { key: key.replace('request', 'verify'), limit: { max: 1, windowSeconds: 60 } };
       expect(await check(refused, 'wrong', { client })).toEqual({ result: 'not_found' });
       expect(await check(refused, 'wrong', { client })).toMatchObject({ result: 'limited' });
@@ -230,7 +250,7 @@ export function describeStoreContract(tier: StoreTier): void {
       const other = await tier.sibling(store);
       const email = newOtp().email;
       const limits = { cooldownSeconds: 30, sends: { max: 5, windowSeconds: 600 } };
-      expect(await store.issue(newOtp({ email }), limits)).toEqual({ issued: true });
+      expect(await store.issue(newOtp({ email }), limits)).toMatchObject({ issued: true });
       expect(await other.issue(newOtp({ email }), limits)).toMatchObject({ issued: false });
       if (other !== store) await other.close();
     });

@@ -17,31 +17,49 @@ export type OtpStatus =
 export type RequestOtpInput = {
   /** Trimmed and lower-cased before use; at most 254 characters. */
   email: string;
+  /** BCP 47 language tag for the email ("ms", "zh-CN"); the closest of otpPolicy.locales is used, else English. */
+  locale?: string | null | undefined;
   /** What the code is for (e.g. "payment", "login"); a code only verifies for its own purpose. Default "default". */
   purpose?: string | null | undefined;
+  /** For a payment: bound to the code (and required for the purposes in otpPolicy(purpose).transactionRequired). */
+  transaction?: TransactionInput | null | undefined;
+};
+
+/** The payment a code confirms. Verifying needs the same transaction again, unchanged. */
+export type TransactionInput = {
+  /** Positive decimal, no more fraction digits than the currency has, at most 15 digits: "149.90" (MYR), "1500" (JPY). */
+  amount: string;
+  /** ISO 4217 code, upper case: "MYR". */
+  currency: string;
+  /** 1 to 70 printable characters, as the payer should see it. */
+  payee: string;
 };
 
 /** A code to check. */
 export type VerifyOtpInput = {
-  /** Trimmed and lower-cased before use; at most 254 characters. */
+  /** The address the code was requested for. */
   email: string;
   /** The digits from the email (exact length: see otpPolicy.codeLength). */
   otp: string;
-  /** What the code is for (e.g. "payment", "login"); a code only verifies for its own purpose. Default "default". */
+  /** The purpose the code was requested for. Default "default". */
   purpose?: string | null | undefined;
+  /** The transaction the code was requested with, unchanged; any difference answers MISMATCHED. */
+  transaction?: TransactionInput | null | undefined;
 };
 
-export type OtpPolicyQueryVariables = Exact<{ [key: string]: never; }>;
+export type OtpPolicyQueryVariables = Exact<{
+  purpose?: string | null | undefined;
+}>;
 
 
-export type OtpPolicyQuery = { otpPolicy: { ttlSeconds: number, codeLength: number, maxAttempts: number, resendCooldownSeconds: number } };
+export type OtpPolicyQuery = { otpPolicy: { ttlSeconds: number, codeLength: number, maxAttempts: number, resendCooldownSeconds: number, purpose: string, transactionRequired: boolean, locales: Array<string> } };
 
 export type RequestOtpMutationVariables = Exact<{
   input: RequestOtpInput;
 }>;
 
 
-export type RequestOtpMutation = { requestOtp: { success: boolean, status: OtpStatus, message: string, email: string, expiresAt: string | null, retryAfterSeconds: number | null } };
+export type RequestOtpMutation = { requestOtp: { success: boolean, status: OtpStatus, message: string, email: string, expiresAt: string | null, retryAfterSeconds: number | null, reference: string | null } };
 
 export type VerifyOtpMutationVariables = Exact<{
   input: VerifyOtpInput;
@@ -70,12 +88,15 @@ export class TypedDocumentString<TResult, TVariables>
 }
 
 export const OtpPolicyDocument = new TypedDocumentString(`
-    query OtpPolicy {
-  otpPolicy {
+    query OtpPolicy($purpose: String) {
+  otpPolicy(purpose: $purpose) {
     ttlSeconds
     codeLength
     maxAttempts
     resendCooldownSeconds
+    purpose
+    transactionRequired
+    locales
   }
 }
     `) as unknown as TypedDocumentString<OtpPolicyQuery, OtpPolicyQueryVariables>;
@@ -88,6 +109,7 @@ export const RequestOtpDocument = new TypedDocumentString(`
     email
     expiresAt
     retryAfterSeconds
+    reference
   }
 }
     `) as unknown as TypedDocumentString<RequestOtpMutation, RequestOtpMutationVariables>;

@@ -106,11 +106,12 @@ export function clientStep(key: string, limit: WindowLimit, now: Date) {
 }
 
 /**
- * Issues `otp` in its address's document: the cooldown and the send window, when `limits` are
- * given, are the filter (a refusal collides as in clientStep); the update counts them,
- * replaces the code for the purpose, and drops codes that have expired.
+ * Issues `otp` with `reference` in its address's document: the cooldown and the send window,
+ * when `limits` are given, and the reference's freshness are the filter (a refusal collides
+ * as in clientStep); the update counts them, replaces the code for the purpose, and drops
+ * codes that have expired.
  */
-export function issueStep(otp: NewOtp, limits: { cooldownSeconds: number; sends: WindowLimit } | undefined) {
+export function issueStep(otp: NewOtp, reference: string, limits: { cooldownSeconds: number; sends: WindowLimit } | undefined) {
   const now = otp.createdAt;
   const slot: SlotDocument = {
     codeId: otp.id,
@@ -120,11 +121,17 @@ export function issueStep(otp: NewOtp, limits: { cooldownSeconds: number; sends:
     createdAt: otp.createdAt,
     expiresAt: otp.expiresAt,
     attempts: 0,
+    reference,
+    locale: otp.locale,
+    transaction: otp.transaction,
     delivery: pendingDelivery(),
   };
+  // The code this one replaces must not carry its reference (collides like a refusal; the
+  // adapter then tries the next candidate).
+  const fresh = { slots: { $not: { $elemMatch: { purpose: otp.purpose, reference } } } };
   const guard = limits
-    ? { cooldownUntil: { $not: { $gt: now } }, ...allowsQuery('sends', limits.sends, now) }
-    : {};
+    ? { ...fresh, cooldownUntil: { $not: { $gt: now } }, ...allowsQuery('sends', limits.sends, now) }
+    : fresh;
   const counters = limits
     ? { cooldownUntil: limits.cooldownSeconds > 0 ? after(now, limits.cooldownSeconds) : null, sends: counted('sends', limits.sends, now) }
     : {};

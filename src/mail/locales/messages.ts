@@ -1,0 +1,29 @@
+// What every locale's file must say, in ICU MessageFormat (the syntax translators' tools
+// know: {name} for a value, {n, plural, one {...} other {...}} for counts). A file missing a
+// message does not compile, and test/mail/locales.test.ts formats every message of every file.
+//
+// Values: {brand} and {merchant} (configuration), {reference} (the email's reference),
+// {amount} (formatted in the reader's locale, currency included) and {payee} for a payment,
+// {minutes} or {seconds} for the validity.
+
+/** What a code is for, as the email words it. */
+export type EmailKind = 'payment' | 'signIn' | 'emailVerification' | 'other';
+
+export interface OtpMessages {
+  /** One subject per kind; each names {reference}. */
+  subject: Record<EmailKind, string>;
+  /** The first sentence: what the code does. A payment's names {amount} and {payee}. */
+  intro: Record<EmailKind, string>;
+  /** "This code is valid for 5 minutes." */
+  validityMinutes: string;
+  /** The same when the lifetime is not whole minutes. */
+  validitySeconds: string;
+  /** "Reference: K7QM" */
+  reference: string;
+  /** Never share it. */
+  warning: string;
+  /** What to do when one did not ask for it. */
+  notYou: string;
+  /** Two sentences in a row: "{first} {second}", or without the space in Chinese. */
+  sentences: string;
+}

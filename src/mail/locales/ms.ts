@@ -1,0 +1,23 @@
+// Bahasa Melayu.
+import type { OtpMessages } from './messages.js';
+
+export default {
+  subject: {
+    payment: '{brand}: kod pembayaran anda (ruj. {reference})',
+    signIn: '{brand}: kod log masuk anda (ruj. {reference})',
+    emailVerification: '{brand}: sahkan alamat e-mel anda (ruj. {reference})',
+    other: '{brand}: kod pengesahan anda (ruj. {reference})',
+  },
+  intro: {
+    payment: 'Gunakan kod ini untuk mengesahkan pembayaran anda sebanyak {amount} kepada {payee}.',
+    signIn: 'Gunakan kod ini untuk log masuk ke {brand}.',
+    emailVerification: 'Gunakan kod ini untuk mengesahkan alamat e-mel anda dengan {brand}.',
+    other: 'Gunakan kod ini untuk mengesahkan permintaan anda di {merchant}.',
+  },
+  validityMinutes: 'Kod ini sah selama {minutes} minit.',
+  validitySeconds: 'Kod ini sah selama {seconds} saat.',
+  reference: 'Rujukan: {reference}',
+  warning: 'Jangan sekali-kali kongsi kod ini dengan sesiapa, termasuk kakitangan {brand}.',
+  notYou: 'Jika anda tidak meminta kod ini, abaikan e-mel ini.',
+  sentences: '{first} {second}',
+} satisfies OtpMessages;

@@ -1,0 +1,26 @@
+// The short reference printed on each code's email and returned by requestOtp, so a page can
+// say "enter the code from the email marked K7QM". Not a secret: it is drawn independently of
+// the code, so it tells nothing about it.
+import { randomInt } from 'node:crypto';
+
+/** Upper-case letters and digits without look-alikes (0/O, 1/I/L, 5/S, 2/Z, 8/B). */
+export const REFERENCE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY345679';
+export const REFERENCE_LENGTH = 4;
+
+export function generateReference(): string {
+  let reference = '';
+  for (let i = 0; i < REFERENCE_LENGTH; i += 1) reference += REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
+  return reference;
+}
+
+/**
+ * References for one new code, in order of preference, all different: the store takes the
+ * first that the code it replaces does not carry, so two emails in a row never share one.
+ */
+export function referenceCandidates(draw: () => string = generateReference): [string, string] {
+  const first = draw();
+  let second = draw();
+  for (let i = 0; second === first && i < 100; i += 1) second = draw();
+  if (second === first) throw new Error('reference generator keeps repeating itself');
+  return [first, second];
+}

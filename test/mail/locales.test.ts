@@ -1,0 +1,85 @@
+// The locale files a translator edits: every locale has every message, each one is valid ICU
+// MessageFormat that formats with the values the template gives it, and the messages that must
+// name a value (the reference in a subject, the amount and payee of a payment) do.
+import { IntlMessageFormat } from 'intl-messageformat';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LOCALE, LOCALES, SUPPORTED_LOCALES } from '../../src/mail/locales/index.js';
+import { emailKind, emailLanguage, OtpEmails, renderTemplate } from '../../src/mail/otp.template.js';
+
+/** Every message's path ("subject.payment") and text. */
+const messages = (tree: object, prefix = ''): [string, string][] =>
+  Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value] as [string, string]] : messages(value as object, `${prefix}${key}.`)));
+
+const values = { brand: 'B', merchant: 'M', reference: 'K7QM', amount: 'RM 1.00', payee: 'P', minutes: 5, seconds: 90, first: 'one.', second: 'two.' };
+
+describe('locale files', () => {
+  const english = messages(LOCALES[DEFAULT_LOCALE]!).map(([path]) => path).sort();
+
+  it('lists en, ms and zh-Hans, English first', () => {
+    expect(SUPPORTED_LOCALES).toEqual(['en', 'ms', 'zh-Hans']);
+  });
+
+  it.each(SUPPORTED_LOCALES)('%s has every message and no other, each one formats', (locale) => {
+    const own = messages(LOCALES[locale]!);
+    expect(own.map(([path]) => path).sort()).toEqual(english);
+    for (const [path, text] of own) {
+      const formatted = String(new IntlMessageFormat(text, locale).format(values));
+      expect(formatted, path).not.toMatch(/[{}]/); // no value left unfilled
+      expect(formatted.trim().length, path).toBeGreaterThan(0);
+    }
+  });
+
+  it.each(SUPPORTED_LOCALES)('%s names the reference in every subject, and the amount and payee in a payment', (locale) => {
+    const own = LOCALES[locale]!;
+    for (const subject of Object.values(own.subject)) expect(subject).toContain('{reference}');
+    expect(own.intro.payment).toContain('{amount}');
+    expect(own.intro.payment).toContain('{payee}');
+    expect(own.reference).toContain('{reference}');
+    for (const kind of ['signIn', 'emailVerification', 'other'] as const) expect(own.intro[kind]).not.toContain('{amount}');
+  });
+
+  it.each(SUPPORTED_LOCALES)('%s: a template carries the code, the reference and (for a payment) amount and payee as substitutions', (locale) => {
+    const template = renderTemplate(LOCALES[locale]!, locale, 'payment', { brand: 'B', merchant: 'M', ttlSeconds: 300 });
+    expect(template.subject).toContain('{{reference}}');
+    for (const mark of ['{{otp}}', '{{reference}}', '{{amount}}', '{{payee}}']) expect(template.text).toContain(mark);
+    for (const mark of ['{{otp}}', '{{reference}}', '{{amount_html}}', '{{payee_html}}']) expect(template.html).toContain(mark);
+    expect(template.html).not.toContain('{{payee}}'); // the unescaped value never reaches HTML
+  });
+});
+
+describe('choosing the language and the wording', () => {
+  it.each([
+    ['en-GB', 'en'],
+    ['ms-MY', 'ms'],
+    ['zh', 'zh-Hans'],
+    ['zh-CN', 'zh-Hans'],
+    ['zh-SG', 'zh-Hans'],
+    ['zh-Hans-MY', 'zh-Hans'],
+    ['fr-FR', 'en'],
+  ])('%s → %s', (tag, language) => {
+    expect(emailLanguage(tag)).toBe(language);
+  });
+
+  it('defaults to English without a locale', () => {
+    expect(emailLanguage(null)).toBe('en');
+  });
+
+  it('words a code with a transaction as a payment, whatever its purpose; others by purpose', () => {
+    const transaction = { amount: '1.00', currency: 'MYR', payee: 'P' };
+    expect(emailKind({ purpose: 'checkout', transaction })).toBe('payment');
+    expect(emailKind({ purpose: 'login', transaction: null })).toBe('signIn');
+    expect(emailKind({ purpose: 'verify-email', transaction: null })).toBe('emailVerification');
+    expect(emailKind({ purpose: 'payment', transaction: null })).toBe('other');
+  });
+
+  it('formats amounts exactly with the currency ISO digits, in the reader region when the language is theirs', () => {
+    const emails = new OtpEmails({ brand: 'B', merchant: 'M', ttlSeconds: 300 });
+    const amount = (locale: string | null, currency: string, value: string) =>
+      emails.for({ purpose: 'payment', reference: 'K7QM', locale, transaction: { amount: value, currency, payee: 'P' } }, '123456').substitutions.amount;
+    expect(amount('ms-MY', 'MYR', '999999999999.99')).toBe('RM\u00a0999,999,999,999.99');
+    expect(amount(null, 'JPY', '1500')).toBe('¥1,500');
+    expect(amount('en', 'BHD', '1.250')).toBe('BHD\u00a01.250');
+    // Indonesian reads the Malay email, with the amount as Malay writes it (not id-ID's "Rp 15.000,00").
+    expect(amount('id-ID', 'IDR', '15000.00')).toBe('IDR\u00a015,000.00');
+  });
+});
