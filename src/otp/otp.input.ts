@@ -1,5 +1,6 @@
 // The rules for input shape, shared by the GraphQL input classes and the service, so a
 // caller that skips GraphQL still cannot store a malformed record.
+import { domainToASCII } from 'node:url';
 import validator from 'validator';
 
 export const DEFAULT_PURPOSE = 'default';
@@ -7,15 +8,40 @@ export const MAX_EMAIL_LENGTH = 254;
 export const MAX_PURPOSE_LENGTH = 64;
 const PURPOSE_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 
-/** Trimmed and lower-cased: one mailbox, one key, however the user typed it. */
-export function normaliseEmail(raw: string): string {
-  return raw.trim().toLowerCase();
+/**
+ * What SendGrid accepts as a local part: RFC 5322's dot-atom in ASCII. A quoted local part
+ * ("a b"@x) or a non-ASCII one is valid to validator.isEmail and refused by SendGrid, which
+ * would fail every code sharing its provider call.
+ */
+const DOT_ATOM = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+
+/** Invisible or control characters anywhere (a trailing zero-width space, say): refused, not stripped. */
+const INVISIBLE = /[\p{C}\p{Z}\s]/u;
+
+/**
+ * One mailbox, one key, however the user typed it: trimmed, lower-cased, and an
+ * internationalised domain in its ASCII (punycode) form, which is what is stored, hashed and
+ * emailed (x@münchen.de → x@xn--mnchen-3ya.de). Null when it is not an address SendGrid takes.
+ */
+export function normaliseEmail(raw: unknown): string | null {
+  if (typeof raw !== 'string') return null;
+  const trimmed = raw.trim();
+  if (trimmed.length > MAX_EMAIL_LENGTH * 4 || INVISIBLE.test(trimmed)) return null;
+  const at = trimmed.lastIndexOf('@');
+  if (at <= 0) return null;
+  const local = trimmed.slice(0, at).toLowerCase();
+  // domainToASCII applies IDNA (lower-casing, NFC mapping) and answers '' when it cannot.
+  const domain = domainToASCII(trimmed.slice(at + 1));
+  if (!DOT_ATOM.test(local) || domain === '') return null;
+  const email = `${local}@${domain}`;
+  const valid =
+    email.length <= MAX_EMAIL_LENGTH &&
+    validator.isEmail(email, { allow_display_name: false, allow_ip_domain: false, allow_utf8_local_part: false, require_tld: true });
+  return valid ? email : null;
 }
 
 export function isValidEmail(raw: unknown): boolean {
-  if (typeof raw !== 'string') return false;
-  const email = normaliseEmail(raw);
-  return email.length <= MAX_EMAIL_LENGTH && validator.isEmail(email, { allow_display_name: false, allow_ip_domain: false });
+  return normaliseEmail(raw) !== null;
 }
 
 export function isValidPurpose(raw: unknown): boolean {
@@ -44,7 +70,7 @@ export function canonicalLocale(raw: unknown): string | null {
   }
 }
 
-export const EMAIL_RULE = `must be a valid email address of at most ${MAX_EMAIL_LENGTH} characters`;
+export const EMAIL_RULE = `must be an email address of at most ${MAX_EMAIL_LENGTH} characters, with a plain ASCII local part (no quotes, no invisible characters)`;
 export const PURPOSE_RULE = `must be 1 to ${MAX_PURPOSE_LENGTH} characters of letters, digits, _ . : -`;
 export const LOCALE_RULE = `must be a BCP 47 language tag such as "en", "ms" or "zh-Hans", at most ${MAX_LOCALE_LENGTH} characters`;
 export const codeRule = (length: number) => `must be exactly ${length} digits`;

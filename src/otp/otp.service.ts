@@ -14,7 +14,6 @@ import {
   EMAIL_RULE,
   InvalidInputError,
   isValidCode,
-  isValidEmail,
   isValidPurpose,
   normaliseEmail,
   PURPOSE_RULE,
@@ -287,9 +286,10 @@ export class OtpService {
   }
 
   private checkAddress(command: { email: string; purpose?: string | null }): { email: string; purpose: string } {
-    if (!isValidEmail(command.email)) throw new InvalidInputError('email', EMAIL_RULE);
+    const email = normaliseEmail(command.email);
+    if (email === null) throw new InvalidInputError('email', EMAIL_RULE);
     if (!isValidPurpose(command.purpose)) throw new InvalidInputError('purpose', PURPOSE_RULE);
-    return { email: normaliseEmail(command.email), purpose: command.purpose ?? DEFAULT_PURPOSE };
+    return { email, purpose: command.purpose ?? DEFAULT_PURPOSE };
   }
 }
 

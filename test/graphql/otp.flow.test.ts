@@ -80,6 +80,15 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
     expect(await verify(email, code)).toMatchObject({ status: 'TOO_MANY_ATTEMPTS', errorCode: 'OTP_TOO_MANY_ATTEMPTS' });
   });
 
+  it('stores, hashes and emails an internationalised domain in its ASCII form, and verifies it typed either way', async () => {
+    const local = `idn${++n}`;
+    const sent = await request(`${local}@MÜNCHEN.de`);
+    expect(sent).toMatchObject({ status: 'SENT', email: `${local}@xn--mnchen-3ya.de` });
+    const code = await h.sendgrid.latestCode(`${local}@xn--mnchen-3ya.de`);
+    expect(h.sendgrid.emails.map((e) => e.to)).toEqual([`${local}@xn--mnchen-3ya.de`]);
+    expect((await verify(`${local}@münchen.de`, code)).status).toBe('VERIFIED');
+  });
+
   it('binds a code to its purpose', async () => {
     const email = fresh();
     await request(email, 'checkout');
