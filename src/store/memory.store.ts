@@ -8,12 +8,16 @@
 import { systemClock, type Clock } from '../clock.js';
 import {
   completedDelivery,
+  MAX_RECORDED_EVENTS,
   pendingDelivery,
   ResumePointLostError,
   type CheckCommand,
   type CheckOutcome,
   type ClientLimit,
+  type DeliveryEvent,
+  type DeliveryEventResult,
   type DeliveryOutcome,
+  type DeliveryStatus,
   type FeedSubscription,
   type InsertEvent,
   type IssueLimits,
@@ -56,6 +60,8 @@ export class MemoryOtpStore implements OtpStore {
   /** Ids whose delivery is pending or claimed: what the sweep looks at. */
   private readonly undelivered = new Set<string>();
   private readonly checkpoints = new Map<string, string>();
+  /** Listeners for delivery state changes. */
+  private readonly deliveryListeners = new Set<(ids: string[]) => void>();
   private readonly subscribers = new Set<(record: StoredRecord) => void>();
   private seq = 0;
   private closed = false;
@@ -90,7 +96,7 @@ export class MemoryOtpStore implements OtpStore {
     if (previous !== undefined) this.remove(previous);
     const { references, ...fields } = otp;
     const reference = references.find((r) => r !== replaced?.reference) ?? references[0];
-    const record: StoredRecord = { ...fields, reference, attempts: 0, delivery: pendingDelivery(), seq: ++this.seq };
+    const record: StoredRecord = { ...fields, reference, attempts: 0, delivery: pendingDelivery(this.clock.now()), seq: ++this.seq };
     this.records.set(record.id, record);
     address.slots.set(otp.purpose, record.id);
     this.addresses.set(otp.email, address);
@@ -143,8 +149,10 @@ export class MemoryOtpStore implements OtpStore {
     const record = this.records.get(id);
     if (!record) return null;
     const { delivery } = record;
-    if (delivery.state !== 'pending' && !this.leaseLapsed(record)) return null;
-    record.delivery = { ...delivery, state: 'sending', claimedBy: worker, leaseUntil: this.inMs(leaseMs) };
+    const due = delivery.state === 'pending' && (delivery.nextAttemptAt === null || delivery.nextAttemptAt <= this.clock.now());
+    if (!due && !this.leaseLapsed(record)) return null;
+    record.delivery = { ...delivery, state: 'sending', claimedBy: worker, leaseUntil: this.inMs(leaseMs), nextAttemptAt: null, updatedAt: this.clock.now() };
+    this.changed([id]);
     return this.copy(record);
   }
 
@@ -167,10 +175,37 @@ export class MemoryOtpStore implements OtpStore {
   async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
     const record = this.records.get(id);
     if (!record || record.delivery.state !== 'sending' || record.delivery.claimedBy !== worker) return false;
-    record.sealedCode = null;
-    record.delivery = completedDelivery(outcome);
-    this.undelivered.delete(id);
+    const now = this.clock.now();
+    record.delivery = completedDelivery(outcome, { now, after: (ms) => new Date(now.getTime() + ms) }, record.delivery.events);
+    if (outcome.state !== 'retry') {
+      record.sealedCode = null;
+      this.undelivered.delete(id);
+    }
+    this.changed([id]);
     return true;
+  }
+
+  async recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult> {
+    const record = this.records.get(id);
+    if (!record || record.expiresAt <= this.clock.now()) return 'unknown';
+    const { delivery } = record;
+    if (delivery.events.includes(event.eventId)) return 'duplicate';
+    delivery.events = [...delivery.events, event.eventId].slice(-MAX_RECORDED_EVENTS);
+    if (event.to === null || !event.from.includes(delivery.state)) return 'recorded';
+    delivery.state = event.to;
+    delivery.updatedAt = this.clock.now();
+    this.changed([id]);
+    return 'applied';
+  }
+
+  async deliveryStatus(id: string): Promise<DeliveryStatus | null> {
+    const record = this.records.get(id);
+    return record ? { state: record.delivery.state, updatedAt: record.delivery.updatedAt, expiresAt: record.expiresAt } : null;
+  }
+
+  async subscribeDeliveryChanges(onChange: (ids: string[]) => void): Promise<FeedSubscription> {
+    this.deliveryListeners.add(onChange);
+    return { close: async () => void this.deliveryListeners.delete(onChange) };
   }
 
   async findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]> {
@@ -178,7 +213,9 @@ export class MemoryOtpStore implements OtpStore {
     for (const id of this.undelivered) {
       const record = this.records.get(id);
       if (!record || record.expiresAt <= now) continue;
-      const isDue = (record.delivery.state === 'pending' && record.createdAt < pendingBefore) || this.leaseLapsed(record);
+      const { state, nextAttemptAt } = record.delivery;
+      const pending = state === 'pending' && record.createdAt < pendingBefore && (nextAttemptAt === null || nextAttemptAt <= this.clock.now());
+      const isDue = pending || this.leaseLapsed(record);
       if (isDue) due.push(id);
       if (due.length >= limit) break;
     }
@@ -296,6 +333,12 @@ export class MemoryOtpStore implements OtpStore {
     return delivery.state === 'sending' && delivery.leaseUntil !== null && delivery.leaseUntil <= this.clock.now();
   }
 
+  /** Tells delivery listeners, after the current step (as a change stream would, a moment later). */
+  private changed(ids: string[]): void {
+    if (this.deliveryListeners.size === 0) return;
+    queueMicrotask(() => this.deliveryListeners.forEach((listener) => listener(ids)));
+  }
+
   private inMs(ms: number): Date {
     return new Date(this.clock.now().getTime() + ms);
   }
@@ -303,6 +346,6 @@ export class MemoryOtpStore implements OtpStore {
   private copy(record: StoredRecord | undefined): OtpRecord | null {
     if (!record) return null;
     const { seq: _seq, ...rest } = record;
-    return { ...rest, delivery: { ...rest.delivery } };
+    return { ...rest, delivery: { ...rest.delivery, events: [...rest.delivery.events] } };
   }
 }

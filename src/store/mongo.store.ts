@@ -27,14 +27,19 @@ import {
   type ClientDocument,
   type SlotDocument,
 } from './mongo/address.updates.js';
+import { watchDeliveryChanges } from './mongo/delivery-feed.js';
 import { watchIssues } from './mongo/insert-feed.js';
 import { refusalMs, type WindowCount } from './window-count.js';
 import {
   completedDelivery,
+  MAX_RECORDED_EVENTS,
   type CheckCommand,
   type CheckOutcome,
   type ClientLimit,
+  type DeliveryEvent,
+  type DeliveryEventResult,
   type DeliveryOutcome,
+  type DeliveryStatus,
   type FeedSubscription,
   type InsertEvent,
   type IssueLimits,
@@ -55,6 +60,19 @@ export const CHECKPOINT_COLLECTION = 'checkpoints';
 
 /** A claim whose lease has run out, on the database's clock. */
 const leaseLapsed = (slot: string) => ({ $lte: [`${slot}.delivery.leaseUntil`, '$$NOW'] });
+
+/** Pending and past its next attempt time (none: at once), on the database's clock. */
+const pendingDue = (slot: string) => ({
+  $and: [{ $eq: [`${slot}.delivery.state`, 'pending'] }, { $lte: [{ $ifNull: [`${slot}.delivery.nextAttemptAt`, new Date(0)] }, '$$NOW'] }],
+});
+
+/** Replaces the slots for which `test` holds with `change(slot)` merged in. */
+const updateSlots = (test: Document, change: Document) => ({
+  $map: { input: '$slots', in: { $cond: [test, { $mergeObjects: ['$$this', change] }, '$$this'] } },
+});
+
+/** A new `deliveryChange` naming `ids` (see AddressDocument). */
+const deliveryChange = (ids: string) => ({ $concat: [new ObjectId().toHexString(), '|', ids] });
 
 /** Server answers during elections and shutdowns: the operation may succeed on a retry. */
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
@@ -238,16 +256,30 @@ export class MongoOtpStore implements OtpStore {
     const claimable = {
       $and: [
         { $in: ['$$this.codeId', { $literal: wanted }] },
-        { $or: [{ $eq: ['$$this.delivery.state', 'pending'] }, { $and: [{ $eq: ['$$this.delivery.state', 'sending'] }, leaseLapsed('$$this')] }] },
+        { $or: [pendingDue('$$this'), { $and: [{ $eq: ['$$this.delivery.state', 'sending'] }, leaseLapsed('$$this')] }] },
       ],
     };
-    const claimed = { state: 'sending', claimedBy: { $literal: worker }, leaseUntil: { $add: ['$$NOW', leaseMs] }, claim: { $literal: claim } };
+    const claimed = {
+      state: 'sending',
+      claimedBy: { $literal: worker },
+      leaseUntil: { $add: ['$$NOW', leaseMs] },
+      nextAttemptAt: null,
+      updatedAt: '$$NOW',
+      claim: { $literal: claim },
+    };
+    // The ids this update claims in the document, for status subscribers; unchanged when none.
+    const claimedIds = { $reduce: { input: { $filter: { input: '$slots', cond: claimable } }, initialValue: '', in: { $concat: ['$$value', '|', '$$this.codeId'] } } };
     // An updateMany is not a retryable write: after an election it fails where a single-document
     // update would have been retried by the driver. Running both steps again with the same
     // claim mark is safe (what this call already claimed is found by its mark, not claimed twice).
     return this.retryWhileUnavailable(async () => {
       await this.addresses.updateMany({ 'slots.codeId': { $in: wanted } }, [
-        { $set: { slots: { $map: { input: '$slots', in: { $cond: [claimable, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }] }, '$$this'] } } } } },
+        {
+          $set: {
+            deliveryChange: { $let: { vars: { ids: claimedIds }, in: { $cond: [{ $eq: ['$$ids', ''] }, '$deliveryChange', { $concat: [claim, '$$ids'] }] } } },
+            slots: updateSlots(claimable, { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }),
+          },
+        },
       ]);
       const docs = await this.addresses.find({ 'slots.codeId': { $in: wanted } }, { projection: { slots: 1 } }).toArray();
       return docs.flatMap((doc) => (doc.slots ?? []).filter((slot) => slot.delivery.claim === claim).map((slot) => toRecord(doc._id, slot)));
@@ -276,16 +308,77 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
-    const result = await this.addresses.updateOne(
-      { slots: { $elemMatch: { codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker } } },
+    const held = { codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker };
+    const isHeld = { $and: [{ $eq: ['$$this.codeId', { $literal: id }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
+    const serverClock: { now: unknown; after: (ms: number) => unknown } = { now: '$$NOW', after: (ms) => ({ $add: ['$$NOW', ms] }) };
+    const delivery = completedDelivery(outcome, serverClock, '$$this.delivery.events');
+    // A retry keeps the sealed code for the next attempt; an ending erases it.
+    const sealedCode = outcome.state === 'retry' ? '$$this.sealedCode' : null;
+    const result = await this.addresses.updateOne({ slots: { $elemMatch: held } }, [
       {
         $set: {
-          'slots.$.sealedCode': null,
-          'slots.$.delivery': completedDelivery(outcome),
+          deliveryChange: deliveryChange(id),
+          slots: updateSlots(isHeld, { sealedCode, delivery: { ...delivery, error: { $literal: delivery.error } } }),
         },
       },
-    );
+    ]);
     return result.modifiedCount === 1;
+  }
+
+  async recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult> {
+    const isIt = { $eq: ['$$this.codeId', { $literal: id }] };
+    const isNew = { $not: [{ $in: [{ $literal: event.eventId }, { $ifNull: ['$$this.delivery.events', []] }] }] };
+    const moves = event.to === null ? false : { $in: ['$$this.delivery.state', { $literal: event.from }] };
+    // One atomic step: the event id is kept (the latest few) and the state moved when it may;
+    // the document before the update tells which of the two happened.
+    const before = await this.addresses.findOneAndUpdate(
+      // Events for a code that has expired are not recorded (a query filter cannot read $$NOW).
+      { slots: { $elemMatch: { codeId: id, expiresAt: { $gt: new Date() } } } },
+      [
+        {
+          $set: {
+            deliveryChange: {
+              $cond: [{ $anyElementTrue: [{ $map: { input: '$slots', in: { $and: [isIt, isNew, moves] } } }] }, deliveryChange(id), '$deliveryChange'],
+            },
+            slots: updateSlots({ $and: [isIt, isNew] }, {
+              delivery: {
+                $mergeObjects: [
+                  '$$this.delivery',
+                  { events: { $slice: [{ $concatArrays: [{ $ifNull: ['$$this.delivery.events', []] }, [{ $literal: event.eventId }]] }, -MAX_RECORDED_EVENTS] } },
+                  { $cond: [moves, { state: { $literal: event.to }, updatedAt: '$$NOW' }, {}] },
+                ],
+              },
+            }),
+          },
+        },
+      ],
+      { returnDocument: 'before', projection: { slots: 1 } },
+    );
+    const slot = before?.slots?.find((s) => s.codeId === id);
+    if (!slot) return 'unknown';
+    if ((slot.delivery.events ?? []).includes(event.eventId)) return 'duplicate';
+    return event.to !== null && event.from.includes(slot.delivery.state) ? 'applied' : 'recorded';
+  }
+
+  async deliveryStatus(id: string): Promise<DeliveryStatus | null> {
+    const doc = await this.addresses.findOne({ 'slots.codeId': id }, { projection: { slots: { $elemMatch: { codeId: id } } } });
+    const slot = doc?.slots?.[0];
+    return slot ? { state: slot.delivery.state, updatedAt: slot.delivery.updatedAt, expiresAt: slot.expiresAt } : null;
+  }
+
+  async subscribeDeliveryChanges(onChange: (ids: string[]) => void, onError: (error: unknown) => void = () => undefined): Promise<FeedSubscription> {
+    const subscription = await watchDeliveryChanges(this.addresses, onChange, (error) => {
+      this.subscriptions.delete(tracked);
+      onError(error);
+    });
+    const tracked: FeedSubscription = {
+      close: async () => {
+        this.subscriptions.delete(tracked);
+        await subscription.close();
+      },
+    };
+    this.subscriptions.add(tracked);
+    return tracked;
   }
 
   async findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]> {
@@ -297,7 +390,7 @@ export class MongoOtpStore implements OtpStore {
           $match: {
             'slots.expiresAt': { $gt: now },
             $or: [
-              { 'slots.delivery.state': 'pending', 'slots.createdAt': { $lt: pendingBefore } },
+              { 'slots.delivery.state': 'pending', 'slots.createdAt': { $lt: pendingBefore }, $expr: pendingDue('$slots') },
               { 'slots.delivery.state': 'sending', $expr: leaseLapsed('$slots') },
             ],
           },

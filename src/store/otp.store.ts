@@ -10,19 +10,33 @@
 
 import type { Transaction } from '../otp/transaction.js';
 
-export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed';
+/**
+ * Where a code's email stands. The dispatcher moves it pending → sending → sent (or failed, or
+ * back to pending with a next attempt time after a transient failure); SendGrid's events move
+ * a sent email on to delivered, deferred, bounced or dropped.
+ */
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'delivered' | 'deferred' | 'bounced' | 'dropped';
+
+/** States no later event changes: the email arrived, or never will. */
+export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['failed', 'delivered', 'bounced', 'dropped'];
 
 export interface DeliveryInfo {
   state: DeliveryState;
-  /** Send calls made so far (retries included). */
+  /** Provider calls that carried this email so far (retries and split calls included). */
   attempts: number;
   /** The dispatcher holding the claim, while `sending`. */
   claimedBy: string | null;
   /** A claim older than this is abandoned and may be taken by another dispatcher. */
   leaseUntil: Date | null;
+  /** While pending after a transient failure: not to be tried before this (store's clock). */
+  nextAttemptAt: Date | null;
   sentAt: Date | null;
-  /** Why delivery failed for good: an HTTP status and reason, never the code. */
+  /** Why the last attempt failed (transient) or delivery failed for good: a status and reason, never the code. */
   error: string | null;
+  /** When the state last changed (store's clock). */
+  updatedAt: Date;
+  /** Ids of the provider's events already recorded (the latest few): a replay changes nothing. */
+  events: string[];
 }
 
 export interface OtpRecord {
@@ -57,7 +71,35 @@ export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'purpose' | 'codeHash' | '
 
 export type DeliveryOutcome =
   | { state: 'sent'; at: Date; attempts: number }
-  | { state: 'failed'; at: Date; attempts: number; error: string };
+  | { state: 'failed'; at: Date; attempts: number; error: string }
+  /** A transient failure: pending again, claimable `retryInMs` from now (store's clock), sealed code kept. */
+  | { state: 'retry'; attempts: number; error: string; retryInMs: number };
+
+/** What the provider said happened to a sent email, as a move of its state. */
+export interface DeliveryEvent {
+  /** The provider's event id: recorded once, a replay changes nothing. */
+  eventId: string;
+  /** The state it moves to; null records the event without a move (a spam report). */
+  to: DeliveryState | null;
+  /** The states it may move from (later news does not undo earlier final news). */
+  from: readonly DeliveryState[];
+}
+
+/**
+ * `applied`: the state moved; `recorded`: the event was new but moved nothing; `duplicate`:
+ * seen before; `unknown`: no such code, or it has expired.
+ */
+export type DeliveryEventResult = 'applied' | 'recorded' | 'duplicate' | 'unknown';
+
+/** A code's delivery as the frontend may see it. */
+export interface DeliveryStatus {
+  state: DeliveryState;
+  updatedAt: Date;
+  expiresAt: Date;
+}
+
+/** How many provider event ids a code keeps for telling replays apart. */
+export const MAX_RECORDED_EVENTS = 20;
 
 /** One insert seen on the feed. `token` is where to resume after it; null for sweep finds. */
 export interface InsertEvent {
@@ -163,14 +205,29 @@ export interface OtpStore {
    */
   renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number>;
 
-  /** Records the outcome and erases the sealed code, if `worker` still holds the claim. */
+  /**
+   * Records the outcome if `worker` still holds the claim: sent or failed erase the sealed
+   * code; a retry keeps it and makes the code pending again from `retryInMs` on.
+   */
   completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean>;
 
   /**
-   * Ids of codes unexpired at `now` and pending since before `pendingBefore`, or whose lease
-   * ran out (on the store's clock).
+   * Ids of codes unexpired at `now` and pending since before `pendingBefore` (and past their
+   * next attempt time, on the store's clock), or whose lease ran out.
    */
   findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]>;
+
+  /** Records a provider event on a live code's delivery, in one atomic step. */
+  recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult>;
+
+  /** A code's delivery, expired or not; null when the code is gone (verified, replaced, deleted) or never was. */
+  deliveryStatus(id: string): Promise<DeliveryStatus | null>;
+
+  /**
+   * Tells `onChange` the ids of codes whose delivery state changed, on any replica, from now
+   * on (MongoDB: from the change stream). `onError` hears of a feed that broke.
+   */
+  subscribeDeliveryChanges(onChange: (ids: string[]) => void, onError?: (error: unknown) => void): Promise<FeedSubscription>;
 
   /** When the oldest code unexpired at `now` and still waiting for its email was stored; null if none. */
   oldestPendingDelivery(now: Date): Promise<Date | null>;
@@ -214,18 +271,24 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-export function pendingDelivery(): DeliveryInfo {
-  return { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, sentAt: null, error: null };
+export function pendingDelivery(createdAt: Date): DeliveryInfo {
+  return { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, nextAttemptAt: null, sentAt: null, error: null, updatedAt: createdAt, events: [] };
 }
 
-/** The delivery state that records `outcome`, the claim released. */
-export function completedDelivery(outcome: DeliveryOutcome): DeliveryInfo {
+/**
+ * The delivery state that records `outcome`, the claim released, `events` carried over. Both
+ * stores build it here, each with its own clock: the embedded store's Date, MongoDB's $$NOW.
+ */
+export function completedDelivery<Time, Events>(outcome: DeliveryOutcome, clock: { now: Time; after: (ms: number) => Time }, events: Events) {
   return {
-    state: outcome.state,
+    state: (outcome.state === 'retry' ? 'pending' : outcome.state) as DeliveryState,
     attempts: outcome.attempts,
     claimedBy: null,
     leaseUntil: null,
+    nextAttemptAt: outcome.state === 'retry' ? clock.after(outcome.retryInMs) : null,
     sentAt: outcome.state === 'sent' ? outcome.at : null,
-    error: outcome.state === 'failed' ? outcome.error : null,
+    error: outcome.state === 'sent' ? null : outcome.error,
+    updatedAt: clock.now,
+    events,
   };
 }

@@ -313,6 +313,68 @@ export function describeStoreContract(tier: StoreTier): void {
       expect((await store.findLatest(otp.email, 'default'))?.delivery).toMatchObject({ state: 'failed', error: 'SendGrid answered 400' });
     });
 
+    it('puts a transiently failed delivery back to pending, sealed code kept, claimable only from its next attempt time', async () => {
+      const otp = newOtp({ createdAt: new Date(Date.now() - 30_000) });
+      await store.issue(otp);
+      await store.claimDelivery(otp.id, 'w', 60_000);
+      expect(await store.completeDelivery(otp.id, 'w', { state: 'retry', attempts: 1, error: 'SendGrid answered 503', retryInMs: 400 })).toBe(true);
+      const waiting = await store.findLatest(otp.email, 'default');
+      expect(waiting).toMatchObject({ sealedCode: otp.sealedCode, delivery: { state: 'pending', attempts: 1, error: 'SendGrid answered 503', claimedBy: null } });
+      expect(waiting!.delivery.nextAttemptAt).not.toBeNull();
+      expect(await store.claimDelivery(otp.id, 'early', 60_000)).toBeNull();
+      expect(await store.findDueDeliveries(new Date(), new Date(), 1000)).not.toContain(otp.id);
+      await sleep(500);
+      expect(await store.findDueDeliveries(new Date(), new Date(), 1000)).toContain(otp.id);
+      expect(await store.claimDelivery(otp.id, 'later', 60_000)).toMatchObject({ id: otp.id, sealedCode: otp.sealedCode });
+      expect(await store.completeDelivery(otp.id, 'later', { state: 'sent', at: new Date(), attempts: 2 })).toBe(true);
+      expect((await store.findLatest(otp.email, 'default'))?.delivery).toMatchObject({ state: 'sent', attempts: 2, error: null, nextAttemptAt: null });
+    });
+
+    it('records provider events once each, moving the state only from the states allowed, and tells subscribers on any handle', async () => {
+      const sibling = await tier.sibling(store);
+      const changes: string[] = [];
+      const subscription = await sibling.subscribeDeliveryChanges((ids) => changes.push(...ids));
+      try {
+        const otp = newOtp();
+        await store.issue(otp);
+        expect(await store.deliveryStatus(otp.id)).toMatchObject({ state: 'pending', expiresAt: otp.expiresAt });
+        await store.claimDelivery(otp.id, 'w', 60_000);
+        await until(() => changes.includes(otp.id));
+        await store.completeDelivery(otp.id, 'w', { state: 'sent', at: new Date(), attempts: 1 });
+        const sent = await store.deliveryStatus(otp.id);
+        expect(sent?.state).toBe('sent');
+
+        const delivered = { eventId: 'ev-1', to: 'delivered', from: ['sent', 'deferred'] } as const;
+        changes.length = 0;
+        expect(await store.recordDeliveryEvent(otp.id, delivered)).toBe('applied');
+        await until(() => changes.includes(otp.id));
+        const status = await store.deliveryStatus(otp.id);
+        expect(status?.state).toBe('delivered');
+        expect(status!.updatedAt.getTime()).toBeGreaterThanOrEqual(sent!.updatedAt.getTime());
+        expect(await store.recordDeliveryEvent(otp.id, delivered)).toBe('duplicate');
+        // Later news of a deferral does not undo a delivery; a spam report moves nothing.
+        expect(await store.recordDeliveryEvent(otp.id, { eventId: 'ev-2', to: 'deferred', from: ['sent', 'deferred'] })).toBe('recorded');
+        expect(await store.recordDeliveryEvent(otp.id, { eventId: 'ev-3', to: null, from: [] })).toBe('recorded');
+        expect((await store.deliveryStatus(otp.id))?.state).toBe('delivered');
+        expect(await store.recordDeliveryEvent(randomUUID(), delivered)).toBe('unknown');
+        expect(await store.deliveryStatus(randomUUID())).toBeNull();
+
+        // Once the code is used it is gone, and so is its status.
+        expect(await check(otp)).toEqual({ result: 'verified' });
+        expect(await store.deliveryStatus(otp.id)).toBeNull();
+      } finally {
+        await subscription.close();
+        if (sibling !== store) await sibling.close();
+      }
+    });
+
+    it('ignores provider events for an expired code', async () => {
+      const otp = newOtp({ createdAt: new Date(Date.now() - 10_000), expiresAt: new Date(Date.now() - 1) });
+      await store.issue(otp);
+      expect(await store.recordDeliveryEvent(otp.id, { eventId: 'late', to: 'delivered', from: ['pending', 'sent'] })).toBe('unknown');
+      expect((await store.deliveryStatus(otp.id))?.state).toBe('pending');
+    });
+
     it('finds due deliveries: pending past the grace period, or with a lapsed lease; not expired ones', async () => {
       const now = new Date();
       const old = newOtp({ createdAt: new Date(now.getTime() - 30_000) });

@@ -42,6 +42,12 @@ export interface AddressDocument {
   slots?: SlotDocument[];
   /** Id of the code issued last: the change stream's trigger for an email. */
   lastIssued?: string;
+  /**
+   * "<nonce>|<codeId>[|<codeId>…]", new on every delivery state change: the change stream's
+   * trigger for status subscribers (a scalar that always changes, so it is always in the
+   * change event's updatedFields).
+   */
+  deliveryChange?: string;
   /** What the last check decided, read back by the same command. */
   verdict?: VerdictDocument;
   /** When every code has expired and every window has closed. */
@@ -124,7 +130,7 @@ export function issueStep(otp: NewOtp, reference: string, limits: { cooldownSeco
     reference,
     locale: otp.locale,
     transaction: otp.transaction,
-    delivery: pendingDelivery(),
+    delivery: pendingDelivery(otp.createdAt),
   };
   // The code this one replaces must not carry its reference (collides like a refusal; the
   // adapter then tries the next candidate).
