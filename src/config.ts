@@ -90,8 +90,8 @@ const envSchema = z.object({
   VERIFICATION_TOKEN_SECRET: z.string().min(1).default(DEV_TOKEN_SECRET),
   VERIFICATION_TOKEN_TTL_SECONDS: int(10, 86_400).default(300),
 
-  DELIVERY_MAX_ATTEMPTS: int(1, 20).default(5),
   DELIVERY_RETRY_BASE_MS: int(1, 60_000).default(500),
+  DELIVERY_RETRY_MAX_SECONDS: int(1, 3_600).default(30),
   DELIVERY_LEASE_SECONDS: int(5, 3_600).default(60),
   DELIVERY_SWEEP_SECONDS: int(1, 3_600).default(30),
   DELIVERY_GRACE_SECONDS: int(1, 3_600).default(10),
@@ -163,8 +163,9 @@ export interface Config {
   metricsToken: string | undefined;
   shutdownTimeoutSeconds: number;
   delivery: {
-    maxAttempts: number;
     retryBaseMs: number;
+    /** Longest wait between two tries, unless SendGrid's Retry-After asks for longer. */
+    retryMaxMs: number;
     leaseSeconds: number;
     sweepSeconds: number;
     graceSeconds: number;
@@ -274,15 +275,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   // A claim must outlast the longest send it covers, or a second dispatcher takes it over and
   // sends the same code again (the lease is also renewed while sending; this is the floor).
-  const worstMs = worstCaseSendMs({
-    maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
-    retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
-    timeoutMs: env.SENDGRID_TIMEOUT_MS,
-  });
+  const worstMs = worstCaseSendMs({ timeoutMs: env.SENDGRID_TIMEOUT_MS });
   if (worstMs > env.DELIVERY_LEASE_SECONDS * 1000) {
     problems.push(
-      `DELIVERY_LEASE_SECONDS: must be at least the worst-case send, ${Math.ceil(worstMs / 1000)} s ` +
-        '(DELIVERY_MAX_ATTEMPTS × SENDGRID_TIMEOUT_MS plus the backoff of DELIVERY_RETRY_BASE_MS); raise it, or lower those',
+      `DELIVERY_LEASE_SECONDS: must be at least the longest SendGrid call, ${Math.ceil(worstMs / 1000)} s (SENDGRID_TIMEOUT_MS); raise it, or lower that`,
     );
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -335,8 +331,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: env.METRICS_TOKEN,
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
     delivery: {
-      maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
       retryBaseMs: env.DELIVERY_RETRY_BASE_MS,
+      retryMaxMs: env.DELIVERY_RETRY_MAX_SECONDS * 1000,
       leaseSeconds: env.DELIVERY_LEASE_SECONDS,
       sweepSeconds: env.DELIVERY_SWEEP_SECONDS,
       graceSeconds: env.DELIVERY_GRACE_SECONDS,

@@ -1,5 +1,5 @@
 // The dispatcher's retry timing, in one place: the dispatcher waits by it, and configuration
-// checks at start-up that a delivery lease outlasts the longest send it allows.
+// checks at start-up that a delivery lease outlasts the longest call it covers.
 import { randomInt } from 'node:crypto';
 
 /** The wait after failed attempt `attempt` (1-based): doubling from `baseMs`, plus up to `baseMs` of jitter. */
@@ -7,9 +7,10 @@ export function backoffDelayMs(attempt: number, baseMs: number): number {
   return baseMs * 2 ** (attempt - 1) + randomInt(0, baseMs + 1);
 }
 
-/** The longest one delivery can take: every attempt timing out, with the longest waits between them. */
-export function worstCaseSendMs(o: { maxAttempts: number; retryBaseMs: number; timeoutMs: number }): number {
-  let total = o.maxAttempts * o.timeoutMs;
-  for (let attempt = 1; attempt < o.maxAttempts; attempt += 1) total += o.retryBaseMs * 2 ** (attempt - 1) + o.retryBaseMs;
-  return total;
+/**
+ * The longest a claim must cover without a renewal: one provider call timing out. (Failed
+ * attempts go back to the store to wait; split calls run while the claim is being renewed.)
+ */
+export function worstCaseSendMs(o: { timeoutMs: number }): number {
+  return o.timeoutMs;
 }

@@ -1,13 +1,14 @@
 // Turns each stored code into exactly one email. It listens to the store's insert feed,
 // claims each record atomically (so replicas never both send), sends what has queued up as one
-// provider call, retries 429/5xx/timeouts with backoff, records the outcome on the record, and
+// provider call (split to find the recipients SendGrid refuses, so the others still go out),
+// puts 429/5xx/timeouts back to wait for another attempt until the code expires (the
+// provider's Retry-After, else a capped backoff), records the outcome on the record, and
 // saves the feed position after each batch so a restart continues where it stopped. A
 // periodic sweep picks up anything the feed missed: pending past a grace period, or claimed by
 // a dispatcher that died (its lease ran out). While a call is in flight its claims are renewed,
 // so a slow provider never lets a second dispatcher take over and send the same code again.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
@@ -31,10 +32,10 @@ export interface DispatcherOptions {
   emails: OtpEmails;
   clock: Clock;
   logger: Logger;
-  /** Send calls per batch before giving up (first try included). Default 5. */
-  maxAttempts?: number;
   /** First retry delay; doubles each retry, plus jitter. Default 500 ms. */
   retryBaseMs?: number;
+  /** Longest wait between two tries (unless the provider's Retry-After says longer). Default 30 s. */
+  retryMaxMs?: number;
   /** How long a claim holds before another dispatcher may take it over. Default 60 s; renewed every third of it while sending. */
   leaseSeconds?: number;
   /** How often the sweep runs. Default 30 s; 0 turns the timer off (tests call sweep()). */
@@ -56,8 +57,23 @@ export interface DispatcherOptions {
 }
 
 export interface DeliveryObserver {
+  /** A delivery ended: sent, or failed for good. */
   delivered(record: OtpRecord, outcome: DeliveryOutcome): void;
+  /** Emails put back to wait for another attempt. */
   retried(recipients: number): void;
+}
+
+/** The SendGrid custom argument that names the code on its events. */
+export const OTP_ID_ARG = 'otp_id';
+
+/** Past the next attempt time on the store's clock, with room for a little skew. */
+const RETRY_SLACK_MS = 50;
+
+/** An email on its way, and how many provider calls have carried it in this round. */
+interface Sending {
+  record: OtpRecord;
+  recipient: MailRecipient;
+  calls: number;
 }
 
 export class Dispatcher {
@@ -70,11 +86,13 @@ export class Dispatcher {
   private checkpoints: Promise<void> = Promise.resolve();
   private scheduled = false;
   private stopping = false;
+  /** Codes waiting for their next attempt in this process. */
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
 
   constructor(options: DispatcherOptions) {
     this.o = {
-      maxAttempts: 5,
       retryBaseMs: 500,
+      retryMaxMs: 30_000,
       leaseSeconds: 60,
       sweepSeconds: 30,
       graceSeconds: 10,
@@ -163,6 +181,9 @@ export class Dispatcher {
     this.stopping = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
+    // Waiting codes stay pending in the store: another dispatcher's sweep (or this one's, after a restart) sends them.
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     const subscription = this.subscription;
     this.subscription = null;
     await subscription?.close();
@@ -238,7 +259,7 @@ export class Dispatcher {
     const claims = await this.o.store.claimDeliveries(ids, this.worker, leaseMs);
 
     // Emails of one template (language and wording) share a provider call.
-    const groups = new Map<string, { template: MailTemplate; records: OtpRecord[]; recipients: MailRecipient[] }>();
+    const groups = new Map<string, { template: MailTemplate; items: Sending[] }>();
     for (const record of claims) {
       const code = this.openSealedCode(record);
       if (record.expiresAt <= now || code === null) {
@@ -247,47 +268,70 @@ export class Dispatcher {
         continue;
       }
       const { key, template, substitutions } = this.o.emails.for(record, code);
-      const group = groups.get(key) ?? { template, records: [], recipients: [] };
-      group.records.push(record);
-      group.recipients.push({ to: record.email, substitutions });
+      const group = groups.get(key) ?? { template, items: [] };
+      // The record's id comes back on SendGrid's events (the Event Webhook), naming the code.
+      group.items.push({ record, recipient: { to: record.email, substitutions, customArgs: { [OTP_ID_ARG]: record.id } }, calls: 0 });
       groups.set(key, group);
     }
     if (groups.size === 0) return;
 
-    const sendable = [...groups.values()];
+    const all = [...groups.values()];
     await this.whileHoldingClaims(
-      sendable.flatMap((g) => g.records.map((r) => r.id)),
-      () =>
-        Promise.all(
-          sendable.map(async ({ template, records, recipients }) => {
-            const outcome = await this.sendWithRetries(template, recipients);
-            await Promise.all(records.map((record) => this.finish(record, outcome)));
-            if (outcome.state === 'sent') this.o.logger.info({ count: recipients.length, attempts: outcome.attempts }, 'emails sent');
-          }),
-        ),
+      all.flatMap((g) => g.items.map((i) => i.record.id)),
+      () => Promise.all(all.map(({ template, items }) => this.sendGroup(template, items))),
     );
   }
 
-  private async sendWithRetries(template: MailTemplate, recipients: MailRecipient[]): Promise<DeliveryOutcome> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.o.mailer.send(template, recipients);
-        return { state: 'sent', at: this.o.clock.now(), attempts: attempt };
-      } catch (err) {
-        const mailError = err instanceof MailError ? err : new MailError('mailer failed unexpectedly', true);
-        if (!mailError.transient || attempt >= this.o.maxAttempts) {
-          this.o.logger.error(
-            { status: mailError.status, reason: mailError.message, attempts: attempt, count: recipients.length },
-            'email delivery failed for good',
-          );
-          return { state: 'failed', at: this.o.clock.now(), attempts: attempt, error: mailError.message };
-        }
-        const delayMs = backoffDelayMs(attempt, this.o.retryBaseMs);
-        this.o.logger.warn({ status: mailError.status, reason: mailError.message, attempt, delayMs }, 'email send failed; retrying');
-        this.o.observer?.retried(recipients.length);
-        await sleep(delayMs);
-      }
+  /** Sends one template's emails and records each one's outcome. */
+  private async sendGroup(template: MailTemplate, items: Sending[]): Promise<void> {
+    const results = await this.sendSplitting(template, items);
+    const outcomes = results.map(({ item, error }) => ({ item, outcome: this.outcomeOf(item, error) }));
+    await Promise.all(outcomes.map(({ item, outcome }) => this.finish(item.record, outcome)));
+    const count = (state: DeliveryOutcome['state']) => outcomes.filter((o) => o.outcome.state === state).length;
+    if (count('sent') > 0) this.o.logger.info({ count: count('sent') }, 'emails sent');
+    for (const { outcome } of outcomes.filter((o) => o.outcome.state === 'failed').slice(0, 1)) {
+      this.o.logger.error({ reason: (outcome as { error: string }).error, count: count('failed') }, 'email delivery failed for good');
     }
+    const retry = outcomes.find((o) => o.outcome.state === 'retry')?.outcome as Extract<DeliveryOutcome, { state: 'retry' }> | undefined;
+    if (retry) this.o.logger.warn({ reason: retry.error, count: count('retry'), delayMs: retry.retryInMs }, 'email send failed; will retry');
+  }
+
+  /**
+   * One provider call for `items`. When SendGrid refuses a call of several recipients as a bad
+   * request (400: one address it will not take), the call is split in halves and each resent,
+   * down to the recipients it refuses alone: the others go out, only those fail. A bad batch of
+   * n with k refused addresses costs at most about 2k·log2(n) calls.
+   */
+  private async sendSplitting(template: MailTemplate, items: Sending[]): Promise<Array<{ item: Sending; error: MailError | null }>> {
+    for (const item of items) item.calls += 1;
+    try {
+      await this.o.mailer.send(template, items.map((i) => i.recipient));
+      return items.map((item) => ({ item, error: null }));
+    } catch (err) {
+      const error = err instanceof MailError ? err : new MailError('mailer failed unexpectedly', true);
+      if (error.status === 400 && items.length > 1) {
+        const half = Math.ceil(items.length / 2);
+        const first = await this.sendSplitting(template, items.slice(0, half));
+        return [...first, ...(await this.sendSplitting(template, items.slice(half)))];
+      }
+      return items.map((item) => ({ item, error }));
+    }
+  }
+
+  /**
+   * Sent; failed for good (a refusal, or no time left before the code expires); or back to
+   * pending after the provider's Retry-After or a backoff: a code stays deliverable until it expires.
+   */
+  private outcomeOf({ record, calls }: Sending, error: MailError | null): DeliveryOutcome {
+    const at = this.o.clock.now();
+    const attempts = record.delivery.attempts + calls;
+    if (!error) return { state: 'sent', at, attempts };
+    if (!error.transient) return { state: 'failed', at, attempts, error: error.message };
+    const retryInMs = error.retryAfterMs ?? Math.min(backoffDelayMs(attempts, this.o.retryBaseMs), this.o.retryMaxMs);
+    if (at.getTime() + retryInMs >= record.expiresAt.getTime()) {
+      return { state: 'failed', at, attempts, error: `${error.message}; the code expires before another attempt` };
+    }
+    return { state: 'retry', attempts, error: error.message, retryInMs };
   }
 
   /**
@@ -309,9 +353,19 @@ export class Dispatcher {
   }
 
   private async finish(record: OtpRecord, outcome: DeliveryOutcome): Promise<void> {
-    if (await this.o.store.completeDelivery(record.id, this.worker, outcome)) {
+    if (!(await this.o.store.completeDelivery(record.id, this.worker, outcome))) return;
+    if (outcome.state !== 'retry') {
       this.o.observer?.delivered(record, outcome);
+      return;
     }
+    this.o.observer?.retried(1);
+    // Back in the queue when due; if this process is gone by then, another's sweep finds it.
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      void this.enqueue({ id: record.id, token: null });
+    }, outcome.retryInMs + RETRY_SLACK_MS);
+    timer.unref();
+    this.retryTimers.add(timer);
   }
 
   private openSealedCode(record: OtpRecord): string | null {

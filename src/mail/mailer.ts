@@ -12,6 +12,8 @@ export interface MailTemplate {
 export interface MailRecipient {
   to: string;
   substitutions: Record<string, string>;
+  /** Travels with the email and comes back on the provider's events (SendGrid custom_args). */
+  customArgs?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -29,6 +31,8 @@ export class MailError extends Error {
     message: string,
     readonly transient: boolean,
     readonly status: number | null = null,
+    /** When the provider said when to come back (a 429's Retry-After). */
+    readonly retryAfterMs: number | null = null,
   ) {
     super(message);
     this.name = 'MailError';

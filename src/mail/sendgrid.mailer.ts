@@ -41,7 +41,11 @@ export class SendGridMailer implements Mailer {
         subject: template.subject,
         text: template.text,
         html: template.html,
-        personalizations: recipients.map((r) => ({ to: [{ email: r.to }], substitutions: r.substitutions })),
+        personalizations: recipients.map((r) => ({
+          to: [{ email: r.to }],
+          substitutions: r.substitutions,
+          ...(r.customArgs ? { customArgs: r.customArgs } : {}),
+        })),
       });
     } catch (error) {
       throw toMailError(error);
@@ -49,14 +53,23 @@ export class SendGridMailer implements Mailer {
   }
 }
 
-/** Keeps the status and a short reason; drops the request, which holds the codes. */
+/** Keeps the status, a short reason and any Retry-After; drops the request, which holds the codes. */
 function toMailError(error: unknown): MailError {
   const status = typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : null;
   if (status !== null) {
     const transient = status === 429 || status >= 500;
-    return new MailError(`SendGrid answered ${status}`, transient, status);
+    const headers = (error as { response?: { headers?: Record<string, unknown> } }).response?.headers;
+    return new MailError(`SendGrid answered ${status}`, transient, status, retryAfterMs(headers?.['retry-after'], Date.now()));
   }
   const code = (error as { code?: unknown }).code;
   // No HTTP answer at all: a timeout, a refused or reset connection. Worth retrying.
   return new MailError(`SendGrid unreachable (${typeof code === 'string' ? code : 'network error'})`, true);
+}
+
+/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
+export function retryAfterMs(value: unknown, now: number): number | null {
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

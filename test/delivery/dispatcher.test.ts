@@ -41,10 +41,16 @@ describeEachTier('dispatcher on the $name store', (tier) => {
     running.push(d);
     return d;
   };
-  const request = async () => {
-    const email = `d${++n}@example.com`;
+  const request = async (email = `d${++n}@example.com`) => {
     await service.requestOtp({ email });
     return email;
+  };
+  /** Retries wait on the store's clock: tests of them run on real time, not the manual clock. */
+  const onRealTime = async () => {
+    await tier.dispose(store);
+    store = await tier.create();
+    clock = systemClock as ManualClock;
+    service = createOtpService(config, { store, clock: systemClock });
   };
 
   beforeAll(async () => {
@@ -64,6 +70,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
   });
 
   it('retries a 429 and sends exactly one email', async () => {
+    await onRealTime();
     sendgrid.answer({ status: 429 });
     await dispatcher().start();
     const email = await request();
@@ -77,6 +84,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
   });
 
   it('retries 5xx and timeouts', async () => {
+    await onRealTime();
     sendgrid.answer({ status: 503 }, { status: 202, delayMs: 400 });
     await dispatcher({ timeoutMs: 150 }).start();
     const email = await request();
@@ -85,6 +93,40 @@ describeEachTier('dispatcher on the $name store', (tier) => {
     await new Promise((r) => setTimeout(r, 100));
     expect(sendgrid.requests.map((r) => r.status)).toEqual([503, 202, 202]);
     expect((await store.findLatest(email, 'default'))?.delivery).toMatchObject({ state: 'sent', attempts: 3 });
+  });
+
+  it("waits as long as a 429's Retry-After says before trying again", async () => {
+    await onRealTime();
+    sendgrid.answer({ status: 429, headers: { 'retry-after': '1' } });
+    await dispatcher().start();
+    const email = await request();
+    await sendgrid.waitForEmails(1, email);
+    const [refused, accepted] = sendgrid.requests;
+    expect([refused!.status, accepted!.status]).toEqual([429, 202]);
+    expect(accepted!.at - refused!.at).toBeGreaterThanOrEqual(950); // not the 10-ms backoff
+    await running[0]!.idle();
+    expect((await store.findLatest(email, 'default'))?.delivery).toMatchObject({ state: 'sent', attempts: 2 });
+  });
+
+  it('sends the other nine of a batch of ten when SendGrid refuses one address, and fails only that one', async () => {
+    await onRealTime();
+    sendgrid.refuse('bad@example.com');
+    const emails = [...Array.from({ length: 4 }, () => `d${++n}@example.com`), 'bad@example.com', ...Array.from({ length: 5 }, () => `d${++n}@example.com`)];
+    for (const email of emails) await request(email); // all stored before the dispatcher runs: one batch
+    const d = dispatcher();
+    await d.start();
+    await new Promise((r) => setTimeout(r, 20)); // the sweep takes codes stored before its now
+    expect(await d.sweep(true)).toBe(10);
+    await d.idle();
+    expect(new Set(sendgrid.emails.map((e) => e.to))).toEqual(new Set(emails.filter((e) => e !== 'bad@example.com')));
+    expect(sendgrid.emails).toHaveLength(9);
+    expect((await store.findLatest('bad@example.com', 'default'))?.delivery).toMatchObject({ state: 'failed', error: 'SendGrid answered 400' });
+    for (const email of emails.filter((e) => e !== 'bad@example.com')) {
+      expect((await store.findLatest(email, 'default'))?.delivery.state).toBe('sent');
+    }
+    // Halving finds one bad address in a batch of ten within 2·⌈log2 10⌉ + 1 = 9 calls.
+    expect(sendgrid.requests[0]!.body.personalizations).toHaveLength(10);
+    expect(sendgrid.requests.length).toBeLessThanOrEqual(9);
   });
 
   it('records a 400 as a failure without a retry storm, and logs no code', async () => {

@@ -102,10 +102,9 @@ describeOnTier(faultTier, 'MongoDB under faults (real mongod processes, the serv
 
   it('after a SIGKILL while SendGrid holds its answer, sends that code at most once more, after the lease', { timeout: 60_000 }, async () => {
     const db = `otp_fault_${randomUUID().slice(0, 8)}`;
-    // One try of at most 4 s fits the 5-s lease; the sweep looks every second for lapsed leases.
+    // A call of at most 4 s fits the 5-s lease; the sweep looks every second for lapsed leases.
     const env = serviceEnv(mongoUri!, db, {
       DELIVERY_LEASE_SECONDS: '5',
-      DELIVERY_MAX_ATTEMPTS: '1',
       SENDGRID_TIMEOUT_MS: '4000',
       DELIVERY_SWEEP_SECONDS: '1',
       DELIVERY_GRACE_SECONDS: '1',

@@ -12,36 +12,43 @@ export interface ReceivedEmail {
   html: string;
   /** The digits substituted for {{otp}}. */
   code: string;
+  /** SendGrid custom_args: what comes back on its events. */
+  customArgs: Record<string, string>;
   receivedAt: number;
 }
 
 export interface ScriptedAnswer {
   status: number;
   delayMs?: number;
+  headers?: Record<string, string>;
 }
 
 interface SendGridBody {
   from: { email: string };
   subject: string;
   content: { type: string; value: string }[];
-  personalizations: { to: { email: string }[]; substitutions?: Record<string, string> }[];
+  personalizations: { to: { email: string }[]; substitutions?: Record<string, string>; custom_args?: Record<string, string> }[];
 }
 
 export class FakeSendGrid {
   /** Every POST /v3/mail/send, accepted or not. */
-  readonly requests: { status: number; authorization: string | undefined; body: SendGridBody }[] = [];
+  readonly requests: { status: number; authorization: string | undefined; body: SendGridBody; at: number }[] = [];
   /** Emails from accepted (2xx) requests only: what recipients would get. */
   readonly emails: ReceivedEmail[] = [];
   private script: ScriptedAnswer[] = [];
   private defaultDelayMs = 0;
+  /** Addresses SendGrid will not take: any call carrying one is refused whole with 400, as SendGrid does. */
+  private readonly refused = new Set<string>();
+  /** Until this time (epoch ms), every call is answered with `outage.status`. */
+  private outage: { until: number; status: number } | null = null;
   private readonly server: Server;
   private waiters: (() => void)[] = [];
 
   constructor() {
     this.server = createServer((req, res) => {
-      void this.handle(req).then(({ status, delayMs }) => {
+      void this.handle(req).then(({ status, delayMs, headers = {} }) => {
         setTimeout(() => {
-          res.writeHead(status, { 'content-type': 'application/json' });
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
           res.end(status >= 400 ? JSON.stringify({ errors: [{ message: `fake ${status}` }] }) : '');
         }, delayMs);
       });
@@ -67,11 +74,23 @@ export class FakeSendGrid {
     this.defaultDelayMs = ms;
   }
 
+  /** Refuses every call that carries `address` (400), as SendGrid refuses an address it will not take. */
+  refuse(address: string): void {
+    this.refused.add(address);
+  }
+
+  /** Answers every call with `status` (503: down) for the next `ms`. */
+  downFor(ms: number, status = 503): void {
+    this.outage = { until: Date.now() + ms, status };
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.emails.length = 0;
     this.script = [];
     this.defaultDelayMs = 0;
+    this.refused.clear();
+    this.outage = null;
   }
 
   emailsTo(address: string): ReceivedEmail[] {
@@ -108,8 +127,10 @@ export class FakeSendGrid {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== 'POST' || req.url !== '/v3/mail/send') return { status: 404 };
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SendGridBody;
-    const answer = this.script.shift() ?? { status: 202, delayMs: this.defaultDelayMs };
-    this.requests.push({ status: answer.status, authorization: req.headers.authorization, body });
+    const carriesRefused = body.personalizations.some((p) => p.to.some((to) => this.refused.has(to.email)));
+    const down = this.outage && Date.now() < this.outage.until ? { status: this.outage.status } : null;
+    const answer = down ?? (carriesRefused ? { status: 400 } : undefined) ?? this.script.shift() ?? { status: 202, delayMs: this.defaultDelayMs };
+    this.requests.push({ status: answer.status, authorization: req.headers.authorization, body, at: Date.now() });
     if (answer.status >= 200 && answer.status < 300) {
       // Recorded when the answer is decided, as SendGrid would have queued the mail by then.
       const receivedAt = Date.now();
@@ -126,6 +147,7 @@ export class FakeSendGrid {
             text: render(text),
             html: render(html),
             code: subs['{{otp}}'] ?? '',
+            customArgs: p.custom_args ?? {},
             receivedAt,
           });
         }
