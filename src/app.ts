@@ -4,7 +4,9 @@
 // halves run: the GraphQL API, the dispatcher that sends the emails, or both.
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
+import { DeliveryStatuses } from './delivery/delivery-status.js';
 import { Dispatcher } from './delivery/dispatcher.js';
+import { SendGridEvents } from './delivery/sendgrid-events.js';
 import { buildOtpSchema } from './graphql/schema.js';
 import { createHttpServer, createOpsServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -63,6 +65,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       observer: metrics,
       ...config.delivery,
     });
+  // Delivery status for the API (otpDelivery, otpDeliveryChanged); its store feed opens with the first watcher.
+  const deliveries = new DeliveryStatuses(store, clock, logger);
   const readiness = new Readiness(store, mailer && dispatcher && { dispatcher, mailer }, production);
 
   const http =
@@ -71,6 +75,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       : await createHttpServer({
           schema: await buildOtpSchema(),
           service,
+          deliveries,
+          webhook: config.mail.webhook && { ...config.mail.webhook, events: new SendGridEvents(store, logger, metrics), now: () => clock.now() },
           logger,
           production,
           introspection: config.graphql.introspection,
@@ -105,6 +111,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       readiness.draining = true; // /readyz answers 503 from here on
       await http.fastify.close(); // stops accepting; in-flight requests finish (Apollo's drain plugin)
       await dispatcher?.stop(); // finishes the sends it has claimed and saves the feed position
+      await deliveries.close();
       await store.close();
       logger.info('stopped cleanly');
     },

@@ -1,6 +1,7 @@
 // Reads and checks every environment variable once, at start-up. A bad value stops the
 // process with one line per problem naming the variable and what is allowed, so an operator
 // never learns about a typo from a half-working service.
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { worstCaseSendMs } from './delivery/backoff.js';
 import { secretWeakness } from './secret-strength.js';
@@ -46,6 +47,9 @@ const envSchema = z.object({
   SENDGRID_API_KEY: optionalString,
   SENDGRID_BASE_URL: z.url({ message: 'must be an http(s) URL' }).default(SENDGRID_DEFAULT_BASE_URL),
   SENDGRID_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  // SendGrid's Event Webhook: the verification key from Mail Settings → Signed Event Webhook.
+  SENDGRID_WEBHOOK_PUBLIC_KEY: optionalString,
+  SENDGRID_WEBHOOK_MAX_AGE_SECONDS: int(10, 3_600).default(300),
   MAIL_FROM: z.email({ message: 'must be an email address' }).default('no-reply@example.com'),
   MAIL_BRAND: z.string().min(1).max(60).default(PLACEHOLDER_BRAND),
   MAIL_MERCHANT: z.string().min(1).max(60).default(PLACEHOLDER_MERCHANT),
@@ -122,6 +126,8 @@ export interface Config {
     sendgridApiKey: string | undefined;
     sendgridBaseUrl: string;
     sendgridTimeoutMs: number;
+    /** SendGrid's signed Event Webhook at /webhooks/sendgrid: its verification key (null: route off). */
+    webhook: { publicKey: string; maxAgeSeconds: number } | null;
     from: string;
     brand: string;
     merchant: string;
@@ -216,6 +222,16 @@ function placeholderProblems(env: Pick<Env, 'MAIL_FROM' | 'MAIL_BRAND' | 'MAIL_M
   return problems;
 }
 
+/** SendGrid shows the key as base64 DER (SubjectPublicKeyInfo); a PEM is taken too. */
+export function isEcPublicKey(text: string): boolean {
+  try {
+    const pem = text.includes('-----BEGIN') ? text : `-----BEGIN PUBLIC KEY-----\n${text.trim()}\n-----END PUBLIC KEY-----`;
+    return createPublicKey(pem).asymmetricKeyType === 'ec';
+  } catch {
+    return false;
+  }
+}
+
 /** Parses an environment (process.env by default) into a Config, or throws ConfigError. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(withoutEmpty(source));
@@ -281,6 +297,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `DELIVERY_LEASE_SECONDS: must be at least the longest SendGrid call, ${Math.ceil(worstMs / 1000)} s (SENDGRID_TIMEOUT_MS); raise it, or lower that`,
     );
   }
+  if (env.SENDGRID_WEBHOOK_PUBLIC_KEY && !isEcPublicKey(env.SENDGRID_WEBHOOK_PUBLIC_KEY)) {
+    problems.push(
+      "SENDGRID_WEBHOOK_PUBLIC_KEY: must be the Signed Event Webhook's verification key from SendGrid (an EC public key, base64 or PEM)",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -296,6 +317,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sendgridApiKey: env.SENDGRID_API_KEY,
       sendgridBaseUrl: env.SENDGRID_BASE_URL,
       sendgridTimeoutMs: env.SENDGRID_TIMEOUT_MS,
+      webhook: env.SENDGRID_WEBHOOK_PUBLIC_KEY ? { publicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY, maxAgeSeconds: env.SENDGRID_WEBHOOK_MAX_AGE_SECONDS } : null,
       from: env.MAIL_FROM,
       brand: env.MAIL_BRAND,
       merchant: env.MAIL_MERCHANT,

@@ -2,6 +2,8 @@
 // from src/client/operations/*.graphql. It uses only the standard fetch API, so it runs in
 // browsers and in Node 18+, and it has no dependency on the server code.
 import type {
+  OtpDeliveryChangedSubscription,
+  OtpDeliveryQuery,
   OtpPolicyQuery,
   RequestOtpInput,
   RequestOtpMutation,
@@ -9,11 +11,13 @@ import type {
   VerifyOtpInput,
   VerifyOtpMutation,
 } from './generated/graphql.js';
-import { OtpPolicyDocument, RequestOtpDocument, VerifyOtpDocument } from './generated/graphql.js';
+import { OtpDeliveryChangedDocument, OtpDeliveryDocument, OtpPolicyDocument, RequestOtpDocument, VerifyOtpDocument } from './generated/graphql.js';
 
 export type RequestOtpResult = RequestOtpMutation['requestOtp'];
 export type VerifyOtpResult = VerifyOtpMutation['verifyOtp'];
 export type OtpPolicyResult = OtpPolicyQuery['otpPolicy'];
+export type OtpDeliveryResult = OtpDeliveryQuery['otpDelivery'];
+export type OtpDeliveryUpdate = OtpDeliveryChangedSubscription['otpDeliveryChanged'];
 
 export interface OtpClientOptions {
   /** The GraphQL endpoint, e.g. https://otp.example.com/graphql */
@@ -54,6 +58,43 @@ export interface OtpClient {
   verifyOtp(input: VerifyOtpInput): Promise<VerifyOtpResult>;
   /** The rules for `purpose` (default "default"). */
   otpPolicy(purpose?: string): Promise<OtpPolicyResult>;
+  /** Where a code's email stands, by requestOtp's requestId; null for an unknown id or a code that is gone. */
+  otpDelivery(requestId: string): Promise<OtpDeliveryResult>;
+}
+
+/**
+ * The part of a graphql-ws client (`createClient` from "graphql-ws") that watchOtpDelivery
+ * uses: the typed client does not bundle a WebSocket client, it works with yours.
+ */
+export interface GraphQLWsClientLike {
+  subscribe(
+    payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
+    sink: { next(value: { data?: unknown; errors?: readonly unknown[] | null }): void; error(error: unknown): void; complete(): void },
+  ): () => void;
+}
+
+/**
+ * Follows a code's delivery (otpDeliveryChanged) over `wsClient`: `onUpdate` hears the state
+ * now and each change; `onEnd` when the state is final, the code expired or is gone, or on an
+ * error. Returns a function that stops following.
+ */
+export function watchOtpDelivery(
+  wsClient: GraphQLWsClientLike,
+  requestId: string,
+  onUpdate: (update: OtpDeliveryUpdate) => void,
+  onEnd: (error?: unknown) => void = () => undefined,
+): () => void {
+  return wsClient.subscribe(
+    { query: OtpDeliveryChangedDocument.toString(), variables: { requestId }, operationName: 'OtpDeliveryChanged' },
+    {
+      next: ({ data, errors }) => {
+        if (errors?.length) onEnd(errors);
+        else if (data) onUpdate((data as OtpDeliveryChangedSubscription).otpDeliveryChanged);
+      },
+      error: (error) => onEnd(error),
+      complete: () => onEnd(),
+    },
+  );
 }
 
 export function createOtpClient({ url, fetch: fetchFn = globalThis.fetch, headers = {} }: OtpClientOptions): OtpClient {
@@ -90,5 +131,6 @@ export function createOtpClient({ url, fetch: fetchFn = globalThis.fetch, header
     requestOtp: async (input) => (await execute(RequestOtpDocument, { input })).requestOtp,
     verifyOtp: async (input) => (await execute(VerifyOtpDocument, { input })).verifyOtp,
     otpPolicy: async (purpose) => (await execute(OtpPolicyDocument, purpose === undefined ? {} : { purpose })).otpPolicy,
+    otpDelivery: async (requestId) => (await execute(OtpDeliveryDocument, { requestId })).otpDelivery,
   };
 }

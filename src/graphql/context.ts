@@ -1,8 +1,10 @@
-// What every resolver receives. Built per request by the HTTP layer.
+// What every resolver receives. Built per request (HTTP) or per subscription (WebSocket).
+import type { DeliveryStatuses } from '../delivery/delivery-status.js';
 import type { OtpService } from '../otp/otp.service.js';
 
 export interface GraphQLContext {
   service: OtpService;
+  deliveries: DeliveryStatuses;
   requestId: string;
   clientIp: string;
 }

@@ -29,6 +29,7 @@ export class OtpResolver {
       expiresAt: result.status === OtpStatus.SENT ? result.expiresAt : null,
       retryAfterSeconds: result.status === OtpStatus.RATE_LIMITED ? result.retryAfterSeconds : null,
       reference: result.status === OtpStatus.SENT ? result.reference : null,
+      requestId: result.status === OtpStatus.SENT ? result.requestId : null,
     };
   }
 

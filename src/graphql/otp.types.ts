@@ -1,9 +1,25 @@
 // The GraphQL output types. Field names are a contract with every client: add, never rename.
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { OtpDeliveryState } from '../delivery/delivery-status.js';
 import { OtpStatus } from '../otp/otp.status.js';
 
 registerEnumType(OtpStatus, { name: 'OtpStatus', description: 'The outcome of a request or a verification.' });
+registerEnumType(OtpDeliveryState, {
+  name: 'DeliveryState',
+  description: "Where a code's email stands. DELIVERED, BOUNCED, DROPPED, FAILED and EXPIRED are final.",
+  valuesConfig: {
+    PENDING: { description: 'Stored, waiting to be sent (also while waiting to retry after SendGrid was unavailable).' },
+    SENDING: { description: 'Being handed to SendGrid.' },
+    SENT: { description: 'SendGrid accepted it (202): not yet news of delivery.' },
+    DELIVERED: { description: "The receiving server accepted it (SendGrid's delivered event)." },
+    DEFERRED: { description: 'The receiving server asked SendGrid to try again later.' },
+    BOUNCED: { description: 'The receiving server refused it (a bounce or a block).' },
+    DROPPED: { description: 'SendGrid did not send it (a suppressed or invalid address).' },
+    FAILED: { description: 'SendGrid refused it, or the code expired before it could be handed over.' },
+    EXPIRED: { description: 'The code expired before its email reached a final state.' },
+  },
+});
 
 @ObjectType({ description: 'The answer to requestOtp. The code itself is only ever in the email.' })
 export class RequestOtpPayload {
@@ -30,6 +46,24 @@ export class RequestOtpPayload {
     description: 'Set when SENT: 4 characters printed on the email ("enter the code from the email marked K7QM"). Not a secret.',
   })
   reference?: string | null;
+
+  @Field((_type) => ID, {
+    nullable: true,
+    description: "Set when SENT: the handle for otpDelivery and otpDeliveryChanged. Opaque and unguessable; it names neither the address nor the code.",
+  })
+  requestId?: string | null;
+}
+
+@ObjectType({ description: "A code's email, as far as SendGrid has told. Never the address or the code." })
+export class OtpDelivery {
+  @Field((_type) => ID)
+  requestId!: string;
+
+  @Field((_type) => OtpDeliveryState)
+  state!: OtpDeliveryState;
+
+  @Field((_type) => DateTimeISOResolver, { description: 'When the state last changed (for EXPIRED: when the code expired).' })
+  updatedAt!: Date;
 }
 
 @ObjectType({ description: 'The answer to verifyOtp.' })

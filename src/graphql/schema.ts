@@ -3,13 +3,24 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { DeliveryResolver } from './delivery.resolver.js';
 import { OtpResolver } from './otp.resolver.js';
 
 export async function buildOtpSchema(): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [OtpResolver],
+    resolvers: [OtpResolver, DeliveryResolver],
     // Input rules are the service's (otp/otp.input.ts), applied once; see otp.inputs.ts.
     validate: false,
+    // type-graphql insists on a PubSub once there is a subscription, though ours brings its own
+    // source (delivery/delivery-status.ts watches the store's feed); topics are never used.
+    pubSub: {
+      publish: () => {
+        throw new Error('no topics: subscriptions here bring their own source');
+      },
+      subscribe: () => {
+        throw new Error('no topics: subscriptions here bring their own source');
+      },
+    },
   });
 }
 

@@ -5,9 +5,11 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import type { GraphQLSchema } from 'graphql';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Logger } from '../logger.js';
+import type { DeliveryStatuses } from '../delivery/delivery-status.js';
+import type { SendGridEvents } from '../delivery/sendgrid-events.js';
 import type { OtpService } from '../otp/otp.service.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
@@ -16,11 +18,16 @@ import { operationsPlugin } from '../graphql/operations.plugin.js';
 import { playgroundPlugin, registerPlaygroundAssets, type PlaygroundMode } from '../graphql/playground.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Readiness } from '../ops/readiness.js';
+import { registerGraphQLWs } from './graphql-ws.js';
 import { registerOpsRoutes } from './ops.routes.js';
+import { registerSendGridWebhook } from './sendgrid-webhook.routes.js';
 
 export interface HttpServerOptions {
   schema: GraphQLSchema;
   service: OtpService;
+  deliveries: DeliveryStatuses;
+  /** SendGrid's Event Webhook, when SENDGRID_WEBHOOK_PUBLIC_KEY is set. */
+  webhook: { publicKey: string; maxAgeSeconds: number; events: SendGridEvents; now: () => Date } | null;
   logger: Logger;
   production: boolean;
   introspection: boolean;
@@ -103,7 +110,7 @@ function warnOnceAboutUntrustedForwarding(fastify: FastifyInstance, logger: Logg
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { schema, service, logger, production, introspection, playground, metrics } = options;
+  const { schema, service, deliveries, logger, production, introspection, playground, metrics } = options;
   const fastify = baseServer(logger, options.trustProxy);
   if (options.trustProxy === false) warnOnceAboutUntrustedForwarding(fastify, logger);
 
@@ -138,13 +145,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await apollo.start();
 
   if (playground === 'graphiql') registerPlaygroundAssets(fastify);
-  fastify.route({
-    url: GRAPHQL_PATH,
-    method: ['GET', 'POST'],
-    handler: fastifyApolloHandler(apollo, {
-      context: async (request) => ({ service, requestId: request.id, clientIp: request.ip }),
-    }),
+  const context = (request: FastifyRequest): GraphQLContext => ({ service, deliveries, requestId: request.id, clientIp: request.ip });
+  const handler = fastifyApolloHandler(apollo, { context: async (request) => context(request) });
+  fastify.post(GRAPHQL_PATH, handler);
+  // GET /graphql: queries over HTTP, and the WebSocket upgrade for subscriptions.
+  await registerGraphQLWs(fastify, GRAPHQL_PATH, handler, {
+    schema,
+    context,
+    validationRules: limits.validationRules as ValidationRule[],
+    maxTokens: limits.parseOptions.maxTokens,
+    corsOrigins: options.corsOrigins,
+    production,
+    maxPayloadBytes: BODY_LIMIT_BYTES,
   });
+  if (options.webhook) await registerSendGridWebhook(fastify, { ...options.webhook, metrics, logger });
   registerOpsRoutes(fastify, options);
   return { fastify, apollo };
 }

@@ -4,18 +4,22 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DeliveryOutcome, OtpRecord, OtpStore } from '../store/otp.store.js';
 import type { OtpObserver } from '../otp/otp.service.js';
+import type { EventObserver, SendGridEventName } from '../delivery/sendgrid-events.js';
+import type { DeliveryEventResult } from '../store/otp.store.js';
 import { probe } from './store-probe.js';
 
 /** Operation names the shipped client uses; anything else is counted as "other". */
-const KNOWN_OPERATIONS = new Set(['RequestOtp', 'VerifyOtp', 'OtpPolicy']);
+const KNOWN_OPERATIONS = new Set(['RequestOtp', 'VerifyOtp', 'OtpPolicy', 'OtpDelivery', 'OtpDeliveryChanged']);
 
-export class Metrics implements OtpObserver {
+export class Metrics implements OtpObserver, EventObserver {
   readonly registry = new Registry();
   private readonly requests: Counter<'status'>;
   private readonly verifications: Counter<'status'>;
   private readonly emails: Counter<'outcome'>;
   private readonly emailDelay: Histogram;
   private readonly operationDuration: Histogram<'operation'>;
+  private readonly events: Counter<'event' | 'result'>;
+  private readonly webhooks: Counter<'outcome'>;
 
   constructor(store: OtpStore, now: () => Date) {
     collectDefaultMetrics({ register: this.registry });
@@ -25,6 +29,18 @@ export class Metrics implements OtpObserver {
     this.emails = new Counter({
       name: 'otp_emails_total',
       help: 'Email deliveries: sent, retried (one per retry of a provider call, per recipient), failed',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.events = new Counter({
+      name: 'otp_email_events_total',
+      help: "SendGrid Event Webhook events by type (delivered, deferred, bounce, blocked, dropped, spamreport, other) and what became of them (applied, recorded, duplicate, unknown: no live code, ignored)",
+      labelNames: ['event', 'result'],
+      registers,
+    });
+    this.webhooks = new Counter({
+      name: 'otp_webhook_requests_total',
+      help: 'POSTs to /webhooks/sendgrid: accepted, or refused as unsigned, bad_signature, stale or malformed',
       labelNames: ['outcome'],
       registers,
     });
@@ -76,6 +92,14 @@ export class Metrics implements OtpObserver {
   delivered(record: OtpRecord, outcome: DeliveryOutcome): void {
     this.emails.inc({ outcome: outcome.state });
     if (outcome.state === 'sent') this.emailDelay.observe((outcome.at.getTime() - record.createdAt.getTime()) / 1000);
+  }
+
+  deliveryEvent(event: SendGridEventName, result: DeliveryEventResult | 'ignored'): void {
+    this.events.inc({ event, result });
+  }
+
+  webhook(outcome: 'accepted' | 'unsigned' | 'bad_signature' | 'stale' | 'malformed'): void {
+    this.webhooks.inc({ outcome });
   }
 
   retried(recipients: number): void {

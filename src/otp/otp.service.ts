@@ -85,7 +85,7 @@ export interface VerifyOtpCommand {
 }
 
 export type RequestOtpResult =
-  | { status: OtpStatus.SENT; email: string; expiresAt: Date; reference: string }
+  | { status: OtpStatus.SENT; email: string; expiresAt: Date; reference: string; requestId: string }
   | { status: OtpStatus.RATE_LIMITED; email: string; retryAfterSeconds: number };
 
 export interface VerifyOtpResult {
@@ -210,7 +210,8 @@ export class OtpService {
       sends: this.limits.sends,
     });
     if (!outcome.issued) return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
-    return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference };
+    // The code's id is the request's handle for its delivery status: 122 random bits, unguessable.
+    return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference, requestId: id };
   }
 
   private async check(command: VerifyOtpCommand, caller: Caller | undefined): Promise<VerifyOtpResult> {

@@ -70,11 +70,15 @@ describe('uniform answers and clean logs', () => {
     const code = await h.sendgrid.latestCode('known@example.com');
     await h.client.verifyOtp({ email: 'known@example.com', otp: code });
 
-    // The reference is drawn afresh each time: shaped alike, compared apart.
-    const strip = ({ email: _e, expiresAt: _x, reference, ...rest }: Record<string, unknown>) => ({ ...rest, reference: typeof reference === 'string' && reference.length === 4 });
+    // The reference and request id are drawn afresh each time: shaped alike, compared apart.
+    const strip = ({ email: _e, expiresAt: _x, reference, requestId, ...rest }: Record<string, unknown>) => ({
+      ...rest,
+      reference: typeof reference === 'string' && reference.length === 4,
+      requestId: typeof requestId === 'string' && /^[0-9a-f-]{36}$/.test(requestId),
+    });
     const known = await h.client.requestOtp({ email: 'known@example.com' });
     const fresh = await h.client.requestOtp({ email: 'never-seen@example.com' });
-    expect(strip(fresh)).toEqual({ success: true, status: 'SENT', message: 'A code has been sent to the email address.', retryAfterSeconds: null, reference: true });
+    expect(strip(fresh)).toEqual({ success: true, status: 'SENT', message: 'A code has been sent to the email address.', retryAfterSeconds: null, reference: true, requestId: true });
     expect(strip(known)).toEqual(strip(fresh));
   });
 

@@ -3,6 +3,27 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Where a code's email stands. DELIVERED, BOUNCED, DROPPED, FAILED and EXPIRED are final. */
+export type DeliveryState =
+  /** The receiving server refused it (a bounce or a block). */
+  | 'BOUNCED'
+  /** The receiving server asked SendGrid to try again later. */
+  | 'DEFERRED'
+  /** The receiving server accepted it (SendGrid's delivered event). */
+  | 'DELIVERED'
+  /** SendGrid did not send it (a suppressed or invalid address). */
+  | 'DROPPED'
+  /** The code expired before its email reached a final state. */
+  | 'EXPIRED'
+  /** SendGrid refused it, or the code expired before it could be handed over. */
+  | 'FAILED'
+  /** Stored, waiting to be sent (also while waiting to retry after SendGrid was unavailable). */
+  | 'PENDING'
+  /** Being handed to SendGrid. */
+  | 'SENDING'
+  /** SendGrid accepted it (202): not yet news of delivery. */
+  | 'SENT';
+
 /** The outcome of a request or a verification. */
 export type OtpStatus =
   | 'EXPIRED'
@@ -47,6 +68,20 @@ export type VerifyOtpInput = {
   transaction?: TransactionInput | null | undefined;
 };
 
+export type OtpDeliveryQueryVariables = Exact<{
+  requestId: string | number;
+}>;
+
+
+export type OtpDeliveryQuery = { otpDelivery: { requestId: string, state: DeliveryState, updatedAt: string } | null };
+
+export type OtpDeliveryChangedSubscriptionVariables = Exact<{
+  requestId: string | number;
+}>;
+
+
+export type OtpDeliveryChangedSubscription = { otpDeliveryChanged: { requestId: string, state: DeliveryState, updatedAt: string } };
+
 export type OtpPolicyQueryVariables = Exact<{
   purpose?: string | null | undefined;
 }>;
@@ -59,7 +94,7 @@ export type RequestOtpMutationVariables = Exact<{
 }>;
 
 
-export type RequestOtpMutation = { requestOtp: { success: boolean, status: OtpStatus, message: string, email: string, expiresAt: string | null, retryAfterSeconds: number | null, reference: string | null } };
+export type RequestOtpMutation = { requestOtp: { success: boolean, status: OtpStatus, message: string, email: string, expiresAt: string | null, retryAfterSeconds: number | null, reference: string | null, requestId: string | null } };
 
 export type VerifyOtpMutationVariables = Exact<{
   input: VerifyOtpInput;
@@ -87,6 +122,24 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const OtpDeliveryDocument = new TypedDocumentString(`
+    query OtpDelivery($requestId: ID!) {
+  otpDelivery(requestId: $requestId) {
+    requestId
+    state
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<OtpDeliveryQuery, OtpDeliveryQueryVariables>;
+export const OtpDeliveryChangedDocument = new TypedDocumentString(`
+    subscription OtpDeliveryChanged($requestId: ID!) {
+  otpDeliveryChanged(requestId: $requestId) {
+    requestId
+    state
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<OtpDeliveryChangedSubscription, OtpDeliveryChangedSubscriptionVariables>;
 export const OtpPolicyDocument = new TypedDocumentString(`
     query OtpPolicy($purpose: String) {
   otpPolicy(purpose: $purpose) {
@@ -110,6 +163,7 @@ export const RequestOtpDocument = new TypedDocumentString(`
     expiresAt
     retryAfterSeconds
     reference
+    requestId
   }
 }
     `) as unknown as TypedDocumentString<RequestOtpMutation, RequestOtpMutationVariables>;

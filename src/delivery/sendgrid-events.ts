@@ -1,0 +1,78 @@
+// What SendGrid's Event Webhook reports, applied to the codes' delivery states. The webhook
+// route has already checked the signature; here each event is mapped to a move of its code's
+// state (later news never undoes final news), recorded once by its sg_event_id, counted, and
+// logged by code id and event type: never the address, which every event carries.
+import type { Logger } from '../logger.js';
+import type { DeliveryEvent, DeliveryEventResult, DeliveryState, OtpStore } from '../store/otp.store.js';
+import { OTP_ID_ARG } from './dispatcher.js';
+
+/** The events recorded; anything else SendGrid sends (processed, open, click, …) is counted as "other". */
+export const SENDGRID_EVENTS = ['delivered', 'deferred', 'bounce', 'blocked', 'dropped', 'spamreport'] as const;
+export type SendGridEventName = (typeof SENDGRID_EVENTS)[number] | 'other';
+
+/** Until the email is delivered, bounced or dropped, news can still move it. */
+const OPEN: readonly DeliveryState[] = ['sent', 'deferred'];
+
+const MOVES: Record<Exclude<SendGridEventName, 'other'>, { to: DeliveryState | null; from: readonly DeliveryState[] }> = {
+  delivered: { to: 'delivered', from: OPEN },
+  // SendGrid keeps trying a deferred email for up to 72 hours; the code dies long before.
+  deferred: { to: 'deferred', from: OPEN },
+  bounce: { to: 'bounced', from: OPEN },
+  // A bounce of type "blocked" (the receiving server refused the sender), reported on its own by older accounts.
+  blocked: { to: 'bounced', from: OPEN },
+  dropped: { to: 'dropped', from: OPEN },
+  // The user marked it as spam: it was delivered; recorded and counted, the state kept.
+  spamreport: { to: null, from: [] },
+};
+
+export interface EventObserver {
+  deliveryEvent(event: SendGridEventName, result: DeliveryEventResult | 'ignored'): void;
+}
+
+/** One event as SendGrid posts it (only the fields read here). */
+interface SendGridEvent {
+  event?: unknown;
+  sg_event_id?: unknown;
+  type?: unknown;
+  [OTP_ID_ARG]?: unknown;
+}
+
+export function eventName(raw: SendGridEvent): SendGridEventName {
+  if (raw.event === 'bounce' && raw.type === 'blocked') return 'blocked';
+  return (SENDGRID_EVENTS as readonly unknown[]).includes(raw.event) ? (raw.event as SendGridEventName) : 'other';
+}
+
+export class SendGridEvents {
+  constructor(
+    private readonly store: OtpStore,
+    private readonly logger: Logger,
+    private readonly observer?: EventObserver,
+  ) {}
+
+  /** Records a batch of events (the webhook's body); returns how many moved a state. */
+  async record(events: unknown[]): Promise<number> {
+    let applied = 0;
+    for (const raw of events) {
+      const result = await this.recordOne((raw ?? {}) as SendGridEvent);
+      if (result === 'applied') applied += 1;
+    }
+    return applied;
+  }
+
+  private async recordOne(raw: SendGridEvent): Promise<DeliveryEventResult | 'ignored'> {
+    const name = eventName(raw);
+    const id = raw[OTP_ID_ARG];
+    const eventId = raw.sg_event_id;
+    // Not ours (no otp_id: another sender on the account), not one we record, or malformed.
+    if (name === 'other' || typeof id !== 'string' || typeof eventId !== 'string' || eventId.length > 200) {
+      this.observer?.deliveryEvent(name, 'ignored');
+      return 'ignored';
+    }
+    const { to, from } = MOVES[name];
+    const event: DeliveryEvent = { eventId, to, from };
+    const result = await this.store.recordDeliveryEvent(id, event);
+    this.observer?.deliveryEvent(name, result);
+    this.logger.info({ event: name, requestId: id, result }, 'email event');
+    return result;
+  }
+}

@@ -1,0 +1,73 @@
+// POST /webhooks/sendgrid: SendGrid's signed Event Webhook. Only signed, fresh requests are
+// read: the ECDSA signature over timestamp + raw body is checked with SendGrid's own helper
+// (@sendgrid/eventwebhook) against the key from SENDGRID_WEBHOOK_PUBLIC_KEY; a missing or bad
+// signature, or a timestamp older (or further ahead) than SENDGRID_WEBHOOK_MAX_AGE_SECONDS, is
+// 403 and changes nothing. A replay within that window changes nothing either: every event is
+// recorded once by its sg_event_id.
+import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Logger } from '../logger.js';
+import type { SendGridEvents } from '../delivery/sendgrid-events.js';
+import type { Metrics } from '../ops/metrics.js';
+
+export const SENDGRID_WEBHOOK_PATH = '/webhooks/sendgrid';
+
+/** SendGrid posts batches of events; a thousand events is about half a megabyte. */
+const WEBHOOK_BODY_LIMIT = 2 * 1024 * 1024;
+
+export interface SendGridWebhookOptions {
+  publicKey: string;
+  maxAgeSeconds: number;
+  events: SendGridEvents;
+  metrics: Metrics;
+  logger: Logger;
+  now: () => Date;
+}
+
+export async function registerSendGridWebhook(fastify: FastifyInstance, o: SendGridWebhookOptions): Promise<void> {
+  const verifier = new EventWebhook();
+  const key = verifier.convertPublicKeyToECDSA(o.publicKey);
+  const signatureHeader = EventWebhookHeader.SIGNATURE().toLowerCase();
+  const timestampHeader = EventWebhookHeader.TIMESTAMP().toLowerCase();
+
+  // Its own scope: the signature covers the raw bytes, so this route reads JSON bodies as bytes.
+  await fastify.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+
+    scope.post(SENDGRID_WEBHOOK_PATH, async (request, reply) => {
+      const refuse = (outcome: 'unsigned' | 'bad_signature' | 'stale' | 'malformed', status: number, message: string): FastifyReply => {
+        o.metrics.webhook(outcome);
+        o.logger.warn({ outcome, peer: request.ip }, 'SendGrid webhook request refused');
+        return reply.code(status).send({ error: message });
+      };
+      const signature = request.headers[signatureHeader];
+      const timestamp = request.headers[timestampHeader];
+      const body = request.body;
+      if (typeof signature !== 'string' || typeof timestamp !== 'string' || !/^\d{1,12}$/.test(timestamp) || !Buffer.isBuffer(body)) {
+        return refuse('unsigned', 403, 'a signed SendGrid event webhook request is required');
+      }
+      if (Math.abs(o.now().getTime() / 1000 - Number(timestamp)) > o.maxAgeSeconds) {
+        return refuse('stale', 403, 'the signature timestamp is too old or too far ahead');
+      }
+      let valid = false;
+      try {
+        valid = verifier.verifySignature(key, body, signature, timestamp);
+      } catch {
+        valid = false; // an unreadable signature is a bad one
+      }
+      if (!valid) return refuse('bad_signature', 403, 'the signature does not verify');
+
+      let events: unknown;
+      try {
+        events = JSON.parse(body.toString('utf8'));
+      } catch {
+        events = null;
+      }
+      if (!Array.isArray(events)) return refuse('malformed', 400, 'the body must be a JSON array of events');
+      o.metrics.webhook('accepted');
+      await o.events.record(events);
+      return reply.code(204).send();
+    });
+  });
+}

@@ -1,0 +1,263 @@
+// Delivery status end to end, on both stores: the real SendGrid SDK sends to the fake SendGrid,
+// signed Event Webhook posts (a key pair made here, signed with node:crypto) move otpDelivery
+// to DELIVERED or BOUNCED, seen over the query and over the subscription in a real graphql-ws
+// client; bad signatures, replays and stale timestamps change nothing.
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeEachTier } from '../support/stores.js';
+import { collect, eventually, wsClient } from '../support/ws-client.js';
+
+const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+/** As SendGrid shows it under Mail Settings: the SubjectPublicKeyInfo DER, base64. */
+const PUBLIC_KEY = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+
+const CHANGES = 'subscription($id: ID!) { otpDeliveryChanged(requestId: $id) { requestId state updatedAt } }';
+
+interface Post {
+  status: number;
+}
+
+/** POSTs `events` to the webhook, signed with `key` at `timestamp` (seconds) unless told otherwise. */
+async function postEvents(url: string, events: unknown[], o: { key?: KeyObject; timestamp?: number; signature?: string | null; body?: string } = {}): Promise<Post> {
+  const body = o.body ?? JSON.stringify(events);
+  const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000));
+  const signature = o.signature === undefined ? sign('sha256', Buffer.from(timestamp + body), { key: o.key ?? privateKey, dsaEncoding: 'der' }).toString('base64') : o.signature;
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-twilio-email-event-webhook-timestamp': timestamp };
+  if (signature !== null) headers['x-twilio-email-event-webhook-signature'] = signature;
+  const res = await fetch(url.replace(/\/graphql$/, '/webhooks/sendgrid'), { method: 'POST', headers, body });
+  return { status: res.status };
+}
+
+const event = (otpId: string, name: string, extra: Record<string, unknown> = {}) => ({
+  email: 'someone@example.com',
+  timestamp: Math.floor(Date.now() / 1000),
+  event: name,
+  sg_event_id: randomUUID(),
+  sg_message_id: 'msg.1',
+  otp_id: otpId,
+  ...extra,
+});
+
+describeEachTier('delivery status and SendGrid events on the $name store', (tier) => {
+  let h: Harness;
+  let n = 0;
+  const env = tier.env();
+  const fresh = () => `status${++n}-${Date.now()}@example.com`;
+
+  beforeAll(async () => {
+    h = await startHarness({ ...env, SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY, OTP_RESEND_COOLDOWN_SECONDS: '0' });
+  });
+  afterAll(async () => {
+    await h.close();
+    await tier.disposeEnv(env);
+  });
+  beforeEach(() => h.sendgrid.reset());
+
+  /** Requests a code and waits until its email is SENT; returns its request id. */
+  async function sentCode(email = fresh()): Promise<string> {
+    const { requestId } = await h.client.requestOtp({ email });
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    await h.sendgrid.waitForEmails(1, email);
+    await eventually('SENT', async () => (await h.client.otpDelivery(requestId!))?.state === 'SENT');
+    // The email carried the id for SendGrid's events.
+    expect(h.sendgrid.emailsTo(email)[0]!.customArgs).toEqual({ otp_id: requestId });
+    return requestId!;
+  }
+
+  const metric = async (name: string) => {
+    const text = await (await fetch(h.url.replace(/\/graphql$/, '/metrics'))).text();
+    return Number(text.split('\n').find((line) => line.startsWith(name))?.split(' ').pop() ?? 0);
+  };
+
+  it('moves to DELIVERED on a signed delivered event, over the query and the subscription, which then completes', async () => {
+    const requestId = await sentCode();
+    const client = wsClient(h.url);
+    try {
+      const watch = collect<{ otpDeliveryChanged: { state: string } }>(client, CHANGES, { id: requestId });
+      await eventually('the current state first', () => watch.values.length === 1);
+      expect(watch.values[0]!.otpDeliveryChanged).toMatchObject({ requestId, state: 'SENT' });
+
+      expect((await postEvents(h.url, [event(requestId, 'processed'), event(requestId, 'delivered')])).status).toBe(204);
+      await watch.ended;
+      expect(watch.errors).toEqual([]);
+      expect(watch.values.map((v) => v.otpDeliveryChanged.state)).toEqual(['SENT', 'DELIVERED']);
+      const status = await h.client.otpDelivery(requestId);
+      expect(status).toMatchObject({ requestId, state: 'DELIVERED' });
+      expect(Date.parse(status!.updatedAt)).toBeLessThanOrEqual(Date.now());
+    } finally {
+      await client.dispose();
+    }
+    expect(await metric('otp_email_events_total{event="delivered",result="applied"}')).toBeGreaterThanOrEqual(1);
+    expect(await metric('otp_email_events_total{event="other",result="ignored"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('moves to BOUNCED on a bounce, and on a block; later news does not undo it', async () => {
+    const bounced = await sentCode();
+    const blocked = await sentCode();
+    expect((await postEvents(h.url, [event(bounced, 'bounce', { type: 'bounce', reason: '550 no such user' }), event(blocked, 'bounce', { type: 'blocked' })])).status).toBe(204);
+    expect((await h.client.otpDelivery(bounced))?.state).toBe('BOUNCED');
+    expect((await h.client.otpDelivery(blocked))?.state).toBe('BOUNCED');
+    expect((await postEvents(h.url, [event(bounced, 'delivered'), event(bounced, 'deferred')])).status).toBe(204);
+    expect((await h.client.otpDelivery(bounced))?.state).toBe('BOUNCED');
+    expect(await metric('otp_email_events_total{event="blocked",result="applied"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('changes nothing for a bad or missing signature, another key, a stale or future timestamp, or a replay', async () => {
+    const requestId = await sentCode();
+    const delivered = [event(requestId, 'delivered')];
+    const otherKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+    const body = JSON.stringify(delivered);
+    const tampered = body.replace('"delivered"', '"bounce"');
+    const validSignature = (at: number) => sign('sha256', Buffer.from(String(at) + body), { key: privateKey, dsaEncoding: 'der' }).toString('base64');
+    const now = Math.floor(Date.now() / 1000);
+
+    expect((await postEvents(h.url, delivered, { signature: null })).status).toBe(403);
+    expect((await postEvents(h.url, delivered, { signature: 'not-base64-DER' })).status).toBe(403);
+    expect((await postEvents(h.url, delivered, { signature: 'MAYCAQACAQA=' })).status).toBe(403); // r = s = 0
+    expect((await postEvents(h.url, delivered, { key: otherKey })).status).toBe(403);
+    expect((await postEvents(h.url, delivered, { body: tampered, signature: validSignature(now), timestamp: now })).status).toBe(403);
+    expect((await postEvents(h.url, delivered, { timestamp: now - 301 })).status).toBe(403);
+    expect((await postEvents(h.url, delivered, { timestamp: now + 301 })).status).toBe(403);
+    expect((await h.client.otpDelivery(requestId))?.state).toBe('SENT');
+
+    const before = await metric('otp_email_events_total{event="delivered",result="applied"}');
+    expect((await postEvents(h.url, delivered, { timestamp: now, signature: validSignature(now) })).status).toBe(204);
+    expect((await postEvents(h.url, delivered, { timestamp: now, signature: validSignature(now) })).status).toBe(204); // the same request again
+    expect((await h.client.otpDelivery(requestId))?.state).toBe('DELIVERED');
+    expect(await metric('otp_email_events_total{event="delivered",result="applied"}')).toBe(before + 1);
+    expect(await metric('otp_email_events_total{event="delivered",result="duplicate"}')).toBeGreaterThanOrEqual(1);
+    expect(await metric('otp_webhook_requests_total{outcome="bad_signature"}')).toBeGreaterThanOrEqual(4);
+    expect(await metric('otp_webhook_requests_total{outcome="stale"}')).toBeGreaterThanOrEqual(2);
+    expect(await metric('otp_webhook_requests_total{outcome="unsigned"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('ignores and counts events for unknown codes, and never logs an address from them', async () => {
+    const unknown = randomUUID();
+    const before = await metric('otp_email_events_total{event="delivered",result="unknown"}');
+    expect((await postEvents(h.url, [event(unknown, 'delivered', { email: 'leak-check@example.com' }), event('not-an-id', 'dropped')])).status).toBe(204);
+    expect(await metric('otp_email_events_total{event="delivered",result="unknown"}')).toBe(before + 1);
+    expect(await h.client.otpDelivery(unknown)).toBeNull();
+    expect(h.logs.join('\n')).not.toContain('leak-check@example.com');
+    expect(h.logs.join('\n')).toContain('"event":"delivered"');
+  });
+
+  it('answers an unknown id and a used code alike, refuses a malformed id, and names neither address nor code', async () => {
+    const email = fresh();
+    const { requestId } = await h.client.requestOtp({ email });
+    const code = await h.sendgrid.latestCode(email);
+    const status = await h.client.otpDelivery(requestId!);
+    expect(Object.keys(status!).sort()).toEqual(['requestId', 'state', 'updatedAt']);
+    expect(JSON.stringify(status)).not.toContain(email);
+    expect(JSON.stringify(status)).not.toContain(code);
+    expect((await h.client.verifyOtp({ email, otp: code })).status).toBe('VERIFIED');
+    expect(await h.client.otpDelivery(requestId!)).toBeNull();
+    expect(await h.client.otpDelivery(randomUUID())).toBeNull();
+    await expect(h.client.otpDelivery('../../etc/passwd')).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'requestId' });
+
+    // A subscription to a gone code ends at once, without a value.
+    const client = wsClient(h.url);
+    try {
+      const watch = collect(client, CHANGES, { id: requestId });
+      await watch.ended;
+      expect(watch.values).toEqual([]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  if (tier.name === 'mongodb') {
+    it('shows a subscriber on one replica the state set through another', async () => {
+      const other = await startHarness({ ...env, SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY });
+      const client = wsClient(other.url);
+      try {
+        const requestId = await sentCode();
+        const watch = collect<{ otpDeliveryChanged: { state: string } }>(client, CHANGES, { id: requestId });
+        await eventually('the current state first', () => watch.values.length === 1);
+        expect((await postEvents(h.url, [event(requestId, 'dropped', { reason: 'Bounced Address' })])).status).toBe(204);
+        await watch.ended;
+        expect(watch.values.map((v) => v.otpDeliveryChanged.state)).toEqual(['SENT', 'DROPPED']);
+      } finally {
+        await client.dispose();
+        await other.close();
+      }
+    });
+  }
+});
+
+describeEachTier('delivery status while SendGrid is down, on the $name store', (tier) => {
+  const env = tier.env();
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ ...env, OTP_RESEND_COOLDOWN_SECONDS: '0', DELIVERY_RETRY_MAX_SECONDS: '2', DELIVERY_SWEEP_SECONDS: '1', DELIVERY_GRACE_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await h.close();
+    await tier.disposeEnv(env);
+  });
+
+  it('keeps every code deliverable through a 20-s outage (503): all sent after it recovers, none failed', { timeout: 60_000 }, async () => {
+    h.sendgrid.downFor(20_000);
+    const emails = Array.from({ length: 10 }, (_, i) => `outage${i}-${Date.now()}@example.com`);
+    const requestIds: string[] = [];
+    for (const email of emails) requestIds.push((await h.client.requestOtp({ email })).requestId!);
+
+    // Down: each one waits (PENDING, between attempts), none FAILED.
+    await eventually('a few refused attempts', () => h.sendgrid.requests.filter((r) => r.status === 503).length >= 3, 15_000);
+    for (const id of requestIds) expect(['PENDING', 'SENDING']).toContain((await h.client.otpDelivery(id))?.state);
+
+    await h.sendgrid.waitForEmails(10, undefined, 35_000);
+    expect(new Set(h.sendgrid.emails.map((e) => e.to))).toEqual(new Set(emails));
+    const accepted = h.sendgrid.requests.find((r) => r.status === 202)!;
+    const refused = h.sendgrid.requests.filter((r) => r.status === 503);
+    expect(accepted.at - refused[0]!.at).toBeGreaterThanOrEqual(19_000);
+    await eventually('every code SENT', async () => {
+      const states = await Promise.all(requestIds.map(async (id) => (await h.client.otpDelivery(id))?.state));
+      return states.every((s) => s === 'SENT');
+    });
+  });
+
+  it('reports EXPIRED to a subscriber when the code dies before its email could go, and completes', { timeout: 20_000 }, async () => {
+    const ownEnv = tier.env(); // its own data: no other dispatcher (with a working SendGrid) shares it
+    const short = await startHarness({ ...ownEnv, OTP_TTL_SECONDS: '2', DELIVERY_RETRY_MAX_SECONDS: '1' });
+    const client = wsClient(short.url);
+    try {
+      short.sendgrid.downFor(60_000);
+      const { requestId } = await short.client.requestOtp({ email: `dies-${Date.now()}@example.com` });
+      const watch = collect<{ otpDeliveryChanged: { state: string } }>(client, CHANGES, { id: requestId });
+      await watch.ended;
+      const states = watch.values.map((v) => v.otpDeliveryChanged.state);
+      expect(['EXPIRED', 'FAILED']).toContain(states[states.length - 1]);
+      expect(states).not.toContain('SENT');
+      expect(['EXPIRED', 'FAILED']).toContain((await short.client.otpDelivery(requestId!))?.state);
+    } finally {
+      await client.dispose();
+      await short.close();
+      await tier.disposeEnv(ownEnv);
+    }
+  });
+});
+
+
+describe('the SendGrid webhook setting', () => {
+  it('is off unless SENDGRID_WEBHOOK_PUBLIC_KEY is set: the route does not exist', async () => {
+    const h = await startHarness();
+    try {
+      expect((await postEvents(h.url, [event(randomUUID(), 'delivered')])).status).toBe(404);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('takes the key as SendGrid shows it (base64) or as PEM, and refuses anything that is not an EC public key', () => {
+    const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    expect(loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY }).mail.webhook).toEqual({ publicKey: PUBLIC_KEY, maxAgeSeconds: 300 });
+    expect(loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: pem }).mail.webhook?.publicKey).toBe(pem);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    for (const bad of ['not a key', rsa]) {
+      expect(() => loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: bad })).toThrow(/SENDGRID_WEBHOOK_PUBLIC_KEY: must be the Signed Event Webhook's verification key/);
+    }
+    expect(loadConfig({}).mail.webhook).toBeNull();
+  });
+});
