@@ -41,8 +41,25 @@ function graphiqlHtml(endpoint: string): string {
   <script src="${asset('react-dom.js')}"></script>
   <script src="${asset('graphiql.js')}"></script>
   <script>
-    const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)} });
-    const defaultQuery = 'mutation RequestOtp {\\n  requestOtp(input: { email: "you@example.com" }) {\\n    success status message expiresAt retryAfterSeconds\\n  }\\n}\\n';
+    // Subscriptions (otpDeliveryChanged) go over WebSocket to the same path, with graphql-ws
+    // (bundled in GraphiQL's build).
+    const endpoint = ${JSON.stringify(endpoint)};
+    const subscriptionUrl = location.origin.replace(/^http/, 'ws') + endpoint;
+    const fetcher = GraphiQL.createFetcher({ url: endpoint, subscriptionUrl });
+    const defaultQuery = [
+      '# 1. Request a code (the log or the inbox has it); note the requestId.',
+      'mutation RequestOtp {',
+      '  requestOtp(input: { email: "you@example.com" }) {',
+      '    success status message expiresAt retryAfterSeconds reference requestId',
+      '  }',
+      '}',
+      '',
+      '# 2. Follow its email: paste the requestId and run this (it streams until the state is final).',
+      'subscription OtpDeliveryChanged {',
+      '  otpDeliveryChanged(requestId: "paste-the-requestId") { state updatedAt }',
+      '}',
+      '',
+    ].join('\\n');
     ReactDOM.createRoot(document.getElementById('graphiql')).render(
       React.createElement(GraphiQL, { fetcher, defaultQuery, defaultEditorToolsVisibility: true }),
     );

@@ -2,43 +2,16 @@
 // signed Event Webhook posts (a key pair made here, signed with node:crypto) move otpDelivery
 // to DELIVERED or BOUNCED, seen over the query and over the subscription in a real graphql-ws
 // client; bad signatures, replays and stale timestamps change nothing.
-import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { watchOtpDelivery, type OtpDeliveryUpdate } from '../../src/client/index.js';
 import { loadConfig } from '../../src/config.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeEachTier } from '../support/stores.js';
+import { event, postEvents, privateKey, PUBLIC_KEY, publicKey } from '../support/sendgrid-events.js';
 import { collect, eventually, wsClient } from '../support/ws-client.js';
 
-const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-/** As SendGrid shows it under Mail Settings: the SubjectPublicKeyInfo DER, base64. */
-const PUBLIC_KEY = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
-
 const CHANGES = 'subscription($id: ID!) { otpDeliveryChanged(requestId: $id) { requestId state updatedAt } }';
-
-interface Post {
-  status: number;
-}
-
-/** POSTs `events` to the webhook, signed with `key` at `timestamp` (seconds) unless told otherwise. */
-async function postEvents(url: string, events: unknown[], o: { key?: KeyObject; timestamp?: number; signature?: string | null; body?: string } = {}): Promise<Post> {
-  const body = o.body ?? JSON.stringify(events);
-  const timestamp = String(o.timestamp ?? Math.floor(Date.now() / 1000));
-  const signature = o.signature === undefined ? sign('sha256', Buffer.from(timestamp + body), { key: o.key ?? privateKey, dsaEncoding: 'der' }).toString('base64') : o.signature;
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-twilio-email-event-webhook-timestamp': timestamp };
-  if (signature !== null) headers['x-twilio-email-event-webhook-signature'] = signature;
-  const res = await fetch(url.replace(/\/graphql$/, '/webhooks/sendgrid'), { method: 'POST', headers, body });
-  return { status: res.status };
-}
-
-const event = (otpId: string, name: string, extra: Record<string, unknown> = {}) => ({
-  email: 'someone@example.com',
-  timestamp: Math.floor(Date.now() / 1000),
-  event: name,
-  sg_event_id: randomUUID(),
-  sg_message_id: 'msg.1',
-  otp_id: otpId,
-  ...extra,
-});
 
 describeEachTier('delivery status and SendGrid events on the $name store', (tier) => {
   let h: Harness;
@@ -91,6 +64,22 @@ describeEachTier('delivery status and SendGrid events on the $name store', (tier
     }
     expect(await metric('otp_email_events_total{event="delivered",result="applied"}')).toBeGreaterThanOrEqual(1);
     expect(await metric('otp_email_events_total{event="other",result="ignored"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it("follows a code through the typed client's watchOtpDelivery", async () => {
+    const requestId = await sentCode();
+    const client = wsClient(h.url);
+    try {
+      const updates: OtpDeliveryUpdate[] = [];
+      const ended = new Promise<unknown>((resolve) => watchOtpDelivery(client, requestId, (u) => updates.push(u), resolve));
+      await eventually('the current state', () => updates.length === 1);
+      expect((await postEvents(h.url, [event(requestId, 'deferred'), event(requestId, 'delivered')])).status).toBe(204);
+      expect(await ended).toBeUndefined(); // ended by completion, not an error
+      expect(updates.map((u) => u.state)).toContain('DELIVERED');
+      expect(updates[updates.length - 1]).toMatchObject({ requestId, state: 'DELIVERED' });
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('moves to BOUNCED on a bounce, and on a block; later news does not undo it', async () => {

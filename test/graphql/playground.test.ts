@@ -5,6 +5,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, TEST_SECRET, withHarness, type Harness } from '../support/harness.js';
+import { event, postEvents, PUBLIC_KEY } from '../support/sendgrid-events.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PRODUCTION = { NODE_ENV: 'production', OTP_SECRET: TEST_SECRET };
@@ -62,7 +63,7 @@ describe.skipIf(chromiumMissing !== null)('offline GraphiQL in headless Chromium
   let browser: Browser;
 
   beforeAll(async () => {
-    h = await startHarness({ NODE_ENV: 'development' });
+    h = await startHarness({ NODE_ENV: 'development', SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       // As root, with no network: no sandbox, and none of Chromium's background connections.
@@ -74,25 +75,43 @@ describe.skipIf(chromiumMissing !== null)('offline GraphiQL in headless Chromium
     await h?.close();
   });
 
-  it('loads with no outside request, runs requestOtp, and shows the answer', async () => {
+  it('loads with no outside request, runs requestOtp, shows the answer, and follows the email over a subscription', async () => {
     const page = await browser.newPage();
     const outside: string[] = [];
     page.on('request', (r) => {
       if (!r.url().startsWith(h.url.replace('/graphql', ''))) outside.push(r.url());
     });
+    page.on('websocket', (ws) => {
+      if (!ws.url().startsWith(h.url.replace('/graphql', '').replace(/^http/, 'ws'))) outside.push(ws.url());
+    });
     await page.goto(h.url);
     await page.waitForSelector('.graphiql-query-editor .CodeMirror');
-    const email = `browser-${Date.now()}@example.com`;
-    await page.evaluate(
-      (query) => (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(query),
-      `mutation RequestOtp { requestOtp(input: { email: "${email}" }) { success status email } }`,
-    );
-    await page.click('.graphiql-execute-button');
+    const run = async (query: string) => {
+      await page.evaluate(
+        (q) => (document.querySelector('.graphiql-query-editor .CodeMirror') as unknown as { CodeMirror: { setValue(v: string): void } }).CodeMirror.setValue(q),
+        query,
+      );
+      // GraphiQL reads the operation's name from the editor a moment after an edit.
+      await page.waitForTimeout(500);
+      await page.click('.graphiql-execute-button');
+    };
     const readResult = () =>
       page.evaluate(() => (document.querySelector('.result-window .CodeMirror') as unknown as { CodeMirror: { getValue(): string } } | null)?.CodeMirror.getValue() ?? '');
+
+    const email = `browser-${Date.now()}@example.com`;
+    await run(`mutation RequestOtp { requestOtp(input: { email: "${email}" }) { success status email requestId } }`);
     await expect.poll(readResult, { timeout: 15_000, interval: 100 }).toContain('"status"');
-    expect(JSON.parse(await readResult())).toEqual({ data: { requestOtp: { success: true, status: 'SENT', email } } });
+    const answer = JSON.parse(await readResult()) as { data: { requestOtp: { requestId: string } } };
+    expect(answer).toEqual({ data: { requestOtp: { success: true, status: 'SENT', email, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } } });
     await h.sendgrid.waitForEmails(1, email);
+
+    // The subscription, from the page, over WebSocket: the state now, then SendGrid's news.
+    const { requestId } = answer.data.requestOtp;
+    await expect.poll(async () => (await h.client.otpDelivery(requestId))?.state, { timeout: 10_000 }).toBe('SENT');
+    await run(`subscription OtpDeliveryChanged { otpDeliveryChanged(requestId: "${requestId}") { state } }`);
+    await expect.poll(readResult, { timeout: 15_000, interval: 100 }).toContain('"SENT"');
+    expect((await postEvents(h.url, [event(requestId, 'delivered')])).status).toBe(204);
+    await expect.poll(readResult, { timeout: 15_000, interval: 100 }).toContain('"DELIVERED"');
     expect(outside).toEqual([]);
   });
 });
