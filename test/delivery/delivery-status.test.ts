@@ -158,7 +158,8 @@ describeEachTier('delivery status and SendGrid events on the $name store', (tier
 
   if (tier.name === 'mongodb') {
     it('shows a subscriber on one replica the state set through another', async () => {
-      const other = await startHarness({ ...env, SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY });
+      // An API replica: it sends nothing (the first one's dispatcher does), it only watches.
+      const other = await startHarness({ ...env, ROLE: 'api', SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY });
       const client = wsClient(other.url);
       try {
         const requestId = await sentCode();
