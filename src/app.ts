@@ -15,7 +15,7 @@ import type { Mailer } from './mail/mailer.js';
 import { OtpEmails } from './mail/otp.template.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
-import { createOtpService } from './otp/create-service.js';
+import { createOtpService, createVerificationTokens } from './otp/create-service.js';
 import type { OtpService } from './otp/otp.service.js';
 import { createStore } from './store/create-store.js';
 import type { OtpStore } from './store/otp.store.js';
@@ -48,7 +48,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config);
   const store = overrides.store ?? (await createStore(config, clock, logger));
   const metrics = new Metrics(store, () => clock.now());
-  const service = createOtpService(config, { store, clock, observer: metrics });
+  const tokens = createVerificationTokens(config);
+  if (!config.verificationToken.signingKey && config.role !== 'worker') {
+    logger.warn('VERIFICATION_TOKEN_PRIVATE_KEY is not set: verification tokens are signed with a key made at start, which dies with this process (development only)');
+  }
+  const service = createOtpService(config, { store, clock, observer: metrics, tokens });
   const production = config.nodeEnv === 'production';
 
   // The mail half: none in an API-only process.
@@ -75,6 +79,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       : await createHttpServer({
           schema: await buildOtpSchema(),
           service,
+          tokens,
           deliveries,
           webhook: config.mail.webhook && { ...config.mail.webhook, events: new SendGridEvents(store, logger, metrics), now: () => clock.now() },
           logger,

@@ -1,13 +1,13 @@
 // Reads and checks every environment variable once, at start-up. A bad value stops the
 // process with one line per problem naming the variable and what is allowed, so an operator
 // never learns about a typo from a half-working service.
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { worstCaseSendMs } from './delivery/backoff.js';
+import { algorithmFor, readKey, readKeys } from './otp/verification-token.js';
 import { secretWeakness } from './secret-strength.js';
 
 export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
-export const DEV_TOKEN_SECRET = 'dev-only-verification-token-secret-not-for-production';
 const SENDGRID_DEFAULT_BASE_URL = 'https://api.sendgrid.com';
 
 const int = (min: number, max: number) =>
@@ -91,7 +91,14 @@ const envSchema = z.object({
     .default('false'),
   CORS_ORIGINS: optionalString,
 
-  VERIFICATION_TOKEN_SECRET: z.string().min(1).default(DEV_TOKEN_SECRET),
+  // The token's signing key (PKCS#8 PEM or JWK; Ed25519 or P-256); unset outside production:
+  // one is made at start. Earlier keys stay published for tokens they signed.
+  VERIFICATION_TOKEN_PRIVATE_KEY: optionalString,
+  VERIFICATION_TOKEN_PREVIOUS_KEYS: optionalString,
+  VERIFICATION_TOKEN_AUDIENCES: z
+    .string()
+    .regex(/^\s*[^,\s]+(\s*,\s*[^,\s]+)*\s*$/, { message: 'must be a comma list of audience names' })
+    .default('merchant-backend'),
   VERIFICATION_TOKEN_TTL_SECONDS: int(10, 86_400).default(300),
 
   DELIVERY_RETRY_BASE_MS: int(1, 60_000).default(500),
@@ -157,7 +164,15 @@ export interface Config {
   trustProxy: boolean | number | string[];
   /** Allowed CORS origins: true = any (development default), false = none (production default). */
   corsOrigins: boolean | string[];
-  verificationToken: { secret: string; ttlSeconds: number };
+  verificationToken: {
+    /** Signs the tokens; null outside production when none is configured: one is made at start. */
+    signingKey: KeyObject | null;
+    /** Earlier signing keys, still published at /.well-known/jwks.json. */
+    previousKeys: KeyObject[];
+    /** Audiences a verifyOtp caller may ask a token for; the first is the default. */
+    audiences: string[];
+    ttlSeconds: number;
+  };
   graphql: {
     /** Default: on in development, off in production. */
     introspection: boolean;
@@ -196,7 +211,7 @@ const GENERATE_SECRET = `generate one with: node -e "console.log(require('crypto
 
 /** Why `secret` cannot be used in production, or null. */
 function productionSecretProblem(name: string, secret: string): string | null {
-  if (secret === DEV_OTP_SECRET || secret === DEV_TOKEN_SECRET) return `${name}: must be set in production (the built-in value is public); ${GENERATE_SECRET}`;
+  if (secret === DEV_OTP_SECRET) return `${name}: must be set in production (the built-in value is public); ${GENERATE_SECRET}`;
   const weakness = secretWeakness(secret);
   return weakness ? `${name}: must be random: this value ${weakness}; ${GENERATE_SECRET}` : null;
 }
@@ -232,6 +247,35 @@ export function isEcPublicKey(text: string): boolean {
   }
 }
 
+export const GENERATE_TOKEN_KEY = `generate one with: node -e "console.log(require('crypto').generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }))"`;
+
+/** The token keys, read and checked; problems are added for the variables that do not hold usable keys. */
+function readTokenKeys(env: Env, problems: string[]): { signingKey: KeyObject | null; previousKeys: KeyObject[] } {
+  let signingKey: KeyObject | null = null;
+  let previousKeys: KeyObject[] = [];
+  if (env.VERIFICATION_TOKEN_PRIVATE_KEY) {
+    try {
+      signingKey = readKey(env.VERIFICATION_TOKEN_PRIVATE_KEY);
+    } catch {
+      signingKey = null;
+    }
+    if (!signingKey || signingKey.type !== 'private' || !algorithmFor(signingKey)) {
+      problems.push(`VERIFICATION_TOKEN_PRIVATE_KEY: must be an Ed25519 (or P-256) private key, PKCS#8 PEM or JWK; ${GENERATE_TOKEN_KEY}`);
+      signingKey = null;
+    }
+  }
+  if (env.VERIFICATION_TOKEN_PREVIOUS_KEYS) {
+    try {
+      previousKeys = readKeys(env.VERIFICATION_TOKEN_PREVIOUS_KEYS);
+      if (previousKeys.some((k) => !algorithmFor(k))) throw new Error('unsupported key type');
+    } catch {
+      problems.push('VERIFICATION_TOKEN_PREVIOUS_KEYS: must be earlier signing keys (Ed25519 or P-256; public or private), as PEM blocks or a JSON array of JWKs');
+      previousKeys = [];
+    }
+  }
+  return { signingKey, previousKeys };
+}
+
 /** Parses an environment (process.env by default) into a Config, or throws ConfigError. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(withoutEmpty(source));
@@ -258,16 +302,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.NODE_ENV === 'test') {
     // Tests are not development: they give their own secrets.
     if (env.OTP_SECRET === DEV_OTP_SECRET) problems.push('OTP_SECRET: must be set when NODE_ENV=test (the built-in value is for development only)');
-    if (env.VERIFICATION_TOKEN_SECRET === DEV_TOKEN_SECRET) {
-      problems.push('VERIFICATION_TOKEN_SECRET: must be set when NODE_ENV=test (the built-in value is for development only)');
-    }
   }
   if (env.NODE_ENV === 'production') {
     const otpSecret = productionSecretProblem('OTP_SECRET', env.OTP_SECRET);
-    const tokenSecret = productionSecretProblem('VERIFICATION_TOKEN_SECRET', env.VERIFICATION_TOKEN_SECRET);
     if (otpSecret) problems.push(otpSecret);
-    if (tokenSecret) problems.push(tokenSecret);
-    else if (env.VERIFICATION_TOKEN_SECRET === env.OTP_SECRET) problems.push('VERIFICATION_TOKEN_SECRET: must differ from OTP_SECRET');
+    // A key made at start dies with the process: every token it signed stops verifying.
+    if (!env.VERIFICATION_TOKEN_PRIVATE_KEY && env.ROLE !== 'worker') {
+      problems.push(`VERIFICATION_TOKEN_PRIVATE_KEY: must be set in production (an Ed25519 private key, PKCS#8 PEM or JWK); ${GENERATE_TOKEN_KEY}`);
+    }
     // Open metrics tell anyone the service's traffic and outcomes: production wants a token.
     if (!env.METRICS_TOKEN) problems.push(`METRICS_TOKEN: must be set in production (/metrics then wants "Authorization: Bearer <token>"); ${GENERATE_SECRET}`);
     if (!env.SENDGRID_API_KEY && env.ROLE !== 'api') {
@@ -302,6 +344,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       "SENDGRID_WEBHOOK_PUBLIC_KEY: must be the Signed Event Webhook's verification key from SendGrid (an EC public key, base64 or PEM)",
     );
   }
+  const tokenKeys = readTokenKeys(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -344,7 +387,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: env.CORS_ORIGINS
       ? env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
       : env.NODE_ENV !== 'production',
-    verificationToken: { secret: env.VERIFICATION_TOKEN_SECRET, ttlSeconds: env.VERIFICATION_TOKEN_TTL_SECONDS },
+    verificationToken: {
+      ...tokenKeys,
+      audiences: env.VERIFICATION_TOKEN_AUDIENCES.split(',').map((a) => a.trim()),
+      ttlSeconds: env.VERIFICATION_TOKEN_TTL_SECONDS,
+    },
     graphql: {
       introspection: env.GRAPHQL_INTROSPECTION ? env.GRAPHQL_INTROSPECTION === 'true' : env.NODE_ENV !== 'production',
       playground: env.GRAPHQL_PLAYGROUND ?? (env.NODE_ENV === 'production' ? 'off' : 'graphiql'),

@@ -8,7 +8,8 @@ export type { Logger };
 export const REDACT_PATHS = [
   'config.otp.secret',
   'config.mail.sendgridApiKey',
-  'config.verificationToken.secret',
+  'config.verificationToken.signingKey',
+  'config.verificationToken.previousKeys',
   'config.metricsToken',
   'otp.secret',
   'mail.sendgridApiKey',

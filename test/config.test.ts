@@ -1,10 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEV_OTP_SECRET, loadConfig } from '../src/config.js';
 import { estimatedBits } from '../src/secret-strength.js';
 
 // Random-looking values, as `randomBytes(32).toString('base64url')` makes them.
 const SECRET_A = 'kY3vQ9zL0pW7sT2bN8xR4mC6hJ1dF5gE_aU-oIe9Zq';
-const SECRET_B = 'Hn2Wm7Pq4Xc9Lr1Vt6Bz3Ks8Dy5Gf0Ja-Ue_Oi7Rw4S';
+const TOKEN_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const METRICS = { METRICS_TOKEN: 'Qm8Zt3Lw9Kc2Vx7Nb4Rp1Hs6Jd0Fy5Ga' };
 /** A real sender and names: production refuses the placeholders (tested on their own below). */
 const MAIL = { MAIL_FROM: 'otp@shop.my', MAIL_BRAND: 'ShopMY', MAIL_MERCHANT: 'ShopMY Online' };
@@ -42,13 +43,12 @@ describe('config', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: 'short', SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
     expect(() => loadConfig({ NODE_ENV: 'production', OTP_SECRET: DEV_OTP_SECRET, SENDGRID_API_KEY: 'SG.x' })).toThrow(/OTP_SECRET/);
     const strong = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS, ...MAIL };
-    expect(() => loadConfig(strong)).toThrow(/VERIFICATION_TOKEN_SECRET/);
-    expect(() => loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: SECRET_A })).toThrow(/must differ from OTP_SECRET/);
-    expect(loadConfig({ ...strong, VERIFICATION_TOKEN_SECRET: SECRET_B }).nodeEnv).toBe('production');
+    expect(() => loadConfig(strong)).toThrow(/VERIFICATION_TOKEN_PRIVATE_KEY: must be set in production \(an Ed25519 private key, PKCS#8 PEM or JWK\); generate one with/);
+    expect(loadConfig({ ...strong, VERIFICATION_TOKEN_PRIVATE_KEY: TOKEN_KEY }).nodeEnv).toBe('production');
   });
 
   it('judges production secrets by their randomness, and says the rule', () => {
-    const base = { NODE_ENV: 'production', VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS, ...MAIL };
+    const base = { NODE_ENV: 'production', VERIFICATION_TOKEN_PRIVATE_KEY: TOKEN_KEY, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS, ...MAIL };
     const problem = (secret: string) => {
       try {
         loadConfig({ ...base, OTP_SECRET: secret });
@@ -68,13 +68,13 @@ describe('config', () => {
   });
 
   it('wants METRICS_TOKEN in production', () => {
-    const base = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0' };
+    const base = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, VERIFICATION_TOKEN_PRIVATE_KEY: TOKEN_KEY, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0' };
     expect(() => loadConfig(base)).toThrow(/METRICS_TOKEN: must be set in production/);
     expect(loadConfig({ ...base, ...METRICS, ...MAIL }).metricsToken).toBe(METRICS.METRICS_TOKEN);
   });
 
   it('refuses the placeholder sender, brand and shop in production unless they are meant', () => {
-    const base = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, VERIFICATION_TOKEN_SECRET: SECRET_B, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS };
+    const base = { NODE_ENV: 'production', OTP_SECRET: SECRET_A, VERIFICATION_TOKEN_PRIVATE_KEY: TOKEN_KEY, SENDGRID_API_KEY: 'SG.x', MONGODB_URI: 'mongodb://db/?replicaSet=rs0', ...METRICS };
     const problems = (env: Record<string, string>) => {
       try {
         loadConfig({ ...base, ...env });
@@ -97,6 +97,25 @@ describe('config', () => {
     expect(loadConfig({}).mail).toMatchObject({ from: 'no-reply@example.com', brand: 'MyBank2U', merchant: 'Merchant2U' });
   });
 
+  it('reads the token keys as PEM or JWK, Ed25519 or P-256, and refuses anything else', () => {
+    const ed = generateKeyPairSync('ed25519');
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const jwk = JSON.stringify(ed.privateKey.export({ format: 'jwk' }));
+    expect(loadConfig({ VERIFICATION_TOKEN_PRIVATE_KEY: jwk }).verificationToken.signingKey?.asymmetricKeyType).toBe('ed25519');
+    expect(loadConfig({ VERIFICATION_TOKEN_PRIVATE_KEY: p256.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }).verificationToken.signingKey?.asymmetricKeyType).toBe('ec');
+    // One line, as environment files carry it.
+    expect(loadConfig({ VERIFICATION_TOKEN_PRIVATE_KEY: TOKEN_KEY.replace(/\n/g, '\\n') }).verificationToken.signingKey).not.toBeNull();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    for (const bad of ['not a key', rsa, ed.publicKey.export({ type: 'spki', format: 'pem' }).toString()]) {
+      expect(() => loadConfig({ VERIFICATION_TOKEN_PRIVATE_KEY: bad })).toThrow(/VERIFICATION_TOKEN_PRIVATE_KEY: must be an Ed25519 \(or P-256\) private key/);
+    }
+    const previous = [ed.publicKey, p256.publicKey].map((k) => k.export({ type: 'spki', format: 'pem' }).toString()).join('\n');
+    expect(loadConfig({ VERIFICATION_TOKEN_PREVIOUS_KEYS: previous }).verificationToken.previousKeys).toHaveLength(2);
+    expect(() => loadConfig({ VERIFICATION_TOKEN_PREVIOUS_KEYS: 'nope' })).toThrow(/VERIFICATION_TOKEN_PREVIOUS_KEYS/);
+    expect(loadConfig({}).verificationToken).toMatchObject({ signingKey: null, audiences: ['merchant-backend'] });
+    expect(loadConfig({ VERIFICATION_TOKEN_AUDIENCES: 'shop-api, bank-api' }).verificationToken.audiences).toEqual(['shop-api', 'bank-api']);
+  });
+
   it('requires a transaction for payment codes by default; the list is configurable', () => {
     expect(loadConfig({}).otp.transactionPurposes).toEqual(['payment']);
     expect(loadConfig({ OTP_TRANSACTION_PURPOSES: 'payment, transfer' }).otp.transactionPurposes).toEqual(['payment', 'transfer']);
@@ -107,7 +126,7 @@ describe('config', () => {
   const production = {
     NODE_ENV: 'production',
     OTP_SECRET: SECRET_A,
-    VERIFICATION_TOKEN_SECRET: SECRET_B,
+    VERIFICATION_TOKEN_PRIVATE_KEY: TOKEN_KEY,
     SENDGRID_API_KEY: 'SG.x',
     ...METRICS,
     ...MAIL,
@@ -137,7 +156,7 @@ describe('config', () => {
     const production = {
       NODE_ENV: 'production',
       OTP_SECRET: SECRET_A,
-      VERIFICATION_TOKEN_SECRET: SECRET_B,
+      VERIFICATION_TOKEN_PRIVATE_KEY: TOKEN_KEY,
       MONGODB_URI: 'mongodb://db/?replicaSet=rs0',
       ...METRICS,
       ...MAIL,
@@ -164,7 +183,7 @@ describe('config', () => {
     expect(() => loadConfig({ MONGODB_URI: 'mongodb://db/?replicaSet=rs0' })).toThrow(/NODE_ENV: must be set when MONGODB_URI or SENDGRID_API_KEY is/);
     expect(() => loadConfig({ SENDGRID_API_KEY: 'SG.x' })).toThrow(/NODE_ENV: must be set/);
     // Tests are not development: they bring their own secrets.
-    expect(() => loadConfig({ NODE_ENV: 'test' })).toThrow(/OTP_SECRET: must be set when NODE_ENV=test[\s\S]*VERIFICATION_TOKEN_SECRET: must be set when NODE_ENV=test/);
-    expect(loadConfig({ NODE_ENV: 'test', OTP_SECRET: 'a-test-secret', VERIFICATION_TOKEN_SECRET: 'another-test-secret' }).nodeEnv).toBe('test');
+    expect(() => loadConfig({ NODE_ENV: 'test' })).toThrow(/OTP_SECRET: must be set when NODE_ENV=test/);
+    expect(loadConfig({ NODE_ENV: 'test', OTP_SECRET: 'a-test-secret' }).nodeEnv).toBe('test');
   });
 });

@@ -59,4 +59,10 @@ export class VerifyOtpInput {
     description: 'The transaction the code was requested with, unchanged; any difference answers MISMATCHED.',
   })
   transaction?: TransactionInput | null;
+
+  @Field((_type) => String, {
+    nullable: true,
+    description: "The verification token's aud: one of the service's VERIFICATION_TOKEN_AUDIENCES (default: the first).",
+  })
+  audience?: string | null;
 }

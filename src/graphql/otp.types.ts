@@ -89,7 +89,7 @@ export class VerifyOtpPayload {
   @Field((_type) => String, {
     nullable: true,
     description:
-      'On VERIFIED: a short-lived HS256 JWT (iss "otp-graphql", sub and email = the address, purpose, transaction when one was bound, iat, exp, jti) that a backend checks with VERIFICATION_TOKEN_SECRET.',
+      'On VERIFIED: a short-lived JWT signed with EdDSA (keys at /.well-known/jwks.json): iss "otp-graphql", sub and email = the address, aud, purpose, transaction when one was bound, amr ["otp"], otp_channel "email", iat, exp, jti.',
   })
   verificationToken?: string | null;
 }

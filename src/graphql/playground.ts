@@ -80,6 +80,16 @@ export function playgroundPlugin(mode: PlaygroundMode, endpoint: string): Apollo
   };
 }
 
+/** Whether GraphiQL's files are installed: they are development dependencies, absent from the production image. */
+export function playgroundAssetsInstalled(): boolean {
+  try {
+    Object.values(ASSETS).forEach((asset) => require.resolve(`${asset.pkg}/package.json`));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Serves GraphiQL's and React's browser builds from node_modules (offline mode only). */
 export function registerPlaygroundAssets(fastify: FastifyInstance): void {
   const cache = new Map<string, Buffer>();

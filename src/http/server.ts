@@ -11,11 +11,12 @@ import type { Logger } from '../logger.js';
 import type { DeliveryStatuses } from '../delivery/delivery-status.js';
 import type { SendGridEvents } from '../delivery/sendgrid-events.js';
 import type { OtpService } from '../otp/otp.service.js';
+import type { VerificationTokens } from '../otp/verification-token.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { operationsPlugin } from '../graphql/operations.plugin.js';
-import { playgroundPlugin, registerPlaygroundAssets, type PlaygroundMode } from '../graphql/playground.js';
+import { playgroundAssetsInstalled, playgroundPlugin, registerPlaygroundAssets, type PlaygroundMode } from '../graphql/playground.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Readiness } from '../ops/readiness.js';
 import { registerGraphQLWs } from './graphql-ws.js';
@@ -25,6 +26,8 @@ import { registerSendGridWebhook } from './sendgrid-webhook.routes.js';
 export interface HttpServerOptions {
   schema: GraphQLSchema;
   service: OtpService;
+  /** Publishes the verification tokens' public keys. */
+  tokens: VerificationTokens;
   deliveries: DeliveryStatuses;
   /** SendGrid's Event Webhook, when SENDGRID_WEBHOOK_PUBLIC_KEY is set. */
   webhook: { publicKey: string; maxAgeSeconds: number; events: SendGridEvents; now: () => Date } | null;
@@ -51,6 +54,7 @@ export interface HttpServer {
 type OpsServerOptions = Pick<HttpServerOptions, 'logger' | 'metrics' | 'readiness' | 'metricsToken'>;
 
 export const GRAPHQL_PATH = '/graphql';
+export const JWKS_PATH = '/.well-known/jwks.json';
 /** An OTP request is a few hundred bytes; 64 KB leaves room for any honest query. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -110,7 +114,13 @@ function warnOnceAboutUntrustedForwarding(fastify: FastifyInstance, logger: Logg
 }
 
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
-  const { schema, service, deliveries, logger, production, introspection, playground, metrics } = options;
+  const { schema, service, deliveries, logger, production, introspection, metrics } = options;
+  // GraphiQL's files are development dependencies: without them (the production image) there is no page to serve.
+  let playground = options.playground;
+  if (playground === 'graphiql' && !playgroundAssetsInstalled()) {
+    logger.warn({ variable: 'GRAPHQL_PLAYGROUND' }, 'GRAPHQL_PLAYGROUND=graphiql but graphiql, react and react-dom are not installed (development dependencies): no playground');
+    playground = 'off';
+  }
   const fastify = baseServer(logger, options.trustProxy);
   if (options.trustProxy === false) warnOnceAboutUntrustedForwarding(fastify, logger);
 
@@ -159,6 +169,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     maxPayloadBytes: BODY_LIMIT_BYTES,
   });
   if (options.webhook) await registerSendGridWebhook(fastify, { ...options.webhook, metrics, logger });
+  // The keys a merchant's backend checks verification tokens with (jose's createRemoteJWKSet).
+  fastify.get(JWKS_PATH, async (_request, reply) =>
+    reply.header('content-type', 'application/jwk-set+json').header('cache-control', 'public, max-age=300').send(await options.tokens.jwks()),
+  );
   registerOpsRoutes(fastify, options);
   return { fastify, apollo };
 }

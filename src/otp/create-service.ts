@@ -4,10 +4,15 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { OtpStore } from '../store/otp.store.js';
 import { OtpService, type OtpObserver } from './otp.service.js';
-import { VerificationTokens } from './verification-token.js';
+import { generateSigningKey, VerificationTokens } from './verification-token.js';
 
-export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; reference?: () => string }): OtpService {
-  const { otp, client, verificationToken } = config;
+/** The token signer from Config; a key made now when none is configured (outside production). */
+export function createVerificationTokens({ verificationToken: t }: Config): VerificationTokens {
+  return new VerificationTokens({ signing: t.signingKey ?? generateSigningKey(), previous: t.previousKeys }, t.ttlSeconds, t.audiences);
+}
+
+export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; reference?: () => string; tokens?: VerificationTokens }): OtpService {
+  const { otp, client } = config;
   return new OtpService({
     ...deps,
     secret: otp.secret,
@@ -23,6 +28,6 @@ export function createOtpService(config: Config, deps: { store: OtpStore; clock:
       transactionPurposes: otp.transactionPurposes,
     },
     clientPolicy: client,
-    tokens: new VerificationTokens(verificationToken.secret, verificationToken.ttlSeconds),
+    tokens: deps.tokens ?? createVerificationTokens(config),
   });
 }

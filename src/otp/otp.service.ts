@@ -82,6 +82,8 @@ export interface VerifyOtpCommand {
   purpose?: string | null;
   otp: string;
   transaction?: TransactionInput | null;
+  /** Who the verification token is for: one of the configured audiences (default: the first). */
+  audience?: string | null;
 }
 
 export type RequestOtpResult =
@@ -220,6 +222,7 @@ export class OtpService {
       throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
     }
     const transaction = this.checkTransaction(command.transaction);
+    const audience = this.tokens.audienceFor(command.audience);
     // One atomic step in the store: the caller's budget, the address's guess budget (so that
     // concurrent guesses cannot overrun it, and requesting new codes cannot reset it), then
     // expiry, the attempt cap and the comparison. Only a right guess is free. The hash covers
@@ -235,7 +238,7 @@ export class OtpService {
     });
     const result = this.verdict(outcome);
     if (result.status === OtpStatus.VERIFIED) {
-      return { ...result, verificationToken: await this.tokens.sign({ email, purpose, transaction }, this.clock.now()) };
+      return { ...result, verificationToken: await this.tokens.sign({ email, purpose, transaction }, this.clock.now(), audience) };
     }
     return result;
   }

@@ -9,7 +9,7 @@ import { createOtpService } from '../../src/otp/create-service.js';
 import { locateMongod } from '../../src/store/embedded-mongo.js';
 import { MongoOtpStore } from '../../src/store/mongo.store.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
-import { TEST_SECRET, TEST_TOKEN_SECRET } from '../support/harness.js';
+import { TEST_SECRET } from '../support/harness.js';
 import { ReplicaSet, waitFor } from '../support/mongod-processes.js';
 import { serve, stopService, type ServiceProcess } from '../support/service-process.js';
 import { describeOnTier, mongoTier, mongoUri } from '../support/stores.js';
@@ -49,7 +49,6 @@ describeOnTier(faultTier, 'MongoDB under faults (real mongod processes, the serv
     MONGODB_URI: uri,
     MONGODB_DB: db,
     OTP_SECRET: TEST_SECRET,
-    VERIFICATION_TOKEN_SECRET: TEST_TOKEN_SECRET,
     SENDGRID_API_KEY: 'SG.test',
     SENDGRID_BASE_URL: sendgrid.baseUrl,
     CLIENT_MAX_REQUESTS_PER_WINDOW: '100000',

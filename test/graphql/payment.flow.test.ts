@@ -6,7 +6,7 @@ import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { OtpClientError } from '../../src/client/index.js';
 import type { ReceivedEmail } from '../support/fake-sendgrid.js';
-import { startHarness, TEST_TOKEN_SECRET, wrongCode, type Harness } from '../support/harness.js';
+import { jwksOf, startHarness, wrongCode, type Harness } from '../support/harness.js';
 import { describeEachTier } from '../support/stores.js';
 
 const NBSP = '\u00a0';
@@ -51,7 +51,7 @@ describeEachTier('payments over HTTP on the $name store', (tier) => {
     const before = Math.floor(Date.now() / 1000);
     const verified = await verify({ ...shop, amount: '149.90' });
     expect(verified).toMatchObject({ status: 'VERIFIED', success: true });
-    const { payload } = await jwtVerify(verified.verificationToken!, new TextEncoder().encode(TEST_TOKEN_SECRET), { issuer: 'otp-graphql' });
+    const { payload } = await jwtVerify(verified.verificationToken!, jwksOf(h.url), { issuer: 'otp-graphql', audience: 'merchant-backend' });
     expect(payload).toMatchObject({ sub: email, email, purpose: 'payment', transaction: { amount: '149.90', currency: 'MYR', payee: 'Kedai Runcit Ali' } });
     expect(payload.iat).toBeGreaterThanOrEqual(before);
   });
@@ -62,7 +62,7 @@ describeEachTier('payments over HTTP on the $name store', (tier) => {
     expect(await h.client.verifyOtp({ email, purpose: 'login', otp: mail.code, transaction: shop })).toMatchObject({ status: 'MISMATCHED', attemptsRemaining: 4 });
     const verified = await h.client.verifyOtp({ email, purpose: 'login', otp: mail.code });
     expect(verified.status).toBe('VERIFIED');
-    const { payload } = await jwtVerify(verified.verificationToken!, new TextEncoder().encode(TEST_TOKEN_SECRET));
+    const { payload } = await jwtVerify(verified.verificationToken!, jwksOf(h.url));
     expect(payload).not.toHaveProperty('transaction');
   });
 

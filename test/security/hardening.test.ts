@@ -1,10 +1,10 @@
 // The signed verification proof, CORS, uniform answers, and secrets kept out of logs.
 import { Writable } from 'node:stream';
-import { jwtVerify } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { startHarness, TEST_API_KEY, TEST_SECRET, TEST_TOKEN_SECRET, withHarness, wrongCode, type Harness } from '../support/harness.js';
+import { jwksOf, startHarness, TEST_API_KEY, TEST_SECRET, TEST_TOKEN_KEY, withHarness, wrongCode, type Harness } from '../support/harness.js';
 
 describe('verification token', () => {
   let h: Harness;
@@ -22,17 +22,46 @@ describe('verification token', () => {
     const before = Math.floor(Date.now() / 1000);
     const { verificationToken } = await h.client.verifyOtp({ email, otp: code, purpose: 'payment', transaction });
 
-    // The README's five lines:
-    const key = new TextEncoder().encode(TEST_TOKEN_SECRET);
-    const { payload } = await jwtVerify(verificationToken!, key, { issuer: 'otp-graphql', algorithms: ['HS256'] });
-    expect(payload).toMatchObject({ iss: 'otp-graphql', sub: email, email, purpose: 'payment', transaction });
+    const keys = jwksOf(h.url);
+    const { payload, protectedHeader } = await jwtVerify(verificationToken!, keys, { issuer: 'otp-graphql', audience: 'merchant-backend' });
+    expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: 'JWT', kid: expect.any(String) });
+    expect(payload).toMatchObject({ iss: 'otp-graphql', sub: email, aud: 'merchant-backend', email, purpose: 'payment', transaction, amr: ['otp'], otp_channel: 'email' });
     expect(payload.iat).toBeGreaterThanOrEqual(before);
     expect(payload.exp! - payload.iat!).toBe(120);
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
 
-    await expect(jwtVerify(verificationToken!, new TextEncoder().encode(TEST_SECRET))).rejects.toThrow(/signature/i);
+    // Not forgeable by whoever can check it: a changed payload, or an HS256 token made with any
+    // secret (the old scheme), is refused.
     const tampered = verificationToken!.replace(/\.([^.]+)\./, () => `.${Buffer.from(JSON.stringify({ ...payload, email: 'eve@example.com' })).toString('base64url')}.`);
-    await expect(jwtVerify(tampered, key)).rejects.toThrow(/signature/i);
+    await expect(jwtVerify(tampered, keys)).rejects.toThrow(/signature/i);
+    const hs256 = await new SignJWT({ ...payload }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('any-secret'));
+    await expect(jwtVerify(hs256, keys)).rejects.toThrow();
+  });
+});
+
+describe('verification token audiences', () => {
+  it('makes a token for the audience asked for, refuses one not configured (consuming nothing), and publishes old keys', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const old = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    await withHarness({ VERIFICATION_TOKEN_AUDIENCES: 'shop-api, bank-api', VERIFICATION_TOKEN_PREVIOUS_KEYS: old }, async (h) => {
+      const email = 'audience@example.com';
+      await h.client.requestOtp({ email });
+      const code = await h.sendgrid.latestCode(email);
+      await expect(h.client.verifyOtp({ email, otp: code, audience: 'elsewhere' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'audience' });
+      const { status, verificationToken } = await h.client.verifyOtp({ email, otp: code, audience: 'bank-api' });
+      expect(status).toBe('VERIFIED'); // the refused call did not touch the code
+      const keys = jwksOf(h.url);
+      expect((await jwtVerify(verificationToken!, keys, { audience: 'bank-api' })).payload.aud).toBe('bank-api');
+      await expect(jwtVerify(verificationToken!, keys, { audience: 'shop-api' })).rejects.toThrow(/aud/);
+      // The JWKS: the signing key and the previous one, public halves only, each with a kid.
+      const jwks = (await (await fetch(h.url.replace('/graphql', '/.well-known/jwks.json'))).json()) as { keys: Record<string, unknown>[] };
+      expect(jwks.keys).toHaveLength(2);
+      for (const key of jwks.keys) {
+        expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: expect.any(String) });
+        expect(key).not.toHaveProperty('d');
+      }
+      expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(2);
+    });
   });
 });
 
@@ -90,7 +119,7 @@ describe('uniform answers and clean logs', () => {
     const { verificationToken } = await h.client.verifyOtp({ email, otp: code });
     const logs = h.logs.join('\n');
     expect(logs).toContain('graphql operation');
-    for (const secret of [code, wrongCode(code), TEST_SECRET, TEST_TOKEN_SECRET, TEST_API_KEY, 'metrics-secret-value-123', verificationToken!]) {
+    for (const secret of [code, wrongCode(code), TEST_SECRET, TEST_API_KEY, 'metrics-secret-value-123', verificationToken!]) {
       expect(logs).not.toContain(secret);
     }
   });
@@ -98,10 +127,12 @@ describe('uniform answers and clean logs', () => {
   it('redacts secrets even if the configuration itself is logged', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
-    const config = loadConfig({ NODE_ENV: 'development', OTP_SECRET: TEST_SECRET, VERIFICATION_TOKEN_SECRET: TEST_TOKEN_SECRET, SENDGRID_API_KEY: TEST_API_KEY, METRICS_TOKEN: 'metrics-secret-value-123' });
+    const config = loadConfig({ NODE_ENV: 'development', OTP_SECRET: TEST_SECRET, VERIFICATION_TOKEN_PRIVATE_KEY: TEST_TOKEN_KEY, SENDGRID_API_KEY: TEST_API_KEY, METRICS_TOKEN: 'metrics-secret-value-123' });
     createLogger(config, sink).info({ config }, 'configuration');
     const out = lines.join('');
     expect(out).toContain('[redacted]');
-    for (const secret of [TEST_SECRET, TEST_TOKEN_SECRET, TEST_API_KEY, 'metrics-secret-value-123']) expect(out).not.toContain(secret);
+    const keyBody = TEST_TOKEN_KEY.split('\n')[1]!;
+    const jwkD = (config.verificationToken.signingKey!.export({ format: 'jwk' }) as { d: string }).d;
+    for (const secret of [TEST_SECRET, keyBody, jwkD, TEST_API_KEY, 'metrics-secret-value-123']) expect(out).not.toContain(secret);
   });
 });

@@ -1,6 +1,8 @@
 // Starts the real service (the same createApp as `npm start`) on a free port, with the real
 // SendGrid SDK pointed at a FakeSendGrid, and gives the test a small GraphQL client.
+import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { createRemoteJWKSet } from 'jose';
 import { pino } from 'pino';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { createOtpClient, type OtpClient } from '../../src/client/index.js';
@@ -8,7 +10,8 @@ import { loadConfig } from '../../src/config.js';
 import { FakeSendGrid } from './fake-sendgrid.js';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
-export const TEST_TOKEN_SECRET = 'test-token-secret-abcdefghijklmnopqrstuvwxyz-0123';
+/** A verification-token signing key for tests that configure one (production wants one). */
+export const TEST_TOKEN_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 export const TEST_API_KEY = 'SG.test-key-not-real';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -50,7 +53,6 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     PORT: '0',
     HOST: '127.0.0.1',
     OTP_SECRET: TEST_SECRET,
-    VERIFICATION_TOKEN_SECRET: TEST_TOKEN_SECRET,
     SENDGRID_API_KEY: TEST_API_KEY,
     SENDGRID_BASE_URL: sendgrid.baseUrl,
     DELIVERY_RETRY_BASE_MS: '20',
@@ -59,7 +61,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '100000',
     // Production wants a metrics token; tests about /metrics give their own.
     // (and refuses the placeholder sender and names: tests keep them, and say so).
-    ...(env.NODE_ENV === 'production' ? { METRICS_TOKEN: 'harness-metrics-token', MAIL_ALLOW_PLACEHOLDERS: 'true' } : {}),
+    ...(env.NODE_ENV === 'production' ? { METRICS_TOKEN: 'harness-metrics-token', MAIL_ALLOW_PLACEHOLDERS: 'true', VERIFICATION_TOKEN_PRIVATE_KEY: TEST_TOKEN_KEY } : {}),
     ...env,
   });
   const logs: string[] = [];
@@ -97,6 +99,9 @@ export async function withHarness(env: Record<string, string>, body: (h: Harness
     await h.close();
   }
 }
+
+/** The service's published token keys, as a merchant's backend fetches them. */
+export const jwksOf = (graphqlUrl: string) => createRemoteJWKSet(new URL(graphqlUrl.replace(/\/graphql$/, '/.well-known/jwks.json')));
 
 export const REQUEST_OTP = /* GraphQL */ `
   mutation RequestOtp($input: RequestOtpInput!) {

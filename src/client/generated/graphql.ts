@@ -58,6 +58,8 @@ export type TransactionInput = {
 
 /** A code to check. */
 export type VerifyOtpInput = {
+  /** The verification token's aud: one of the service's VERIFICATION_TOKEN_AUDIENCES (default: the first). */
+  audience?: string | null | undefined;
   /** The address the code was requested for. */
   email: string;
   /** The digits from the email (exact length: see otpPolicy.codeLength). */
