@@ -6,7 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { startEmbeddedMongo } from './embedded-mongo.js';
+import type { EmbeddedMongo } from './embedded-mongo.js';
 import { MemoryOtpStore } from './memory.store.js';
 import { MongoParseError } from 'mongodb';
 import { MongoOtpStore, StandaloneServerError } from './mongo.store.js';
@@ -64,7 +64,7 @@ export async function createStore(config: Config, clock: Clock, logger: Logger):
     return store;
   }
 
-  const embedded = await startEmbeddedMongo();
+  const embedded = await embeddedMongo();
   if (embedded.ok) {
     const store = await MongoOtpStore.connect({ uri: embedded.uri, dbName: config.mongodb.db, onClose: embedded.stop });
     logger.info({ store: 'mongodb', binary: embedded.binary }, 'using an embedded mongod replica set (data is lost on exit)');
@@ -76,4 +76,19 @@ export async function createStore(config: Config, clock: Clock, logger: Logger):
     });
   }
   return memory(`MONGODB_URI is not set and ${embedded.reason}`);
+}
+
+/**
+ * The embedded mongod needs mongodb-memory-server-core, a development dependency: the
+ * production image (npm ci --omit=dev) does not carry it, and loads this module only here.
+ */
+async function embeddedMongo(): Promise<EmbeddedMongo> {
+  let start: () => Promise<EmbeddedMongo>;
+  try {
+    ({ startEmbeddedMongo: start } = await import('./embedded-mongo.js'));
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    return { ok: false, reason: 'mongodb-memory-server-core (a development dependency) is not installed' };
+  }
+  return start();
 }
