@@ -2,6 +2,8 @@
 FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The workspace's manifest: npm ci wants every workspace the lock file names.
+COPY packages/client/package.json ./packages/client/
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -12,6 +14,7 @@ FROM node:26-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/client/package.json ./packages/client/
 # Production dependencies only: no embedded mongod (mongodb-memory-server), no playground
 # assets (graphiql, react), no types. test/deploy/image.test.ts builds this file list by hand and starts it.
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force

@@ -4,7 +4,7 @@
 // client; bad signatures, replays and stale timestamps change nothing.
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { watchOtpDelivery, type OtpDeliveryUpdate } from '../../src/client/index.js';
+import { watchOtpDelivery, type OtpDeliveryUpdate } from '../../packages/client/src/index.js';
 import { loadConfig } from '../../src/config.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeEachTier } from '../support/stores.js';

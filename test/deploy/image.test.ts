@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createOtpClient } from '../../src/client/index.js';
+import { createOtpClient } from '../../packages/client/src/index.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { waitForLine } from '../support/service-process.js';
@@ -18,6 +18,9 @@ import { describeOnTier, mongoTier, mongoUri } from '../support/stores.js';
 import { spawn } from 'node:child_process';
 
 const run = promisify(execFile);
+
+/** What the runtime stage copies from the build context before `npm ci --omit=dev`. */
+const RUNTIME_COPIES = ['package.json', 'package-lock.json', 'packages/client/package.json'];
 const ROOT = new URL('../../', import.meta.url);
 const read = (file: string) => readFile(new URL(file, ROOT), 'utf8');
 
@@ -73,6 +76,9 @@ describe('docker-compose.yml and the Dockerfile', () => {
     expect(healthcheck).not.toMatch(/127\.0\.0\.1:4000/);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
     expect(runtime).toContain('npm ci --omit=dev');
+    // The files the hand-built stage below copies are the ones the Dockerfile copies.
+    const copies = [...runtime.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+    expect(copies.sort()).toEqual([...RUNTIME_COPIES].sort());
     expect(runtime).toContain('COPY --from=build /app/dist ./dist');
   });
 });
@@ -86,8 +92,7 @@ describeOnTier(mongoTier, "the image's runtime stage, built by hand and started 
     dir = await mkdtemp(join(tmpdir(), 'otp-image-'));
     // What the runtime stage copies: package.json, the lock file, and the build stage's dist/
     // (tsconfig.build.json: src and scripts; `npm test` has just compiled them).
-    await cp(new URL('package.json', ROOT), join(dir, 'package.json'));
-    await cp(new URL('package-lock.json', ROOT), join(dir, 'package-lock.json'));
+    for (const file of RUNTIME_COPIES) await cp(new URL(file, ROOT), join(dir, file), { recursive: true });
     for (const part of ['src', 'scripts']) await cp(new URL(`dist/${part}`, ROOT), join(dir, 'dist', part), { recursive: true });
     // As the Dockerfile runs it (from the npm cache the project's own `npm ci` filled).
     await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline'], { cwd: dir, timeout: 240_000 });

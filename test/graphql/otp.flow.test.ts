@@ -2,7 +2,7 @@
 // client (so a schema change that breaks clients breaks this), reading codes from the emails
 // the real SendGrid SDK delivered to the fake SendGrid server.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { OtpClientError } from '../../src/client/index.js';
+import { OtpClientError } from '../../packages/client/src/index.js';
 import { startHarness, TEST_API_KEY, wrongCode, type Harness } from '../support/harness.js';
 import { describeEachTier } from '../support/stores.js';
 

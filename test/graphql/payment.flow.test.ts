@@ -4,7 +4,7 @@
 // hostile payee text stays text.
 import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { OtpClientError } from '../../src/client/index.js';
+import { OtpClientError } from '../../packages/client/src/index.js';
 import type { ReceivedEmail } from '../support/fake-sendgrid.js';
 import { jwksOf, startHarness, wrongCode, type Harness } from '../support/harness.js';
 import { describeEachTier } from '../support/stores.js';

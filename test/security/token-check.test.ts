@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOtpClient } from '../../src/client/index.js';
+import { createOtpClient } from '../../packages/client/src/index.js';
 import { startService, stopService, waitForLine, type ServiceProcess } from '../support/service-process.js';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { createRemoteJWKSet } from 'jose';
 import { pino } from 'pino';
 import { createApp, type App, type AppOverrides } from '../../src/app.js';
-import { createOtpClient, type OtpClient } from '../../src/client/index.js';
+import { createOtpClient, type OtpClient } from '../../packages/client/src/index.js';
 import { loadConfig } from '../../src/config.js';
 import { FakeSendGrid } from './fake-sendgrid.js';
 

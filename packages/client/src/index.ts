@@ -1,0 +1,3 @@
+// The package's entry point: `import { createOtpClient } from 'otp-graphql-client'`.
+export * from './otp-client.js';
+export * from './generated/graphql.js';

@@ -1,3 +1,0 @@
-// The package's client entry point: `import { createOtpClient } from 'otp-graphql/client'`.
-export * from './otp-client.js';
-export * from './generated/graphql.js';
