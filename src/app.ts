@@ -7,6 +7,8 @@ import type { Config } from './config.js';
 import { DeliveryStatuses } from './delivery/delivery-status.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { SendGridEvents } from './delivery/sendgrid-events.js';
+import { NO_MERCHANT_EVENTS, OutboxMerchantEvents } from './webhooks/merchant-events.js';
+import { WebhookSender } from './webhooks/sender.js';
 import { buildOtpSchema } from './graphql/schema.js';
 import { createHttpServer, createOpsServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -34,6 +36,8 @@ export interface App {
   service: OtpService;
   /** Null in an API-only process (ROLE=api). */
   dispatcher: Dispatcher | null;
+  /** Sends the merchant webhooks; null without WEBHOOK_URL, or in an API-only process. */
+  webhookSender: WebhookSender | null;
   http: HttpServer;
   metrics: Metrics;
   readiness: Readiness;
@@ -52,7 +56,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   if (!config.verificationToken.signingKey && config.role !== 'worker') {
     logger.warn('VERIFICATION_TOKEN_PRIVATE_KEY is not set: verification tokens are signed with a key made at start, which dies with this process (development only)');
   }
-  const service = createOtpService(config, { store, clock, observer: metrics, tokens });
+  // Signed webhooks to the merchant's backend: recorded by every role, sent where emails are sent.
+  const merchantEvents = config.webhook ? new OutboxMerchantEvents(store, clock, logger) : NO_MERCHANT_EVENTS;
+  const service = createOtpService(config, { store, clock, observer: metrics, tokens, events: merchantEvents });
   const production = config.nodeEnv === 'production';
 
   // The mail half: none in an API-only process.
@@ -67,10 +73,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clock,
       logger,
       observer: metrics,
+      events: merchantEvents,
       ...config.delivery,
     });
   // Delivery status for the API (otpDelivery, otpDeliveryChanged); its store feed opens with the first watcher.
   const deliveries = new DeliveryStatuses(store, clock, logger);
+  const webhookSender =
+    config.webhook && config.role !== 'api'
+      ? new WebhookSender({ outbox: store, clock, logger, observer: metrics, ...config.webhook })
+      : null;
   const readiness = new Readiness(store, mailer && dispatcher && { dispatcher, mailer }, production);
 
   const http =
@@ -81,7 +92,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           service,
           tokens,
           deliveries,
-          webhook: config.mail.webhook && { ...config.mail.webhook, events: new SendGridEvents(store, logger, metrics), now: () => clock.now() },
+          webhook: config.mail.webhook && { ...config.mail.webhook, events: new SendGridEvents(store, logger, metrics, merchantEvents), now: () => clock.now() },
           logger,
           production,
           introspection: config.graphql.introspection,
@@ -100,6 +111,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     store,
     service,
     dispatcher,
+    webhookSender,
     http,
     metrics,
     readiness,
@@ -107,6 +119,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // The port first: a port in use ends start-up before the dispatcher says it listens.
       const address = await http.fastify.listen({ port: config.port, host: config.host });
       await dispatcher?.start();
+      webhookSender?.start();
       const base = address.replace('0.0.0.0', 'localhost');
       const url = config.role === 'worker' ? base : `${base}/graphql`;
       logger.info({ url, role: config.role, store: store.kind, mailer: mailer?.kind ?? null }, 'otp-graphql is serving');
@@ -116,6 +129,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       readiness.draining = true; // /readyz answers 503 from here on
       await http.fastify.close(); // stops accepting; in-flight requests finish (Apollo's drain plugin)
       await dispatcher?.stop(); // finishes the sends it has claimed and saves the feed position
+      await webhookSender?.stop();
       await deliveries.close();
       await store.close();
       logger.info('stopped cleanly');

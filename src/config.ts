@@ -101,6 +101,13 @@ const envSchema = z.object({
     .default('merchant-backend'),
   VERIFICATION_TOKEN_TTL_SECONDS: int(10, 86_400).default(300),
 
+  // Signed webhooks to the merchant's backend (Standard Webhooks): both or neither.
+  WEBHOOK_URL: z.url({ message: 'must be an http(s) URL' }).optional(),
+  WEBHOOK_SECRET: optionalString,
+  WEBHOOK_RETRY_BASE_MS: int(10, 600_000).default(1_000),
+  WEBHOOK_RETRY_MAX_SECONDS: int(1, 86_400).default(300),
+  WEBHOOK_POLL_MS: int(50, 60_000).default(1_000),
+
   DELIVERY_RETRY_BASE_MS: int(1, 60_000).default(500),
   DELIVERY_RETRY_MAX_SECONDS: int(1, 3_600).default(30),
   DELIVERY_LEASE_SECONDS: int(5, 3_600).default(60),
@@ -183,6 +190,8 @@ export interface Config {
   };
   metricsToken: string | undefined;
   shutdownTimeoutSeconds: number;
+  /** Signed webhooks to the merchant's backend; null when WEBHOOK_URL is not set. */
+  webhook: { url: string; secret: string; retryBaseMs: number; retryMaxMs: number; pollMs: number } | null;
   delivery: {
     retryBaseMs: number;
     /** Longest wait between two tries, unless SendGrid's Retry-After asks for longer. */
@@ -245,6 +254,15 @@ export function isEcPublicKey(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+export const GENERATE_WEBHOOK_SECRET = `generate one with: node -e "console.log('whsec_' + require('crypto').randomBytes(32).toString('base64'))"`;
+
+/** whsec_ and base64 of 24 to 64 bytes: what the standardwebhooks libraries take and share. */
+function isWebhookSecret(secret: string): boolean {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+  const bytes = match ? Buffer.from(match[1]!, 'base64').length : 0;
+  return bytes >= 24 && bytes <= 64;
 }
 
 export const GENERATE_TOKEN_KEY = `generate one with: node -e "console.log(require('crypto').generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }))"`;
@@ -345,6 +363,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const tokenKeys = readTokenKeys(env, problems);
+  if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: must be set with WEBHOOK_URL (a Standard Webhooks secret, whsec_ and base64)');
+  if (env.WEBHOOK_SECRET && !env.WEBHOOK_URL) problems.push('WEBHOOK_URL: must be set with WEBHOOK_SECRET (where the signed events go)');
+  if (env.WEBHOOK_SECRET && !isWebhookSecret(env.WEBHOOK_SECRET)) {
+    problems.push(`WEBHOOK_SECRET: must be a Standard Webhooks secret: whsec_ followed by base64 of 24 to 64 random bytes; ${GENERATE_WEBHOOK_SECRET}`);
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -398,6 +421,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       batching: env.GRAPHQL_BATCHING === 'true',
     },
     metricsToken: env.METRICS_TOKEN,
+    webhook:
+      env.WEBHOOK_URL && env.WEBHOOK_SECRET
+        ? {
+            url: env.WEBHOOK_URL,
+            secret: env.WEBHOOK_SECRET,
+            retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+            retryMaxMs: env.WEBHOOK_RETRY_MAX_SECONDS * 1000,
+            pollMs: env.WEBHOOK_POLL_MS,
+          }
+        : null,
     shutdownTimeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS,
     delivery: {
       retryBaseMs: env.DELIVERY_RETRY_BASE_MS,

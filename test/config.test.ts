@@ -116,6 +116,17 @@ describe('config', () => {
     expect(loadConfig({ VERIFICATION_TOKEN_AUDIENCES: 'shop-api, bank-api' }).verificationToken.audiences).toEqual(['shop-api', 'bank-api']);
   });
 
+  it('takes merchant webhooks as a URL and a Standard Webhooks secret together, or not at all', () => {
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(loadConfig({}).webhook).toBeNull();
+    expect(loadConfig({ WEBHOOK_URL: 'https://shop.example/otp-events', WEBHOOK_SECRET: secret }).webhook).toMatchObject({ url: 'https://shop.example/otp-events', secret, retryBaseMs: 1000, retryMaxMs: 300_000 });
+    expect(() => loadConfig({ WEBHOOK_URL: 'https://shop.example/otp-events' })).toThrow(/WEBHOOK_SECRET: must be set with WEBHOOK_URL/);
+    expect(() => loadConfig({ WEBHOOK_SECRET: secret })).toThrow(/WEBHOOK_URL: must be set with WEBHOOK_SECRET/);
+    for (const bad of ['plain-secret', 'whsec_c2hvcnQ=', `whsec_${'!'.repeat(40)}`]) {
+      expect(() => loadConfig({ WEBHOOK_URL: 'https://shop.example/e', WEBHOOK_SECRET: bad })).toThrow(/WEBHOOK_SECRET: must be a Standard Webhooks secret/);
+    }
+  });
+
   it('requires a transaction for payment codes by default; the list is configurable', () => {
     expect(loadConfig({}).otp.transactionPurposes).toEqual(['payment']);
     expect(loadConfig({ OTP_TRANSACTION_PURPOSES: 'payment, transfer' }).otp.transactionPurposes).toEqual(['payment', 'transfer']);

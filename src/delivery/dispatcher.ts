@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import { backoffDelayMs } from './backoff.js';
 import { MailError, type Mailer, type MailRecipient, type MailTemplate } from '../mail/mailer.js';
 import type { OtpEmails } from '../mail/otp.template.js';
+import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 import type { CodeHasher } from '../otp/otp.codes.js';
 import {
   ResumePointLostError,
@@ -54,6 +55,8 @@ export interface DispatcherOptions {
   checkpointName?: string;
   /** Hears of every finished delivery and every retry: for metrics. */
   observer?: DeliveryObserver;
+  /** Tells the merchant's backend of emails that failed for good. */
+  events?: MerchantEvents;
 }
 
 export interface DeliveryObserver {
@@ -101,6 +104,7 @@ export class Dispatcher {
       lingerMs: 5,
       worker: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
       checkpointName: 'otp-mailer',
+      events: NO_MERCHANT_EVENTS,
       ...options,
     };
     this.worker = this.o.worker;
@@ -264,7 +268,7 @@ export class Dispatcher {
       const code = this.openSealedCode(record);
       if (record.expiresAt <= now || code === null) {
         const error = code === null ? 'sealed code could not be opened (was OTP_SECRET changed?)' : 'expired before it could be sent';
-        await this.finish(record, { state: 'failed', at: now, attempts: record.delivery.attempts, error });
+        await this.finish(record, { state: 'failed', at: now, attempts: record.delivery.attempts, error, cause: code === null ? 'refused' : 'expired' });
         continue;
       }
       const { key, template, substitutions } = this.o.emails.for(record, code);
@@ -326,10 +330,10 @@ export class Dispatcher {
     const at = this.o.clock.now();
     const attempts = record.delivery.attempts + calls;
     if (!error) return { state: 'sent', at, attempts };
-    if (!error.transient) return { state: 'failed', at, attempts, error: error.message };
+    if (!error.transient) return { state: 'failed', at, attempts, error: error.message, cause: 'refused' };
     const retryInMs = error.retryAfterMs ?? Math.min(backoffDelayMs(attempts, this.o.retryBaseMs), this.o.retryMaxMs);
     if (at.getTime() + retryInMs >= record.expiresAt.getTime()) {
-      return { state: 'failed', at, attempts, error: `${error.message}; the code expires before another attempt` };
+      return { state: 'failed', at, attempts, error: `${error.message}; the code expires before another attempt`, cause: 'expired' };
     }
     return { state: 'retry', attempts, error: error.message, retryInMs };
   }
@@ -356,6 +360,9 @@ export class Dispatcher {
     if (!(await this.o.store.completeDelivery(record.id, this.worker, outcome))) return;
     if (outcome.state !== 'retry') {
       this.o.observer?.delivered(record, outcome);
+      if (outcome.state === 'failed') {
+        await this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, reason: outcome.cause ?? 'refused' });
+      }
       return;
     }
     this.o.observer?.retried(1);

@@ -5,6 +5,7 @@
 import type { Logger } from '../logger.js';
 import type { DeliveryEvent, DeliveryEventResult, DeliveryState, OtpStore } from '../store/otp.store.js';
 import { OTP_ID_ARG } from './dispatcher.js';
+import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 
 /** The events recorded; anything else SendGrid sends (processed, open, click, …) is counted as "other". */
 export const SENDGRID_EVENTS = ['delivered', 'deferred', 'bounce', 'blocked', 'dropped', 'spamreport'] as const;
@@ -47,6 +48,7 @@ export class SendGridEvents {
     private readonly store: OtpStore,
     private readonly logger: Logger,
     private readonly observer?: EventObserver,
+    private readonly merchant: MerchantEvents = NO_MERCHANT_EVENTS,
   ) {}
 
   /** Records a batch of events (the webhook's body); returns how many moved a state. */
@@ -72,6 +74,11 @@ export class SendGridEvents {
     const event: DeliveryEvent = { eventId, to, from };
     const result = await this.store.recordDeliveryEvent(id, event);
     this.observer?.deliveryEvent(name, result);
+    if (result === 'applied' && (to === 'bounced' || to === 'dropped')) {
+      // The merchant's backend hears of it too, with the address the code was for.
+      const record = await this.store.findById(id);
+      if (record) await this.merchant.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: id, reason: to });
+    }
     this.logger.info({ event: name, requestId: id, result }, 'email event');
     return result;
   }

@@ -20,6 +20,7 @@ export class Metrics implements OtpObserver, EventObserver {
   private readonly operationDuration: Histogram<'operation'>;
   private readonly events: Counter<'event' | 'result'>;
   private readonly webhooks: Counter<'outcome'>;
+  private readonly merchantWebhooks: Counter<'outcome'>;
 
   constructor(store: OtpStore, now: () => Date) {
     collectDefaultMetrics({ register: this.registry });
@@ -41,6 +42,12 @@ export class Metrics implements OtpObserver, EventObserver {
     this.webhooks = new Counter({
       name: 'otp_webhook_requests_total',
       help: 'POSTs to /webhooks/sendgrid: accepted, or refused as unsigned, bad_signature, stale or malformed',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.merchantWebhooks = new Counter({
+      name: 'otp_merchant_webhooks_total',
+      help: 'Tries of signed webhooks to the merchant (WEBHOOK_URL): delivered, retry (to be tried again), abandoned (after a day)',
       labelNames: ['outcome'],
       registers,
     });
@@ -100,6 +107,10 @@ export class Metrics implements OtpObserver, EventObserver {
 
   webhook(outcome: 'accepted' | 'unsigned' | 'bad_signature' | 'stale' | 'malformed'): void {
     this.webhooks.inc({ outcome });
+  }
+
+  merchantWebhook(outcome: 'delivered' | 'retry' | 'abandoned'): void {
+    this.merchantWebhooks.inc({ outcome });
   }
 
   retried(recipients: number): void {

@@ -3,6 +3,7 @@
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { OtpStore } from '../store/otp.store.js';
+import type { MerchantEvents } from '../webhooks/merchant-events.js';
 import { OtpService, type OtpObserver } from './otp.service.js';
 import { generateSigningKey, VerificationTokens } from './verification-token.js';
 
@@ -11,7 +12,7 @@ export function createVerificationTokens({ verificationToken: t }: Config): Veri
   return new VerificationTokens({ signing: t.signingKey ?? generateSigningKey(), previous: t.previousKeys }, t.ttlSeconds, t.audiences);
 }
 
-export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; reference?: () => string; tokens?: VerificationTokens }): OtpService {
+export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents }): OtpService {
   const { otp, client } = config;
   return new OtpService({
     ...deps,

@@ -23,6 +23,7 @@ import { SUPPORTED_LOCALES } from '../mail/locales/index.js';
 import { generateReference, referenceCandidates } from './reference.js';
 import { parseTransaction, type Transaction, type TransactionInput } from './transaction.js';
 import type { VerificationTokens } from './verification-token.js';
+import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 
 export interface OtpPolicy {
   /** Life of a code, counted from each request. Default 300. */
@@ -114,6 +115,8 @@ export interface OtpServiceDeps {
   observer?: OtpObserver;
   /** Draws a reference (tests give a predictable one). */
   reference?: () => string;
+  /** Tells the merchant's backend of verifications and locked codes (signed webhooks). */
+  events?: MerchantEvents;
 }
 
 export class OtpService {
@@ -125,6 +128,7 @@ export class OtpService {
   private readonly tokens: VerificationTokens;
   private readonly ipv6PrefixLength: number;
   private readonly drawReference: () => string;
+  private readonly events: MerchantEvents;
   private readonly limits: {
     sends: WindowLimit;
     guesses: WindowLimit;
@@ -132,8 +136,9 @@ export class OtpService {
     clientVerifications: WindowLimit;
   };
 
-  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference }: OtpServiceDeps) {
+  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events }: OtpServiceDeps) {
     this.drawReference = reference ?? generateReference;
+    this.events = events ?? NO_MERCHANT_EVENTS;
     this.store = store;
     this.observer = observer;
     this.tokens = tokens;
@@ -238,8 +243,11 @@ export class OtpService {
     });
     const result = this.verdict(outcome);
     if (result.status === OtpStatus.VERIFIED) {
+      await this.events.verified({ email, purpose, transaction });
       return { ...result, verificationToken: await this.tokens.sign({ email, purpose, transaction }, this.clock.now(), audience) };
     }
+    // The guess that used up the code's attempts: the code is now locked.
+    if (outcome.result === 'mismatched' && outcome.attempts === this.policy.maxAttempts) await this.events.locked({ email, purpose });
     return result;
   }
 

@@ -25,6 +25,8 @@ import {
   type NewOtp,
   type OtpRecord,
   type OtpStore,
+  type OutboxEvent,
+  type OutboxOutcome,
 } from './otp.store.js';
 import { counted, refusalMs, slidingCounted, slidingRefusalMs, type SlidingLog, type WindowCount } from './window-count.js';
 
@@ -60,6 +62,8 @@ export class MemoryOtpStore implements OtpStore {
   /** Ids whose delivery is pending or claimed: what the sweep looks at. */
   private readonly undelivered = new Set<string>();
   private readonly checkpoints = new Map<string, string>();
+  /** Merchant webhooks waiting to be sent, by id. */
+  private readonly outbox = new Map<string, OutboxEvent & { dueAt: number; claim: { by: string; until: number } | null }>();
   /** Listeners for delivery state changes. */
   private readonly deliveryListeners = new Set<(ids: string[]) => void>();
   private readonly subscribers = new Set<(record: StoredRecord) => void>();
@@ -198,8 +202,42 @@ export class MemoryOtpStore implements OtpStore {
     return 'applied';
   }
 
+  async findById(id: string): Promise<OtpRecord | null> {
+    return this.copy(this.records.get(id));
+  }
+
+  async enqueueWebhook(event: Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>): Promise<void> {
+    if (!this.outbox.has(event.id)) this.outbox.set(event.id, { ...event, attempts: 0, dueAt: 0, claim: null });
+  }
+
+  async claimWebhooks(worker: string, leaseMs: number, limit: number): Promise<OutboxEvent[]> {
+    const now = this.clock.now().getTime();
+    const claimed: OutboxEvent[] = [];
+    for (const event of this.outbox.values()) {
+      if (claimed.length >= limit) break;
+      if (event.dueAt > now || (event.claim && event.claim.until > now)) continue;
+      event.claim = { by: worker, until: now + leaseMs };
+      const { dueAt: _d, claim: _c, ...plain } = event;
+      claimed.push({ ...plain });
+    }
+    return claimed;
+  }
+
+  async completeWebhook(id: string, worker: string, outcome: OutboxOutcome): Promise<boolean> {
+    const event = this.outbox.get(id);
+    if (!event || event.claim?.by !== worker) return false;
+    if (outcome.state !== 'retry') {
+      this.outbox.delete(id);
+      return true;
+    }
+    event.attempts += 1;
+    event.dueAt = this.clock.now().getTime() + outcome.retryInMs;
+    event.claim = null;
+    return true;
+  }
+
   async deliveryStatus(id: string): Promise<DeliveryStatus | null> {
-    const record = this.records.get(id);
+    const record = await this.findById(id);
     return record ? { state: record.delivery.state, updatedAt: record.delivery.updatedAt, expiresAt: record.expiresAt } : null;
   }
 

@@ -29,6 +29,7 @@ import {
 } from './mongo/address.updates.js';
 import { watchDeliveryChanges } from './mongo/delivery-feed.js';
 import { watchIssues } from './mongo/insert-feed.js';
+import { MongoOutbox } from './mongo/outbox.js';
 import { refusalMs, type WindowCount } from './window-count.js';
 import {
   completedDelivery,
@@ -47,6 +48,8 @@ import {
   type NewOtp,
   type OtpRecord,
   type OtpStore,
+  type OutboxEvent,
+  type OutboxOutcome,
 } from './otp.store.js';
 
 interface CheckpointDocument {
@@ -140,6 +143,7 @@ export class MongoOtpStore implements OtpStore {
   private readonly clients: Collection<ClientDocument>;
   private readonly checkpoints: Collection<CheckpointDocument>;
   private readonly subscriptions = new Set<FeedSubscription>();
+  private readonly outbox: MongoOutbox;
 
   private constructor(
     readonly client: MongoClient,
@@ -150,6 +154,7 @@ export class MongoOtpStore implements OtpStore {
     this.addresses = db.collection<AddressDocument>(STATE_COLLECTION);
     this.clients = db.collection<ClientDocument>(STATE_COLLECTION);
     this.checkpoints = db.collection<CheckpointDocument>(CHECKPOINT_COLLECTION);
+    this.outbox = new MongoOutbox(db);
   }
 
   /** Connects, checks for a replica set, and creates the indexes (idempotent). */
@@ -188,6 +193,7 @@ export class MongoOtpStore implements OtpStore {
       // The sweep: deliveries still pending or claimed.
       { key: { 'slots.delivery.state': 1, 'slots.createdAt': 1 }, name: 'slot_delivery_due' },
     ]);
+    await this.outbox.createIndexes();
   }
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
@@ -360,10 +366,27 @@ export class MongoOtpStore implements OtpStore {
     return event.to !== null && event.from.includes(slot.delivery.state) ? 'applied' : 'recorded';
   }
 
-  async deliveryStatus(id: string): Promise<DeliveryStatus | null> {
+  async findById(id: string): Promise<OtpRecord | null> {
     const doc = await this.addresses.findOne({ 'slots.codeId': id }, { projection: { slots: { $elemMatch: { codeId: id } } } });
     const slot = doc?.slots?.[0];
-    return slot ? { state: slot.delivery.state, updatedAt: slot.delivery.updatedAt, expiresAt: slot.expiresAt } : null;
+    return slot ? toRecord(doc._id, slot) : null;
+  }
+
+  async deliveryStatus(id: string): Promise<DeliveryStatus | null> {
+    const record = await this.findById(id);
+    return record ? { state: record.delivery.state, updatedAt: record.delivery.updatedAt, expiresAt: record.expiresAt } : null;
+  }
+
+  enqueueWebhook(event: Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>): Promise<void> {
+    return this.outbox.enqueueWebhook(event);
+  }
+
+  claimWebhooks(worker: string, leaseMs: number, limit: number): Promise<OutboxEvent[]> {
+    return this.outbox.claimWebhooks(worker, leaseMs, limit);
+  }
+
+  completeWebhook(id: string, worker: string, outcome: OutboxOutcome): Promise<boolean> {
+    return this.outbox.completeWebhook(id, worker, outcome);
   }
 
   async subscribeDeliveryChanges(onChange: (ids: string[]) => void, onError: (error: unknown) => void = () => undefined): Promise<FeedSubscription> {

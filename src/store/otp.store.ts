@@ -71,7 +71,7 @@ export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'purpose' | 'codeHash' | '
 
 export type DeliveryOutcome =
   | { state: 'sent'; at: Date; attempts: number }
-  | { state: 'failed'; at: Date; attempts: number; error: string }
+  | { state: 'failed'; at: Date; attempts: number; error: string; /** refused by the provider, or out of time */ cause?: 'refused' | 'expired' }
   /** A transient failure: pending again, claimable `retryInMs` from now (store's clock), sealed code kept. */
   | { state: 'retry'; attempts: number; error: string; retryInMs: number };
 
@@ -162,7 +162,34 @@ export type CheckOutcome =
   | { result: 'too_many_attempts' }
   | { result: 'limited'; retryAfterMs: number };
 
-export interface OtpStore {
+/** A signed webhook to the merchant's backend, waiting in the store until it is delivered. */
+export interface OutboxEvent {
+  /** The Standard Webhooks message id: the same on every try. */
+  id: string;
+  type: string;
+  /** The JSON body, exactly as signed and sent. */
+  payload: string;
+  createdAt: Date;
+  /** Tries so far. */
+  attempts: number;
+}
+
+/** What became of one try: delivered (removed), given up on (removed), or due again later. */
+export type OutboxOutcome =
+  | { state: 'delivered' }
+  | { state: 'abandoned'; error: string }
+  | { state: 'retry'; retryInMs: number; error: string };
+
+/** The outbox of merchant webhooks: kept in the store so a restart or another replica still sends them. */
+export interface WebhookOutbox {
+  enqueueWebhook(event: Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>): Promise<void>;
+  /** Claims up to `limit` events that are due (store's clock) for `worker`, for `leaseMs`. */
+  claimWebhooks(worker: string, leaseMs: number, limit: number): Promise<OutboxEvent[]>;
+  /** Records a try's outcome if `worker` still holds the claim. */
+  completeWebhook(id: string, worker: string, outcome: OutboxOutcome): Promise<boolean>;
+}
+
+export interface OtpStore extends WebhookOutbox {
   /** Which adapter this is, for logs and readiness. */
   readonly kind: 'memory' | 'mongodb';
 
@@ -184,6 +211,9 @@ export interface OtpStore {
 
   /** The live code for (email, purpose), expired or not; null if there is none. */
   findLatest(email: string, purpose: string): Promise<OtpRecord | null>;
+
+  /** A live code by its id, expired or not; null once it is gone. */
+  findById(id: string): Promise<OtpRecord | null>;
 
   /**
    * Claims a code's email for one dispatcher for `leaseMs`: succeeds when delivery is pending,

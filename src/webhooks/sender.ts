@@ -1,0 +1,102 @@
+// Sends the outbox's merchant webhooks, signed per the Standard Webhooks specification (the
+// `standardwebhooks` package: webhook-id, webhook-timestamp, webhook-signature). At least once:
+// an event leaves the outbox only when the receiver answers 2xx; otherwise it is tried again
+// with backoff, under the same id, by this process or (its claim having lapsed) another.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { backoffDelayMs } from '../delivery/backoff.js';
+import type { OutboxEvent, OutboxOutcome, WebhookOutbox } from '../store/otp.store.js';
+
+export interface WebhookSenderOptions {
+  outbox: WebhookOutbox;
+  url: string;
+  /** The shared secret, `whsec_…` (base64 after the prefix). */
+  secret: string;
+  clock: Clock;
+  logger: Logger;
+  /** How often the outbox is looked at. Default 1 s. */
+  pollMs?: number;
+  /** First wait after a failed try; doubles, plus jitter. Default 1 s. */
+  retryBaseMs?: number;
+  /** Longest wait between tries. Default 5 min. */
+  retryMaxMs?: number;
+  /** After this long an event is given up on (logged). Default 24 h. */
+  giveUpAfterMs?: number;
+  /** Per request. Default 10 s. */
+  timeoutMs?: number;
+  observer?: { merchantWebhook(outcome: OutboxOutcome['state']): void };
+}
+
+export class WebhookSender {
+  private readonly signer: Webhook;
+  private readonly worker = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly o: Required<Omit<WebhookSenderOptions, 'observer'>> & Pick<WebhookSenderOptions, 'observer'>;
+
+  constructor(options: WebhookSenderOptions) {
+    this.o = { pollMs: 1_000, retryBaseMs: 1_000, retryMaxMs: 300_000, giveUpAfterMs: 24 * 3600 * 1000, timeoutMs: 10_000, ...options };
+    this.signer = new Webhook(options.secret);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.running ??= this.sendDue()
+        .catch((err: unknown) => this.o.logger.error({ err }, 'webhook outbox could not be read; trying again'))
+        .finally(() => (this.running = null));
+    }, this.o.pollMs);
+    this.timer.unref();
+  }
+
+  /** Stops looking; a try under way finishes (its event stays claimed until the lease lapses if not). */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Sends what is due now; resolves when those tries are done. */
+  async sendDue(): Promise<void> {
+    const leaseMs = this.o.timeoutMs * 3;
+    const events = await this.o.outbox.claimWebhooks(this.worker, leaseMs, 20);
+    await Promise.all(events.map(async (event) => this.finish(event, await this.send(event))));
+  }
+
+  private async send(event: OutboxEvent): Promise<OutboxOutcome> {
+    const now = this.o.clock.now();
+    let error: string;
+    try {
+      const signature = this.signer.sign(event.id, now, event.payload);
+      const response = await fetch(this.o.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': event.id,
+          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
+        body: event.payload,
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+      });
+      await response.body?.cancel();
+      if (response.ok) return { state: 'delivered' };
+      error = `the receiver answered ${response.status}`;
+    } catch (err) {
+      error = `the receiver could not be reached (${(err as Error).name})`;
+    }
+    if (now.getTime() - event.createdAt.getTime() >= this.o.giveUpAfterMs) return { state: 'abandoned', error };
+    return { state: 'retry', error, retryInMs: Math.min(backoffDelayMs(event.attempts + 1, this.o.retryBaseMs), this.o.retryMaxMs) };
+  }
+
+  private async finish(event: OutboxEvent, outcome: OutboxOutcome): Promise<void> {
+    if (!(await this.o.outbox.completeWebhook(event.id, this.worker, outcome))) return;
+    this.o.observer?.merchantWebhook(outcome.state);
+    const fields = { webhookId: event.id, type: event.type, attempts: event.attempts + 1 };
+    if (outcome.state === 'retry') this.o.logger.warn({ ...fields, reason: outcome.error, delayMs: outcome.retryInMs }, 'merchant webhook failed; will retry');
+    else if (outcome.state === 'abandoned') this.o.logger.error({ ...fields, reason: outcome.error }, 'merchant webhook given up on after a day of tries');
+  }
+}
