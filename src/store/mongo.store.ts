@@ -389,19 +389,8 @@ export class MongoOtpStore implements OtpStore {
     return this.outbox.completeWebhook(id, worker, outcome);
   }
 
-  async subscribeDeliveryChanges(onChange: (ids: string[]) => void, onError: (error: unknown) => void = () => undefined): Promise<FeedSubscription> {
-    const subscription = await watchDeliveryChanges(this.addresses, onChange, (error) => {
-      this.subscriptions.delete(tracked);
-      onError(error);
-    });
-    const tracked: FeedSubscription = {
-      close: async () => {
-        this.subscriptions.delete(tracked);
-        await subscription.close();
-      },
-    };
-    this.subscriptions.add(tracked);
-    return tracked;
+  subscribeDeliveryChanges(onChange: (ids: string[]) => void, onError: (error: unknown) => void = () => undefined): Promise<FeedSubscription> {
+    return this.tracked((failed) => watchDeliveryChanges(this.addresses, onChange, failed), onError);
   }
 
   async findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]> {
@@ -438,12 +427,17 @@ export class MongoOtpStore implements OtpStore {
     return oldest?.createdAt ?? null;
   }
 
-  async subscribeInserts(
+  subscribeInserts(
     resumeAfter: string | null,
     onInsert: (event: InsertEvent) => Promise<void>,
     onError: (error: unknown) => void = () => undefined,
   ): Promise<FeedSubscription> {
-    const subscription: FeedSubscription = await watchIssues(this.addresses, resumeAfter, onInsert, (error) => {
+    return this.tracked((failed) => watchIssues(this.addresses, resumeAfter, onInsert, failed), onError);
+  }
+
+  /** Opens a feed that close() will close too; one that fails is forgotten before `onError` hears of it. */
+  private async tracked(open: (failed: (error: unknown) => void) => Promise<FeedSubscription>, onError: (error: unknown) => void): Promise<FeedSubscription> {
+    const subscription = await open((error) => {
       this.subscriptions.delete(tracked);
       onError(error);
     });

@@ -4,6 +4,7 @@
 import type { ChangeStream, Collection } from 'mongodb';
 import type { FeedSubscription } from '../otp.store.js';
 import type { AddressDocument } from './address.updates.js';
+import { follow } from './follow.js';
 
 const CHANGES = [
   { $match: { operationType: 'update', 'updateDescription.updatedFields.deliveryChange': { $exists: true } } },
@@ -23,35 +24,13 @@ export async function watchDeliveryChanges(
   onError: (error: unknown) => void,
 ): Promise<FeedSubscription> {
   const stream = addresses.watch(CHANGES) as unknown as ChangeStream<AddressDocument, DeliveryChange>;
-  let closing = false;
-  // Opens the stream now (it opens lazily), so that changes from here on are seen.
-  let first: DeliveryChange | null;
-  try {
-    first = await stream.tryNext();
-  } catch (error) {
-    await stream.close();
-    throw error;
-  }
-  const loop = (async () => {
-    let change = first;
-    while (!closing) {
-      const ids = changedIds(change?.updateDescription?.updatedFields?.deliveryChange);
+  return follow(
+    stream,
+    (change) => {
+      const ids = changedIds(change.updateDescription?.updatedFields?.deliveryChange);
       if (ids.length > 0) onChange(ids);
-      change = await stream.next().catch((error: unknown) => {
-        if (closing) return null;
-        throw error;
-      });
-    }
-  })().catch(async (error: unknown) => {
-    closing = true;
-    await stream.close().catch(() => undefined);
-    onError(error);
-  });
-  return {
-    close: async () => {
-      closing = true;
-      await stream.close();
-      await loop;
     },
-  };
+    (error) => error,
+    onError,
+  );
 }
