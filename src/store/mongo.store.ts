@@ -4,7 +4,8 @@
 //
 // One document per address holds its limits and its live codes, one per purpose (see
 // mongo/address.updates.ts): issuing and checking a code are each one command on it, with the
-// caller's budget, when there is one, as a second document of the same collection.
+// caller's budget, when there is one, as a second document of the same collection. Deliveries
+// (mongo/deliveries.ts) and the merchant webhooks' outbox (mongo/outbox.ts) have files of their own.
 import {
   MongoBulkWriteError,
   MongoClient,
@@ -13,7 +14,6 @@ import {
   MongoNotConnectedError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
-  ObjectId,
   type AnyBulkWriteOperation,
   type Collection,
   type Db,
@@ -25,15 +25,13 @@ import {
   issueStep,
   type AddressDocument,
   type ClientDocument,
-  type SlotDocument,
 } from './mongo/address.updates.js';
 import { watchDeliveryChanges } from './mongo/delivery-feed.js';
 import { watchIssues } from './mongo/insert-feed.js';
+import { MongoDeliveries, toRecord } from './mongo/deliveries.js';
 import { MongoOutbox } from './mongo/outbox.js';
 import { refusalMs, type WindowCount } from './window-count.js';
 import {
-  completedDelivery,
-  MAX_RECORDED_EVENTS,
   type CheckCommand,
   type CheckOutcome,
   type ClientLimit,
@@ -60,22 +58,6 @@ interface CheckpointDocument {
 
 export const STATE_COLLECTION = 'otp_state';
 export const CHECKPOINT_COLLECTION = 'checkpoints';
-
-/** A claim whose lease has run out, on the database's clock. */
-const leaseLapsed = (slot: string) => ({ $lte: [`${slot}.delivery.leaseUntil`, '$$NOW'] });
-
-/** Pending and past its next attempt time (none: at once), on the database's clock. */
-const pendingDue = (slot: string) => ({
-  $and: [{ $eq: [`${slot}.delivery.state`, 'pending'] }, { $lte: [{ $ifNull: [`${slot}.delivery.nextAttemptAt`, new Date(0)] }, '$$NOW'] }],
-});
-
-/** Replaces the slots for which `test` holds with `change(slot)` merged in. */
-const updateSlots = (test: Document, change: Document) => ({
-  $map: { input: '$slots', in: { $cond: [test, { $mergeObjects: ['$$this', change] }, '$$this'] } },
-});
-
-/** A new `deliveryChange` naming `ids` (see AddressDocument). */
-const deliveryChange = (ids: string) => ({ $concat: [new ObjectId().toHexString(), '|', ids] });
 
 /** Server answers during elections and shutdowns: the operation may succeed on a retry. */
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
@@ -120,13 +102,6 @@ export interface MongoStoreOptions {
   monitorCommands?: boolean;
 }
 
-const toRecord = (email: string, { codeId, delivery: { claim: _claim, ...delivery }, ...rest }: SlotDocument): OtpRecord => ({
-  id: codeId,
-  email,
-  ...rest,
-  delivery,
-});
-
 /** A stored window as the embedded store's counter, so both judge a refusal with one function. */
 const windowCount = (window: { count: number; resetAt: Date } | undefined): WindowCount | undefined =>
   window && { count: window.count, resetAt: window.resetAt.getTime() };
@@ -144,6 +119,7 @@ export class MongoOtpStore implements OtpStore {
   private readonly checkpoints: Collection<CheckpointDocument>;
   private readonly subscriptions = new Set<FeedSubscription>();
   private readonly outbox: MongoOutbox;
+  private readonly deliveries: MongoDeliveries;
 
   private constructor(
     readonly client: MongoClient,
@@ -155,6 +131,7 @@ export class MongoOtpStore implements OtpStore {
     this.clients = db.collection<ClientDocument>(STATE_COLLECTION);
     this.checkpoints = db.collection<CheckpointDocument>(CHECKPOINT_COLLECTION);
     this.outbox = new MongoOutbox(db);
+    this.deliveries = new MongoDeliveries(this.addresses, (step) => this.retryWhileUnavailable(step));
   }
 
   /** Connects, checks for a replica set, and creates the indexes (idempotent). */
@@ -248,48 +225,40 @@ export class MongoOtpStore implements OtpStore {
     return slot ? toRecord(email, slot) : null;
   }
 
-  async claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null> {
-    return (await this.claimDeliveries([id], worker, leaseMs))[0] ?? null;
+  claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null> {
+    return this.deliveries.claimDelivery(id, worker, leaseMs);
   }
 
-  async claimDeliveries(ids: readonly string[], worker: string, leaseMs: number): Promise<OtpRecord[]> {
-    if (ids.length === 0) return [];
-    // $$NOW is the server's clock: every replica compares leases on the same time. Each
-    // document's update is atomic, so of two dispatchers claiming one code, one gets it; the
-    // claim mark tells this caller which of the codes it then reads are the ones it took.
-    const claim = `${worker}/${new ObjectId().toHexString()}`;
-    const wanted = [...ids];
-    const claimable = {
-      $and: [
-        { $in: ['$$this.codeId', { $literal: wanted }] },
-        { $or: [pendingDue('$$this'), { $and: [{ $eq: ['$$this.delivery.state', 'sending'] }, leaseLapsed('$$this')] }] },
-      ],
-    };
-    const claimed = {
-      state: 'sending',
-      claimedBy: { $literal: worker },
-      leaseUntil: { $add: ['$$NOW', leaseMs] },
-      nextAttemptAt: null,
-      updatedAt: '$$NOW',
-      claim: { $literal: claim },
-    };
-    // The ids this update claims in the document, for status subscribers; unchanged when none.
-    const claimedIds = { $reduce: { input: { $filter: { input: '$slots', cond: claimable } }, initialValue: '', in: { $concat: ['$$value', '|', '$$this.codeId'] } } };
-    // An updateMany is not a retryable write: after an election it fails where a single-document
-    // update would have been retried by the driver. Running both steps again with the same
-    // claim mark is safe (what this call already claimed is found by its mark, not claimed twice).
-    return this.retryWhileUnavailable(async () => {
-      await this.addresses.updateMany({ 'slots.codeId': { $in: wanted } }, [
-        {
-          $set: {
-            deliveryChange: { $let: { vars: { ids: claimedIds }, in: { $cond: [{ $eq: ['$$ids', ''] }, '$deliveryChange', { $concat: [claim, '$$ids'] }] } } },
-            slots: updateSlots(claimable, { delivery: { $mergeObjects: ['$$this.delivery', claimed] } }),
-          },
-        },
-      ]);
-      const docs = await this.addresses.find({ 'slots.codeId': { $in: wanted } }, { projection: { slots: 1 } }).toArray();
-      return docs.flatMap((doc) => (doc.slots ?? []).filter((slot) => slot.delivery.claim === claim).map((slot) => toRecord(doc._id, slot)));
-    });
+  claimDeliveries(ids: readonly string[], worker: string, leaseMs: number): Promise<OtpRecord[]> {
+    return this.deliveries.claimDeliveries(ids, worker, leaseMs);
+  }
+
+  renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number> {
+    return this.deliveries.renewLeases(ids, worker, leaseMs);
+  }
+
+  completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
+    return this.deliveries.completeDelivery(id, worker, outcome);
+  }
+
+  recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult> {
+    return this.deliveries.recordDeliveryEvent(id, event);
+  }
+
+  findById(id: string): Promise<OtpRecord | null> {
+    return this.deliveries.findById(id);
+  }
+
+  deliveryStatus(id: string): Promise<DeliveryStatus | null> {
+    return this.deliveries.deliveryStatus(id);
+  }
+
+  findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]> {
+    return this.deliveries.findDueDeliveries(now, pendingBefore, limit);
+  }
+
+  oldestPendingDelivery(now: Date): Promise<Date | null> {
+    return this.deliveries.oldestPendingDelivery(now);
   }
 
   /** Runs `step` again (up to 3 times, 0.5 s apart) while the store is unreachable for now. */
@@ -302,79 +271,6 @@ export class MongoOtpStore implements OtpStore {
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
-  }
-
-  async renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number> {
-    const held = { codeId: { $in: [...ids] }, 'delivery.state': 'sending', 'delivery.claimedBy': worker };
-    const isHeld = { $and: [{ $in: ['$$this.codeId', { $literal: [...ids] }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
-    const result = await this.addresses.updateMany({ slots: { $elemMatch: held } }, [
-      { $set: { slots: { $map: { input: '$slots', in: { $cond: [isHeld, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', { leaseUntil: { $add: ['$$NOW', leaseMs] } }] } }] }, '$$this'] } } } } },
-    ]);
-    return result.matchedCount;
-  }
-
-  async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
-    const held = { codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker };
-    const isHeld = { $and: [{ $eq: ['$$this.codeId', { $literal: id }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
-    const serverClock: { now: unknown; after: (ms: number) => unknown } = { now: '$$NOW', after: (ms) => ({ $add: ['$$NOW', ms] }) };
-    const delivery = completedDelivery(outcome, serverClock, '$$this.delivery.events');
-    // A retry keeps the sealed code for the next attempt; an ending erases it.
-    const sealedCode = outcome.state === 'retry' ? '$$this.sealedCode' : null;
-    const result = await this.addresses.updateOne({ slots: { $elemMatch: held } }, [
-      {
-        $set: {
-          deliveryChange: deliveryChange(id),
-          slots: updateSlots(isHeld, { sealedCode, delivery: { ...delivery, error: { $literal: delivery.error } } }),
-        },
-      },
-    ]);
-    return result.modifiedCount === 1;
-  }
-
-  async recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult> {
-    const isIt = { $eq: ['$$this.codeId', { $literal: id }] };
-    const isNew = { $not: [{ $in: [{ $literal: event.eventId }, { $ifNull: ['$$this.delivery.events', []] }] }] };
-    const moves = event.to === null ? false : { $in: ['$$this.delivery.state', { $literal: event.from }] };
-    // One atomic step: the event id is kept (the latest few) and the state moved when it may;
-    // the document before the update tells which of the two happened.
-    const before = await this.addresses.findOneAndUpdate(
-      // Events for a code that has expired are not recorded (a query filter cannot read $$NOW).
-      { slots: { $elemMatch: { codeId: id, expiresAt: { $gt: new Date() } } } },
-      [
-        {
-          $set: {
-            deliveryChange: {
-              $cond: [{ $anyElementTrue: [{ $map: { input: '$slots', in: { $and: [isIt, isNew, moves] } } }] }, deliveryChange(id), '$deliveryChange'],
-            },
-            slots: updateSlots({ $and: [isIt, isNew] }, {
-              delivery: {
-                $mergeObjects: [
-                  '$$this.delivery',
-                  { events: { $slice: [{ $concatArrays: [{ $ifNull: ['$$this.delivery.events', []] }, [{ $literal: event.eventId }]] }, -MAX_RECORDED_EVENTS] } },
-                  { $cond: [moves, { state: { $literal: event.to }, updatedAt: '$$NOW' }, {}] },
-                ],
-              },
-            }),
-          },
-        },
-      ],
-      { returnDocument: 'before', projection: { slots: 1 } },
-    );
-    const slot = before?.slots?.find((s) => s.codeId === id);
-    if (!slot) return 'unknown';
-    if ((slot.delivery.events ?? []).includes(event.eventId)) return 'duplicate';
-    return event.to !== null && event.from.includes(slot.delivery.state) ? 'applied' : 'recorded';
-  }
-
-  async findById(id: string): Promise<OtpRecord | null> {
-    const doc = await this.addresses.findOne({ 'slots.codeId': id }, { projection: { slots: { $elemMatch: { codeId: id } } } });
-    const slot = doc?.slots?.[0];
-    return slot ? toRecord(doc._id, slot) : null;
-  }
-
-  async deliveryStatus(id: string): Promise<DeliveryStatus | null> {
-    const record = await this.findById(id);
-    return record ? { state: record.delivery.state, updatedAt: record.delivery.updatedAt, expiresAt: record.expiresAt } : null;
   }
 
   enqueueWebhook(event: Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>): Promise<void> {
@@ -391,40 +287,6 @@ export class MongoOtpStore implements OtpStore {
 
   subscribeDeliveryChanges(onChange: (ids: string[]) => void, onError: (error: unknown) => void = () => undefined): Promise<FeedSubscription> {
     return this.tracked((failed) => watchDeliveryChanges(this.addresses, onChange, failed), onError);
-  }
-
-  async findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]> {
-    const docs = await this.addresses
-      .aggregate<{ codeId: string }>([
-        { $match: { slots: { $elemMatch: { 'delivery.state': { $in: ['pending', 'sending'] }, expiresAt: { $gt: now } } } } },
-        { $unwind: '$slots' },
-        {
-          $match: {
-            'slots.expiresAt': { $gt: now },
-            $or: [
-              { 'slots.delivery.state': 'pending', 'slots.createdAt': { $lt: pendingBefore }, $expr: pendingDue('$slots') },
-              { 'slots.delivery.state': 'sending', $expr: leaseLapsed('$slots') },
-            ],
-          },
-        },
-        { $limit: limit },
-        { $project: { _id: 0, codeId: '$slots.codeId' } },
-      ])
-      .toArray();
-    return docs.map((d) => d.codeId);
-  }
-
-  async oldestPendingDelivery(now: Date): Promise<Date | null> {
-    const waiting = { 'delivery.state': { $in: ['pending', 'sending'] }, expiresAt: { $gt: now } };
-    const [oldest] = await this.addresses
-      .aggregate<{ createdAt: Date }>([
-        { $match: { slots: { $elemMatch: waiting } } },
-        { $unwind: '$slots' },
-        { $match: { 'slots.delivery.state': waiting['delivery.state'], 'slots.expiresAt': waiting.expiresAt } },
-        { $group: { _id: null, createdAt: { $min: '$slots.createdAt' } } },
-      ])
-      .toArray();
-    return oldest?.createdAt ?? null;
   }
 
   subscribeInserts(
