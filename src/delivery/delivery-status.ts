@@ -88,9 +88,8 @@ export class DeliveryStatuses {
     return new DeliveryWatch(requestId, this);
   }
 
-  /** @internal Reads a status with the expiry a watcher waits for. */
+  /** @internal Reads a status with the expiry a watcher waits for (the id was checked by get or watch). */
   async read(requestId: string): Promise<{ view: OtpDeliveryView; expiresAt: Date } | null> {
-    if (!REQUEST_ID.test(requestId)) return null;
     const status = await this.store.deliveryStatus(requestId);
     return status && { view: viewOf(requestId, status, this.clock.now()), expiresAt: status.expiresAt };
   }

@@ -291,13 +291,13 @@ export class Dispatcher {
     const results = await this.sendSplitting(template, items);
     const outcomes = results.map(({ item, error }) => ({ item, outcome: this.outcomeOf(item, error) }));
     await Promise.all(outcomes.map(({ item, outcome }) => this.finish(item.record, outcome)));
-    const count = (state: DeliveryOutcome['state']) => outcomes.filter((o) => o.outcome.state === state).length;
-    if (count('sent') > 0) this.o.logger.info({ count: count('sent') }, 'emails sent');
-    for (const { outcome } of outcomes.filter((o) => o.outcome.state === 'failed').slice(0, 1)) {
-      this.o.logger.error({ reason: (outcome as { error: string }).error, count: count('failed') }, 'email delivery failed for good');
-    }
-    const retry = outcomes.find((o) => o.outcome.state === 'retry')?.outcome as Extract<DeliveryOutcome, { state: 'retry' }> | undefined;
-    if (retry) this.o.logger.warn({ reason: retry.error, count: count('retry'), delayMs: retry.retryInMs }, 'email send failed; will retry');
+    // One line per kind of outcome, with the first one's reason (they share a call, mostly a reason too).
+    const of = <S extends DeliveryOutcome['state']>(state: S) =>
+      outcomes.map((o) => o.outcome).filter((o): o is Extract<DeliveryOutcome, { state: S }> => o.state === state);
+    const [sent, failed, retried] = [of('sent'), of('failed'), of('retry')];
+    if (sent.length > 0) this.o.logger.info({ count: sent.length }, 'emails sent');
+    if (failed[0]) this.o.logger.error({ reason: failed[0].error, count: failed.length }, 'email delivery failed for good');
+    if (retried[0]) this.o.logger.warn({ reason: retried[0].error, count: retried.length, delayMs: retried[0].retryInMs }, 'email send failed; will retry');
   }
 
   /**

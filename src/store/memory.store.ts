@@ -9,8 +9,8 @@ import { systemClock, type Clock } from '../clock.js';
 import {
   completedDelivery,
   MAX_RECORDED_EVENTS,
-  pendingDelivery,
   ResumePointLostError,
+  storedCode,
   type CheckCommand,
   type CheckOutcome,
   type ClientLimit,
@@ -99,23 +99,10 @@ export class MemoryOtpStore implements OtpStore {
     const replaced = previous === undefined ? undefined : this.records.get(previous);
     if (previous !== undefined) this.remove(previous);
     const reference = otp.references.find((r) => r !== replaced?.reference) ?? otp.references[0];
-    // Built field by field: spread from a rest object, records were kept in V8's slower
-    // dictionary mode (measured: 483 MB instead of 347 MB RSS with 100,000 codes held).
-    const record: StoredRecord = {
-      id: otp.id,
-      email: otp.email,
-      purpose: otp.purpose,
-      codeHash: otp.codeHash,
-      sealedCode: otp.sealedCode,
-      createdAt: otp.createdAt,
-      expiresAt: otp.expiresAt,
-      attempts: 0,
-      reference,
-      locale: otp.locale,
-      transaction: otp.transaction,
-      delivery: pendingDelivery(this.clock.now()),
-      seq: ++this.seq,
-    };
+    // The record as built, not a spread copy: copies made by spreading cost up to 40 % more
+    // memory here (483 or 450 MB instead of 350–370 MB RSS with 100,000 codes held).
+    const record = storedCode(otp, reference) as StoredRecord;
+    record.seq = ++this.seq;
     this.records.set(record.id, record);
     address.slots.set(otp.purpose, record.id);
     this.addresses.set(otp.email, address);

@@ -301,6 +301,27 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * What a new code holds once stored, in either store: no wrong guesses yet, its email pending.
+ * (One literal, field by field: the embedded store keeps it as is, and V8 keeps it compact.)
+ */
+export function storedCode(otp: NewOtp, reference: string): OtpRecord {
+  return {
+    id: otp.id,
+    email: otp.email,
+    purpose: otp.purpose,
+    codeHash: otp.codeHash,
+    sealedCode: otp.sealedCode,
+    createdAt: otp.createdAt,
+    expiresAt: otp.expiresAt,
+    attempts: 0,
+    reference,
+    locale: otp.locale,
+    transaction: otp.transaction,
+    delivery: pendingDelivery(otp.createdAt),
+  };
+}
+
 export function pendingDelivery(createdAt: Date): DeliveryInfo {
   return { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, nextAttemptAt: null, sentAt: null, error: null, updatedAt: createdAt, events: [] };
 }

@@ -5,7 +5,7 @@
 // command documents (the adapter sends them), and mirror the embedded store's logic in
 // window-count.ts and memory.store.ts, held to the same contract suite.
 import type { Document } from 'mongodb';
-import { pendingDelivery, type CheckCommand, type CheckOutcome, type DeliveryInfo, type NewOtp, type OtpRecord, type WindowLimit } from '../otp.store.js';
+import { storedCode, type CheckCommand, type CheckOutcome, type DeliveryInfo, type NewOtp, type OtpRecord, type WindowLimit } from '../otp.store.js';
 
 /**
  * A code as kept in its address's document, one per purpose: an OtpRecord without the
@@ -119,19 +119,9 @@ export function clientStep(key: string, limit: WindowLimit, now: Date) {
  */
 export function issueStep(otp: NewOtp, reference: string, limits: { cooldownSeconds: number; sends: WindowLimit } | undefined) {
   const now = otp.createdAt;
-  const slot: SlotDocument = {
-    codeId: otp.id,
-    purpose: otp.purpose,
-    codeHash: otp.codeHash,
-    sealedCode: otp.sealedCode,
-    createdAt: otp.createdAt,
-    expiresAt: otp.expiresAt,
-    attempts: 0,
-    reference,
-    locale: otp.locale,
-    transaction: otp.transaction,
-    delivery: pendingDelivery(otp.createdAt),
-  };
+  // The document keeps the address as its _id and names the code's id codeId.
+  const { id: codeId, email: _address, ...code } = storedCode(otp, reference);
+  const slot: SlotDocument = { codeId, ...code };
   // The code this one replaces must not carry its reference (collides like a refusal; the
   // adapter then tries the next candidate).
   const fresh = { slots: { $not: { $elemMatch: { purpose: otp.purpose, reference } } } };
