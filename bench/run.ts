@@ -128,16 +128,16 @@ function percentile(sorted: number[], p: number): number {
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-/** Codes for fresh records, read from the emails as a user would: (email, code) pairs. */
-async function rightCodes(prefix: string, count: number): Promise<[string, string][]> {
+/** Codes for fresh records, read from the emails as a user would: (email, code, requestId). */
+async function rightCodes(prefix: string, count: number): Promise<[string, string, string][]> {
   const mark = await sendgrid.call<number>('count');
-  await call('issue', { prefix, count });
+  const requests = new Map(await call<[string, string][]>('issue', { prefix, count }));
   let arrivals: [string, number, string][] = [];
   for (let tries = 0; arrivals.length < count && tries < 600; tries++) {
     arrivals = await sendgrid.call<[string, number, string][]>('arrivals', { from: mark });
     if (arrivals.length < count) await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return arrivals.map(([email, , code]) => [email, code]);
+  return arrivals.map(([email, , code]) => [email, code, requests.get(email)!]);
 }
 
 // --- the run ------------------------------------------------------------------------------
@@ -158,14 +158,17 @@ async function main(): Promise<void> {
   rows.push(b);
   rows.push(await measure('B: Apollo standalone, { __typename }', urls.standaloneB, typename));
   let c = 0;
-  const ceilingBody = () => gql(VERIFY, { input: { email: `c${c++ % 100}@bench.example`, otp: '000000' } });
+  const ceilingBody = () => gql(VERIFY, { input: { email: `c${c++ % 100}@bench.example`, requestId: '00000000-0000-4000-8000-000000000000', otp: '000000' } });
   rows.push(await measure('C: Fastify + Apollo, verifyOtp-shaped mutation, resolver does nothing', urls.ceilingC, ceilingBody));
   rows.push(await measure('service: { __typename }', urls.service, typename));
 
   // verifyOtp with wrong codes, spread over 1,000 live codes.
-  const targets = await call<string[]>('issue', { prefix: 'wrong', count: WRONG_TARGETS });
+  const targets = await call<[string, string][]>('issue', { prefix: 'wrong', count: WRONG_TARGETS });
   let w = 0;
-  const wrongBody = (list: string[]) => () => gql(VERIFY, { input: { email: list[w++ % list.length], otp: '000000' } });
+  const wrongBody = (list: [string, string][]) => () => {
+    const [email, requestId] = list[w++ % list.length]!;
+    return gql(VERIFY, { input: { email, requestId, otp: '000000' } });
+  };
   const verifyWrongSmall = await measure(`verifyOtp, wrong code (${WRONG_TARGETS} addresses)`, urls.service, wrongBody(targets));
   rows.push(verifyWrongSmall);
 
@@ -173,12 +176,19 @@ async function main(): Promise<void> {
   const rightCount = quick ? 10_000 : 40_000;
   const warmPairs = await rightCodes('warm', 2_000);
   let rw = 0;
-  await load(urls.service, () => gql(VERIFY, { input: { email: warmPairs[rw % warmPairs.length]![0], otp: warmPairs[rw++ % warmPairs.length]![1] } }), { amount: warmPairs.length });
+  await load(
+    urls.service,
+    () => {
+      const [email, otp, requestId] = warmPairs[rw++ % warmPairs.length]!;
+      return gql(VERIFY, { input: { email, requestId, otp } });
+    },
+    { amount: warmPairs.length },
+  );
   const pairs = await rightCodes('right', rightCount);
   let r = 0;
   const rightBody = () => {
-    const [email, otp] = pairs[r++ % pairs.length]!;
-    return gql(VERIFY, { input: { email, otp } });
+    const [email, otp, requestId] = pairs[r++ % pairs.length]!;
+    return gql(VERIFY, { input: { email, requestId, otp } });
   };
   rows.push(await measure('verifyOtp, right code (fresh records)', urls.service, rightBody, { amount: pairs.length, warm: false }));
 
@@ -197,7 +207,7 @@ async function main(): Promise<void> {
     const commands = await call<Record<string, number>>('commandCounts');
     // The same API with the mailer apart: a worker process (npm run worker) sends the emails.
     await call('startWorker');
-    const splitTargets = await call<string[]>('issue', { prefix: 'wrong-split', count: WRONG_TARGETS });
+    const splitTargets = await call<[string, string][]>('issue', { prefix: 'wrong-split', count: WRONG_TARGETS });
     rows.push(await measure(`verifyOtp, wrong code, worker in another process`, urls.service, wrongBody(splitTargets)));
     await load(urls.service, requestBody('warm-split'), { duration: WARMUP_S });
     const splitMark = await sendgrid.call<number>('count');
@@ -240,7 +250,7 @@ async function main(): Promise<void> {
   // Throughput with 100,000 live codes.
   await call('issue', { prefix: 'live-again', count: LIVE_CODES });
   await sendgrid.call('reset');
-  const liveTargets = await call<string[]>('issue', { prefix: 'wrong-large', count: WRONG_TARGETS });
+  const liveTargets = await call<[string, string][]>('issue', { prefix: 'wrong-large', count: WRONG_TARGETS });
   const verifyWrongLarge = await measure(`verifyOtp, wrong code (${LIVE_CODES / 1000}k live codes)`, urls.service, wrongBody(liveTargets));
   rows.push(verifyWrongLarge);
   const requestLarge = await measure(`requestOtp, fresh address (${LIVE_CODES / 1000}k live codes)`, urls.service, requestBody('req-large'));

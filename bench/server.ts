@@ -101,12 +101,14 @@ async function countCommands(app: App, store: MongoOtpStore, url: string): Promi
   const email = (i: number) => `count-${i}@bench.example`;
   const requestOtp = await counted((i) => post(REQUEST, { email: email(i) }));
   const codes: string[] = [];
+  const ids: string[] = [];
   for (let i = 0; i < N; i++) {
     const record = (await store.findLatest(email(i), 'default'))!;
     codes.push(app.service.codeHasher.unseal(record.sealedCode!, record.id));
+    ids.push(record.id);
   }
-  const verifyOtpWrong = await counted((i) => post(VERIFY, { email: email(i), otp: codes[i] === '000000' ? '111111' : '000000' }));
-  const verifyOtpRight = await counted((i) => post(VERIFY, { email: email(i), otp: codes[i]! }));
+  const verifyOtpWrong = await counted((i) => post(VERIFY, { email: email(i), requestId: ids[i]!, otp: codes[i] === '000000' ? '111111' : '000000' }));
+  const verifyOtpRight = await counted((i) => post(VERIFY, { email: email(i), requestId: ids[i]!, otp: codes[i]! }));
   await app.dispatcher!.start();
   return { requestOtp, verifyOtpWrong, verifyOtpRight };
 }
@@ -185,13 +187,13 @@ async function main(): Promise<void> {
     return { rss, heapUsed };
   };
 
-  /** Stores `count` codes for fresh addresses through the service, and lets their emails go. */
-  async function issue(prefix: string, count: number): Promise<string[]> {
-    const emails: string[] = [];
+  /** Stores `count` codes for fresh addresses through the service, and lets their emails go: (email, requestId) pairs. */
+  async function issue(prefix: string, count: number): Promise<[string, string][]> {
+    const emails: [string, string][] = [];
     for (let i = 0; i < count; i++) {
       const email = `${prefix}-${i}@bench.example`;
-      await app.service.requestOtp({ email });
-      emails.push(email);
+      const sent = await app.service.requestOtp({ email });
+      emails.push([email, sent.status === 'SENT' ? sent.requestId : '00000000-0000-4000-8000-000000000000']);
     }
     await new Promise((resolve) => setImmediate(resolve));
     await app.dispatcher!.idle();

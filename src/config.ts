@@ -70,9 +70,10 @@ const envSchema = z.object({
   METRICS_TOKEN: optionalString,
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
 
-  // The guess budget is a sliding window that keeps the time of each guess it counts: bounded.
-  OTP_MAX_GUESSES_PER_WINDOW: int(1, 1_000).default(10),
-  OTP_GUESS_WINDOW_SECONDS: int(1, 86_400).default(3600),
+  // The address's attempt budget: a sliding window that keeps the time of each wrong guess it
+  // counts (bounded). 25 per 6 h is at most 100 wrong guesses a day: 1 in 10,000 for 6 digits.
+  OTP_MAX_GUESSES_PER_WINDOW: int(1, 1_000).default(25),
+  OTP_GUESS_WINDOW_SECONDS: int(1, 86_400).default(21_600),
   // A payment code that does not confirm its amount and payee confirms any payment.
   OTP_TRANSACTION_PURPOSES: z
     .string()
@@ -347,6 +348,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.ROLE !== 'all' && (!env.MONGODB_URI || env.STORE === 'memory')) {
     problems.push(
       `ROLE: ${env.ROLE} needs MONGODB_URI (a replica set shared by the API and worker processes); with the embedded store one process does both: leave ROLE unset (all)`,
+    );
+  }
+  // Every new code takes OTP_MAX_ATTEMPTS from the address's attempt budget: a smaller budget
+  // could never issue one.
+  if (env.OTP_MAX_GUESSES_PER_WINDOW < env.OTP_MAX_ATTEMPTS) {
+    problems.push(
+      `OTP_MAX_GUESSES_PER_WINDOW: must be at least OTP_MAX_ATTEMPTS (${env.OTP_MAX_ATTEMPTS}): each new code takes that many attempts from the address's budget`,
     );
   }
   // A claim must outlast the longest send it covers, or a second dispatcher takes it over and

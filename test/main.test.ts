@@ -109,8 +109,8 @@ describe('npm start (dist/src/main.js)', () => {
       const post = (query: string) =>
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json());
 
-      const sent = await post('mutation { requestOtp(input: { email: "dev@example.com" }) { status } }');
-      expect(sent).toEqual({ data: { requestOtp: { status: 'SENT' } } });
+      const sent = await post('mutation { requestOtp(input: { email: "dev@example.com" }) { status requestId } }');
+      expect(sent).toEqual({ data: { requestOtp: { status: 'SENT', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } } });
       const email = JSON.parse(await waitForLine(lines, /\(log mailer, development only/)) as { to: string; text: string; msg: string };
       expect(email.to).toBe('dev@example.com');
       // The code leads the line, for a person reading the log.
@@ -119,7 +119,7 @@ describe('npm start (dist/src/main.js)', () => {
       // It said why it runs as development.
       expect(lines.some((l) => l.includes('NODE_ENV is not set and nothing is configured for a deployment'))).toBe(true);
 
-      const verified = await post(`mutation { verifyOtp(input: { email: "dev@example.com", otp: "${code}" }) { status } }`);
+      const verified = await post(`mutation { verifyOtp(input: { email: "dev@example.com", requestId: "${sent.data.requestOtp.requestId}", otp: "${code}" }) { status } }`);
       expect(verified).toEqual({ data: { verifyOtp: { status: 'VERIFIED' } } });
     } finally {
       child.kill('SIGTERM');

@@ -8,7 +8,7 @@
 // code's state, so a missed or merged wake-up never shows a stale state.
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { InvalidInputError } from '../otp/otp.input.js';
+import { checkRequestId } from '../otp/otp.input.js';
 import type { DeliveryState, DeliveryStatus, FeedSubscription, OtpStore } from '../store/otp.store.js';
 
 export enum OtpDeliveryState {
@@ -44,16 +44,6 @@ const STATES: Record<DeliveryState, OtpDeliveryState> = {
 const FINAL = new Set([OtpDeliveryState.DELIVERED, OtpDeliveryState.BOUNCED, OtpDeliveryState.DROPPED, OtpDeliveryState.FAILED, OtpDeliveryState.EXPIRED]);
 
 export const isFinal = (state: OtpDeliveryState) => FINAL.has(state);
-
-/** Request ids are the codes' UUIDs; anything else cannot name one. */
-export const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A malformed id names no code: said plainly, as for any malformed input. */
-function checkRequestId(requestId: unknown): void {
-  if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) {
-    throw new InvalidInputError('requestId', 'must be a requestId returned by requestOtp');
-  }
-}
 
 /** The view of a stored status at `now`: a code that died before its email got anywhere final is EXPIRED. */
 export function viewOf(requestId: string, status: DeliveryStatus, now: Date): OtpDeliveryView {

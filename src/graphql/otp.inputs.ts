@@ -3,7 +3,7 @@
 // turns a refusal into BAD_USER_INPUT naming the field. (class-validator ran the same rules a
 // second time and cost about a third of requestOtp's throughput: see the README's Performance
 // section.)
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 
 @InputType({ description: 'The payment a code confirms. Verifying needs the same transaction again, unchanged.' })
 export class TransactionInput {
@@ -43,10 +43,13 @@ export class RequestOtpInput {
   locale?: string | null;
 }
 
-@InputType({ description: 'A code to check.' })
+@InputType({ description: 'A code to check: the one the request named by requestId issued, and no other.' })
 export class VerifyOtpInput {
   @Field((_type) => String, { description: 'The address the code was requested for.' })
   email!: string;
+
+  @Field((_type) => ID, { description: "requestOtp's requestId: the code is checked against that request's code only." })
+  requestId!: string;
 
   @Field((_type) => String, { nullable: true, description: 'The purpose the code was requested for. Default "default".' })
   purpose?: string | null;
@@ -65,4 +68,13 @@ export class VerifyOtpInput {
     description: "The verification token's aud: one of the service's VERIFICATION_TOKEN_AUDIENCES (default: the first).",
   })
   audience?: string | null;
+}
+
+@InputType({ description: 'A live code to email again: the same code, expiry and reference.' })
+export class ResendOtpInput {
+  @Field((_type) => String, { description: 'The address the code was requested for.' })
+  email!: string;
+
+  @Field((_type) => ID, { description: "requestOtp's requestId." })
+  requestId!: string;
 }

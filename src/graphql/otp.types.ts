@@ -49,8 +49,39 @@ export class RequestOtpPayload {
 
   @Field((_type) => ID, {
     nullable: true,
-    description: "Set when SENT: the handle for otpDelivery and otpDeliveryChanged. Opaque and unguessable; it names neither the address nor the code.",
+    description:
+      'Set when SENT: the request\'s handle, needed by verifyOtp and resendOtp, and by otpDelivery and otpDeliveryChanged. Opaque and unguessable; it names neither the address nor the code.',
   })
+  requestId?: string | null;
+}
+
+@ObjectType({ description: 'The answer to resendOtp. The code itself is only ever in the email.' })
+export class ResendOtpPayload {
+  @Field((_type) => Boolean)
+  success!: boolean;
+
+  @Field((_type) => OtpStatus, { description: 'SENT, RATE_LIMITED, or why there is nothing to resend: NOT_FOUND, EXPIRED, TOO_MANY_ATTEMPTS.' })
+  status!: OtpStatus;
+
+  @Field((_type) => String)
+  message!: string;
+
+  @Field((_type) => String, { nullable: true, description: 'Stable machine code for every failure status.' })
+  errorCode?: string | null;
+
+  @Field((_type) => String, { description: 'The address, normalised.' })
+  email!: string;
+
+  @Field((_type) => DateTimeISOResolver, { nullable: true, description: "Set when SENT: when the code dies (the first email's expiry: a resend does not extend it)." })
+  expiresAt?: Date | null;
+
+  @Field((_type) => Int, { nullable: true, description: 'Set when RATE_LIMITED: seconds until another email may be asked for.' })
+  retryAfterSeconds?: number | null;
+
+  @Field((_type) => String, { nullable: true, description: "Set when SENT: the code's reference, the same as on the first email." })
+  reference?: string | null;
+
+  @Field((_type) => ID, { nullable: true, description: 'Set when SENT: the same requestId.' })
   requestId?: string | null;
 }
 

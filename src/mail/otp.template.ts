@@ -21,7 +21,7 @@ export const SIGN_IN_PURPOSES: readonly string[] = ['login', 'signin', 'sign-in'
 export const EMAIL_VERIFICATION_PURPOSES: readonly string[] = ['email-verification', 'email_verification', 'verify-email', 'signup', 'sign-up'];
 
 /** What the email the record's code goes out in needs to know of it. */
-export type EmailSubject = Pick<OtpRecord, 'purpose' | 'transaction' | 'locale' | 'reference'>;
+export type EmailSubject = Pick<OtpRecord, 'purpose' | 'transaction' | 'locale' | 'reference' | 'resends'>;
 
 export interface OtpEmail {
   /** Emails with the same key share `template`: they may go out in one provider call. */
@@ -65,10 +65,11 @@ export class OtpEmails {
   for(record: EmailSubject, code: string): OtpEmail {
     const language = emailLanguage(record.locale);
     const kind = emailKind(record);
-    const key = `${language}|${kind}`;
+    const resent = record.resends > 0;
+    const key = `${language}|${kind}|${resent ? 'resent' : 'first'}`;
     let template = this.templates.get(key);
     if (!template) {
-      template = renderTemplate(LOCALES[language]!, language, kind, this.options);
+      template = renderTemplate(LOCALES[language]!, language, kind, this.options, resent);
       this.templates.set(key, template);
     }
     const substitutions: Record<string, string> = { otp: code, reference: record.reference };
@@ -89,11 +90,15 @@ export class OtpEmails {
 }
 
 /** The template for one language and kind; `{{name}}` marks a substitution. */
-export function renderTemplate(messages: OtpMessages, language: string, kind: EmailKind, { brand, merchant, ttlSeconds }: TemplateOptions): MailTemplate {
+export function renderTemplate(messages: OtpMessages, language: string, kind: EmailKind, { brand, merchant, ttlSeconds }: TemplateOptions, resent = false): MailTemplate {
   const format = (message: string, values: Record<string, string | number>) => String(new IntlMessageFormat(message, language).format(values));
   const common = { brand, merchant, reference: '{{reference}}' };
-  const validity =
-    ttlSeconds % 60 === 0 ? format(messages.validityMinutes, { minutes: ttlSeconds / 60 }) : format(messages.validitySeconds, { seconds: ttlSeconds });
+  // A resent code has less life left than the TTL: its email says so instead of a figure.
+  const validity = resent
+    ? format(messages.resent, common)
+    : ttlSeconds % 60 === 0
+      ? format(messages.validityMinutes, { minutes: ttlSeconds / 60 })
+      : format(messages.validitySeconds, { seconds: ttlSeconds });
   const introText = format(messages.intro[kind], { ...common, amount: '{{amount}}', payee: '{{payee}}' });
   // Escaped after formatting: brand and merchant are configuration, but still text; the
   // {{...}} marks survive escaping and are filled with values escaped per email.
@@ -102,7 +107,7 @@ export function renderTemplate(messages: OtpMessages, language: string, kind: Em
   const both = (first: string, second: string) => format(messages.sentences, { first, second });
   const closing = both(format(messages.warning, common), format(messages.notYou, common));
   return {
-    subject: format(messages.subject[kind], common),
+    subject: resent ? format(messages.resentSubject, { subject: format(messages.subject[kind], common) }) : format(messages.subject[kind], common),
     text: `${both(introText, validity)}\n\n{{otp}}\n\n${reference}\n\n${closing}\n`,
     html:
       `<div lang="${language}">` +

@@ -9,11 +9,12 @@ import type { DeliveryEventResult } from '../store/otp.store.js';
 import { probe } from './store-probe.js';
 
 /** Operation names the shipped client uses; anything else is counted as "other". */
-const KNOWN_OPERATIONS = new Set(['RequestOtp', 'VerifyOtp', 'OtpPolicy', 'OtpDelivery', 'OtpDeliveryChanged']);
+const KNOWN_OPERATIONS = new Set(['RequestOtp', 'ResendOtp', 'VerifyOtp', 'OtpPolicy', 'OtpDelivery', 'OtpDeliveryChanged']);
 
 export class Metrics implements OtpObserver, EventObserver {
   readonly registry = new Registry();
   private readonly requests: Counter<'status'>;
+  private readonly resends: Counter<'status'>;
   private readonly verifications: Counter<'status'>;
   private readonly emails: Counter<'outcome'>;
   private readonly emailDelay: Histogram;
@@ -26,6 +27,7 @@ export class Metrics implements OtpObserver, EventObserver {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     this.requests = new Counter({ name: 'otp_requests_total', help: 'requestOtp outcomes', labelNames: ['status'], registers });
+    this.resends = new Counter({ name: 'otp_resends_total', help: 'resendOtp outcomes', labelNames: ['status'], registers });
     this.verifications = new Counter({ name: 'otp_verifications_total', help: 'verifyOtp outcomes', labelNames: ['status'], registers });
     this.emails = new Counter({
       name: 'otp_emails_total',
@@ -59,7 +61,7 @@ export class Metrics implements OtpObserver, EventObserver {
     });
     this.operationDuration = new Histogram({
       name: 'graphql_operation_duration_seconds',
-      help: 'GraphQL operation duration by operation name (RequestOtp, VerifyOtp, OtpPolicy, other)',
+      help: 'GraphQL operation duration by operation name (RequestOtp, ResendOtp, VerifyOtp, OtpPolicy, other)',
       labelNames: ['operation'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
@@ -92,13 +94,18 @@ export class Metrics implements OtpObserver, EventObserver {
     this.requests.inc({ status });
   }
 
+  resent(status: string): void {
+    this.resends.inc({ status });
+  }
+
   verified(status: string): void {
     this.verifications.inc({ status });
   }
 
   delivered(record: OtpRecord, outcome: DeliveryOutcome): void {
     this.emails.inc({ outcome: outcome.state });
-    if (outcome.state === 'sent') this.emailDelay.observe((outcome.at.getTime() - record.createdAt.getTime()) / 1000);
+    // From the code's creation: a resend's email is not a delay of the first one.
+    if (outcome.state === 'sent' && record.resends === 0) this.emailDelay.observe((outcome.at.getTime() - record.createdAt.getTime()) / 1000);
   }
 
   deliveryEvent(event: SendGridEventName, result: DeliveryEventResult | 'ignored'): void {

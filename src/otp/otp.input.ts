@@ -75,6 +75,16 @@ export const PURPOSE_RULE = `must be 1 to ${MAX_PURPOSE_LENGTH} characters of le
 export const LOCALE_RULE = `must be a BCP 47 language tag such as "en", "ms" or "zh-Hans", at most ${MAX_LOCALE_LENGTH} characters`;
 export const codeRule = (length: number) => `must be exactly ${length} digits`;
 
+/** Request ids are the codes' UUIDs (lower-case, as randomUUID makes them); anything else cannot name one. */
+export const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A malformed id names no code: said plainly, as for any malformed input. */
+export function checkRequestId(requestId: unknown): asserts requestId is string {
+  if (typeof requestId !== 'string' || !REQUEST_ID.test(requestId)) {
+    throw new InvalidInputError('requestId', 'must be a requestId returned by requestOtp');
+  }
+}
+
 /** Malformed input. Carries the field so the API can name it; never carries the value. */
 export class InvalidInputError extends Error {
   constructor(readonly field: string, readonly rule: string) {

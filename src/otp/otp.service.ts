@@ -1,10 +1,21 @@
 // Every rule about codes lives here, and nothing about HTTP, GraphQL or MongoDB: issuing
-// (rate limits, generation, hashing, replacement) and checking (expiry, attempts, single use).
+// (rate limits, generation, hashing), resending, and checking (expiry, attempts, single use).
+// A code belongs to the request that issued it: it is checked and resent by that request's
+// id, and nothing another caller does to the address can spend, replace or lock it.
 // The store gives atomic steps (issue a code under these limits, check one under these); this
 // file decides the limits, makes and seals the codes, and tells the caller what happened.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { StoreUnavailableError, type CheckOutcome, type ClientLimit, type OtpStore, type WindowLimit } from '../store/otp.store.js';
+import {
+  StoreUnavailableError,
+  type CheckOutcome,
+  type ClientLimit,
+  type IssueLimits,
+  type OtpStore,
+  type ResendOutcome,
+  type SendLimits,
+  type WindowLimit,
+} from '../store/otp.store.js';
 import { clientNetwork } from './client-network.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
@@ -17,6 +28,7 @@ import {
   isValidPurpose,
   normaliseEmail,
   PURPOSE_RULE,
+  checkRequestId,
 } from './otp.input.js';
 import { OtpStatus } from './otp.status.js';
 import { SUPPORTED_LOCALES } from '../mail/locales/index.js';
@@ -34,16 +46,21 @@ export interface OtpPolicy {
   maxAttempts: number;
   /** Minimum gap between two codes for one address. Default 30; 0 turns it off. */
   resendCooldownSeconds: number;
-  /** Codes per address per window. Default 5. */
+  /**
+   * Emails (new codes and resends) per address per window. Default 5. It also bounds the
+   * codes an address holds live at once: a request past that waits until one dies.
+   */
   maxSendsPerWindow: number;
   /** The window for maxSendsPerWindow. Default 600. */
   sendWindowSeconds: number;
   /**
-   * Wrong guesses per address per guess window, across all its codes, so that requesting new
-   * codes cannot reset the guessing budget. Default 10 (per 3600 s).
+   * The address's attempt budget: wrong guesses at all its codes per guess window, by anyone.
+   * Each new code takes its maxAttempts from it when issued and gives back what it did not
+   * use when it dies, so opening requests adds no guesses. Default 25 (per 21,600 s): at most
+   * 100 wrong guesses a day, 1 in 10,000 for 6 digits.
    */
   maxGuessesPerWindow: number;
-  /** The window for maxGuessesPerWindow. Default 3600. */
+  /** The window for maxGuessesPerWindow. Default 21600. */
   guessWindowSeconds: number;
   /**
    * Purposes whose codes must confirm a transaction: requestOtp refuses them without one.
@@ -80,6 +97,8 @@ export interface RequestOtpCommand {
 
 export interface VerifyOtpCommand {
   email: string;
+  /** requestOtp's requestId: only the code that request issued is checked. */
+  requestId: string;
   purpose?: string | null;
   otp: string;
   transaction?: TransactionInput | null;
@@ -87,9 +106,21 @@ export interface VerifyOtpCommand {
   audience?: string | null;
 }
 
+export interface ResendOtpCommand {
+  email: string;
+  /** requestOtp's requestId: the code to send again. */
+  requestId: string;
+}
+
 export type RequestOtpResult =
   | { status: OtpStatus.SENT; email: string; expiresAt: Date; reference: string; requestId: string }
   | { status: OtpStatus.RATE_LIMITED; email: string; retryAfterSeconds: number };
+
+/** SENT: the same code is on its way again, with its own expiry and reference. */
+export type ResendOtpResult =
+  | (Extract<RequestOtpResult, { status: OtpStatus.SENT }> & { resent: boolean })
+  | { status: OtpStatus.RATE_LIMITED; email: string; retryAfterSeconds: number }
+  | { status: OtpStatus.NOT_FOUND | OtpStatus.EXPIRED | OtpStatus.TOO_MANY_ATTEMPTS; email: string };
 
 export interface VerifyOtpResult {
   status: Exclude<OtpStatus, OtpStatus.SENT>;
@@ -102,6 +133,7 @@ export interface VerifyOtpResult {
 /** Hears every outcome, for metrics. Never given the email or the code. */
 export interface OtpObserver {
   requested(status: OtpStatus): void;
+  resent(status: OtpStatus): void;
   verified(status: OtpStatus): void;
 }
 
@@ -130,7 +162,7 @@ export class OtpService {
   private readonly drawReference: () => string;
   private readonly events: MerchantEvents;
   private readonly limits: {
-    sends: WindowLimit;
+    issue: Omit<IssueLimits, 'client'>;
     guesses: WindowLimit;
     clientRequests: WindowLimit;
     clientVerifications: WindowLimit;
@@ -146,9 +178,15 @@ export class OtpService {
     this.hasher = new CodeHasher(secret);
     this.policy = Object.freeze({ ...policy, transactionPurposes: Object.freeze([...policy.transactionPurposes]) });
     this.ipv6PrefixLength = clientPolicy.ipv6PrefixLength;
+    const guesses = { max: policy.maxGuessesPerWindow, windowSeconds: policy.guessWindowSeconds };
     this.limits = {
-      sends: { max: policy.maxSendsPerWindow, windowSeconds: policy.sendWindowSeconds },
-      guesses: { max: policy.maxGuessesPerWindow, windowSeconds: policy.guessWindowSeconds },
+      issue: {
+        cooldownSeconds: policy.resendCooldownSeconds,
+        sends: { max: policy.maxSendsPerWindow, windowSeconds: policy.sendWindowSeconds },
+        maxLive: policy.maxSendsPerWindow,
+        attempts: { maxAttempts: policy.maxAttempts, budget: guesses },
+      },
+      guesses,
       clientRequests: { max: clientPolicy.maxRequestsPerWindow, windowSeconds: clientPolicy.windowSeconds },
       clientVerifications: { max: clientPolicy.maxVerificationsPerWindow, windowSeconds: clientPolicy.windowSeconds },
     };
@@ -166,6 +204,17 @@ export class OtpService {
   async requestOtp(command: RequestOtpCommand, caller?: Caller): Promise<RequestOtpResult> {
     const result = await this.issue(command, caller).catch((error: unknown) => this.unavailable(error));
     this.observer?.requested(result.status);
+    return result;
+  }
+
+  /**
+   * Emails a live code again: the same code, expiry, attempts and reference, under the same
+   * cooldown and send window as a new code (a resend is an email like any other). For a user
+   * whose first email is slow: the first email's code still verifies.
+   */
+  async resendOtp(command: ResendOtpCommand, caller?: Caller): Promise<ResendOtpResult> {
+    const result = await this.resend(command, caller).catch((error: unknown) => this.unavailable(error));
+    this.observer?.resent(result.status);
     return result;
   }
 
@@ -205,36 +254,55 @@ export class OtpService {
       sealedCode: this.hasher.seal(code, id),
       createdAt,
       expiresAt,
-      references: referenceCandidates(this.drawReference),
+      references: referenceCandidates(Math.min(this.limits.issue.maxLive, MAX_REFERENCE_CANDIDATES - 1) + 1, this.drawReference),
       locale,
       transaction,
     };
     // The caller's budget first (an inbox flood across many addresses stops here), then the
-    // address's cooldown, then its send window: one atomic step in the store.
-    const outcome = await this.store.issue(otp, {
-      client: this.clientLimit('request', caller, this.limits.clientRequests),
-      cooldownSeconds: this.policy.resendCooldownSeconds,
-      sends: this.limits.sends,
-    });
+    // address's cooldown, send window, live codes and attempt budget: one atomic step in the
+    // store. No earlier live code is removed: a stranger's request cannot cut the owner's.
+    const outcome = await this.store.issue(otp, { client: this.clientLimit('request', caller, this.limits.clientRequests), ...this.limits.issue });
     if (!outcome.issued) return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
     // The code's id is the request's handle for its delivery status: 122 random bits, unguessable.
     return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference, requestId: id };
   }
 
+  private async resend(command: ResendOtpCommand, caller: Caller | undefined): Promise<ResendOtpResult> {
+    const { email } = this.checkAddress({ email: command.email });
+    checkRequestId(command.requestId);
+    const { cooldownSeconds, sends } = this.limits.issue;
+    const limits: SendLimits = { client: this.clientLimit('request', caller, this.limits.clientRequests), cooldownSeconds, sends };
+    const outcome: ResendOutcome = await this.store.resend({ email, id: command.requestId, now: this.clock.now(), maxAttempts: this.policy.maxAttempts, limits });
+    switch (outcome.result) {
+      case 'resent':
+        return { status: OtpStatus.SENT, email, expiresAt: outcome.expiresAt, reference: outcome.reference, requestId: command.requestId, resent: outcome.queued };
+      case 'limited':
+        return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
+      case 'not_found':
+        return { status: OtpStatus.NOT_FOUND, email };
+      case 'expired':
+        return { status: OtpStatus.EXPIRED, email };
+      case 'too_many_attempts':
+        return { status: OtpStatus.TOO_MANY_ATTEMPTS, email };
+    }
+  }
+
   private async check(command: VerifyOtpCommand, caller: Caller | undefined): Promise<VerifyOtpResult> {
     const { email, purpose } = this.checkAddress(command);
+    checkRequestId(command.requestId);
     if (!isValidCode(command.otp, this.policy.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
     }
     const transaction = this.checkTransaction(command.transaction);
     const audience = this.tokens.audienceFor(command.audience);
-    // One atomic step in the store: the caller's budget, the address's guess budget (so that
-    // concurrent guesses cannot overrun it, and requesting new codes cannot reset it), then
-    // expiry, the attempt cap and the comparison. Only a right guess is free. The hash covers
-    // the transaction: one changed, added or left out is a wrong guess like any other.
+    // One atomic step in the store: the caller's budget, then the request's own code: expiry,
+    // the attempt cap and the comparison. Only that code is looked at, so guesses sent with
+    // another request's id (or none of the address's) cannot spend it. The hash covers the
+    // transaction: one changed, added or left out is a wrong guess like any other.
     const outcome = await this.store.check({
       email,
       purpose,
+      id: command.requestId,
       codeHash: this.hasher.hash(email, purpose, command.otp, transaction),
       now: this.clock.now(),
       maxAttempts: this.policy.maxAttempts,
@@ -304,6 +372,13 @@ export class OtpService {
     return { email, purpose: command.purpose ?? DEFAULT_PURPOSE };
   }
 }
+
+/**
+ * One more candidate than the live codes an address may hold guarantees a free reference; past
+ * a few, a random one is free anyway (a clash with 8 live codes is 1 in 57,000 per candidate),
+ * and drawing thousands per request would cost more than it buys.
+ */
+const MAX_REFERENCE_CANDIDATES = 8;
 
 /** A wait in whole seconds, at least one: what Retry-After and retryAfterSeconds carry. */
 const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

@@ -23,10 +23,18 @@ export const MESSAGES: Record<OtpStatus, string> = {
   [OtpStatus.VERIFIED]: 'The code is correct.',
   [OtpStatus.MISMATCHED]: 'The code is not correct.',
   [OtpStatus.EXPIRED]: 'The code has expired. Request a new one.',
-  [OtpStatus.NOT_FOUND]: 'There is no code to check for this address. Request a new one.',
+  [OtpStatus.NOT_FOUND]: 'There is no live code for this request. Request a new one.',
   [OtpStatus.TOO_MANY_ATTEMPTS]: 'Too many wrong attempts. Request a new code.',
   [OtpStatus.RATE_LIMITED]: 'Too many codes requested. Try again later.',
 };
 
 /** verifyOtp's own words for a refusal: a guess limit, not a request limit. */
 export const VERIFY_RATE_LIMITED_MESSAGE = 'Too many attempts to check a code. Try again later.';
+
+/** resendOtp's own words where they differ: an email limit, and nothing to send. */
+export const RESEND_MESSAGES: Partial<Record<OtpStatus, string>> = {
+  [OtpStatus.SENT]: 'The same code has been sent to the email address again.',
+  [OtpStatus.RATE_LIMITED]: 'Too many emails asked for. Try again later.',
+  [OtpStatus.EXPIRED]: 'The code has expired, so it cannot be sent again. Request a new one.',
+  [OtpStatus.TOO_MANY_ATTEMPTS]: 'Too many wrong attempts: the code cannot be sent again. Request a new one.',
+};

@@ -14,13 +14,15 @@ export function generateReference(): string {
 }
 
 /**
- * References for one new code, in order of preference, all different: the store takes the
- * first that the code it replaces does not carry, so two emails in a row never share one.
+ * `count` references for one new code, in order of preference, all different: the store takes
+ * the first that none of the address's live codes carries, so two emails on one screen never
+ * share one. Ask for one more than an address may hold live codes.
  */
-export function referenceCandidates(draw: () => string = generateReference): [string, string] {
-  const first = draw();
-  let second = draw();
-  for (let i = 0; second === first && i < 100; i += 1) second = draw();
-  if (second === first) throw new Error('reference generator keeps repeating itself');
-  return [first, second];
+export function referenceCandidates(count: number, draw: () => string = generateReference): [string, ...string[]] {
+  const candidates = new Set<string>();
+  for (let tries = 0; candidates.size < count; tries += 1) {
+    if (tries > count * 100) throw new Error('reference generator keeps repeating itself');
+    candidates.add(draw());
+  }
+  return [...candidates] as [string, ...string[]];
 }

@@ -2,9 +2,9 @@
 // guards a rule is one atomic operation with the guard in its filter or pipeline, so replicas
 // sharing the database cannot race past a limit. Expired state is deleted by the TTL index.
 //
-// One document per address holds its limits and its live codes, one per purpose (see
-// mongo/address.updates.ts): issuing and checking a code are each one command on it, with the
-// caller's budget, when there is one, as a second document of the same collection. Deliveries
+// One document per address holds its limits and its live codes (see mongo/address.updates.ts):
+// issuing, resending and checking a code are each one command on it, with the caller's
+// budget, when there is one, as a command of its own on a second document of the collection. Deliveries
 // (mongo/deliveries.ts) and the merchant webhooks' outbox (mongo/outbox.ts) have files of their own.
 import {
   MongoBulkWriteError,
@@ -14,23 +14,24 @@ import {
   MongoNotConnectedError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
-  type AnyBulkWriteOperation,
   type Collection,
   type Db,
-  type Document,
 } from 'mongodb';
 import {
   checkStep,
   clientStep,
   issueStep,
+  resendStep,
   type AddressDocument,
   type ClientDocument,
+  type IssueVerdictDocument,
+  type VerdictDocument,
 } from './mongo/address.updates.js';
 import { watchDeliveryChanges } from './mongo/delivery-feed.js';
 import { watchIssues } from './mongo/insert-feed.js';
 import { MongoDeliveries, toRecord } from './mongo/deliveries.js';
 import { MongoOutbox } from './mongo/outbox.js';
-import { refusalMs, type WindowCount } from './window-count.js';
+import { issueRefusal, refusalMs, sendRefusal, type AddressLimitState, type WindowCount } from './window-count.js';
 import {
   type CheckCommand,
   type CheckOutcome,
@@ -48,6 +49,8 @@ import {
   type OtpStore,
   type OutboxEvent,
   type OutboxOutcome,
+  type ResendCommand,
+  type ResendOutcome,
 } from './otp.store.js';
 
 interface CheckpointDocument {
@@ -63,15 +66,6 @@ export const CHECKPOINT_COLLECTION = 'checkpoints';
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
 const DUPLICATE_KEY = 11000;
-
-/** One update of a command: refused, `refusal` reads the wait (null: no limit refused it). */
-interface Step {
-  filter: Document;
-  update: Document[];
-  refusal?: () => Promise<number | null>;
-  /** The step to try instead when it collided without a refusal. */
-  next?: () => Step;
-}
 
 /** How often a refusal that a re-read shows to be a race (two first requests) is retried. */
 const RACE_RETRIES = 3;
@@ -106,11 +100,16 @@ export interface MongoStoreOptions {
 const windowCount = (window: { count: number; resetAt: Date } | undefined): WindowCount | undefined =>
   window && { count: window.count, resetAt: window.resetAt.getTime() };
 
-/** Where a write error came from, in an ordered bulk write, and its code. */
-const firstWriteError = (error: MongoBulkWriteError) => {
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return errors[0];
-};
+/** What an issue or resend reads back: the verdict, and what the shared judges need for a wait. */
+const ISSUE_PROJECTION = { verdict: 1, cooldownUntil: 1, sends: 1, guesses: 1, 'slots.expiresAt': 1, 'slots.attempts': 1, 'slots.reference': 1 } as const;
+
+/** An address's document as the shared judges (window-count.ts) read it. */
+const limitState = (doc: Partial<AddressDocument>): AddressLimitState => ({
+  cooldownUntil: doc.cooldownUntil?.getTime() ?? 0,
+  sends: windowCount(doc.sends),
+  guesses: doc.guesses?.map((t) => t.getTime()),
+  codes: (doc.slots ?? []).map((s) => ({ expiresAt: s.expiresAt.getTime(), attempts: s.attempts })),
+});
 
 export class MongoOtpStore implements OtpStore {
   readonly kind = 'mongodb' as const;
@@ -174,54 +173,74 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
-    const steps: Step[] = [];
-    if (limits?.client) steps.push(this.clientStep(limits.client, otp.createdAt));
-    // Candidates in turn: a collision that no limit explains may be the reference the replaced
-    // code carries, and the next candidate differs from it.
-    let candidate = 0;
-    const reference = () => otp.references[candidate % otp.references.length]!;
-    const issue = (): Step => ({
-      ...issueStep(otp, reference(), limits),
-      refusal: async () => {
-        const doc = await this.addresses.findOne({ _id: otp.email }, { projection: { cooldownUntil: 1, sends: 1 } });
-        const now = otp.createdAt.getTime();
-        if (doc?.cooldownUntil && doc.cooldownUntil.getTime() > now) return doc.cooldownUntil.getTime() - now;
-        return limits ? refusalMs(windowCount(doc?.sends), limits.sends, now) : null;
-      },
-      next: () => {
-        candidate += 1;
-        return issue();
-      },
+    // The caller's budget is its own command (a findAndModify, which must tell the verdict,
+    // cannot share one): two commands at most.
+    if (limits?.client) {
+      const refused = await this.countClient(limits.client, otp.createdAt);
+      if (refused !== null) return { issued: false, retryAfterMs: refused, limit: 'client' };
+    }
+    const { filter, update } = issueStep(otp, limits);
+    const doc = await this.addresses.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after', projection: ISSUE_PROJECTION });
+    const verdict = doc?.verdict as IssueVerdictDocument | undefined;
+    if (verdict?.result === 'issued') return { issued: true, reference: verdict.reference! };
+    // Refused: the document is as it was, so the shared judge reads the wait from it.
+    const refusal = limits && doc ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
+    return { issued: false, ...(refusal ?? { limit: 'sends', retryAfterMs: 1_000 }) };
+  }
+
+  async resend(command: ResendCommand): Promise<ResendOutcome> {
+    if (command.limits.client) {
+      const refused = await this.countClient(command.limits.client, command.now);
+      if (refused !== null) return { result: 'limited', retryAfterMs: refused, limit: 'client' };
+    }
+    const { filter, update } = resendStep(command);
+    const doc = await this.addresses.findOneAndUpdate(filter, update, {
+      returnDocument: 'after',
+      projection: { verdict: 1, cooldownUntil: 1, sends: 1, slots: { $elemMatch: { codeId: command.id } } },
     });
-    steps.push(issue());
-    const retryAfterMs = await this.runSteps(steps);
-    return retryAfterMs === null ? { issued: true, reference: reference() } : { issued: false, retryAfterMs };
+    const verdict = doc?.verdict as IssueVerdictDocument | undefined;
+    const slot = doc?.slots?.[0];
+    if (!verdict || !slot) return { result: 'not_found' };
+    switch (verdict.result) {
+      case 'expired':
+      case 'too_many_attempts':
+        return { result: verdict.result };
+      case 'refused': {
+        const refusal = sendRefusal(limitState(doc), command.limits, command.now.getTime());
+        return { result: 'limited', ...(refusal ?? { limit: 'sends', retryAfterMs: 1_000 }) };
+      }
+      default:
+        return { result: 'resent', queued: verdict.result === 'queued', expiresAt: slot.expiresAt, reference: slot.reference };
+    }
   }
 
   async check(command: CheckCommand): Promise<CheckOutcome> {
-    // The caller's budget is its own command: a findAndModify, which must tell the verdict,
-    // cannot share one. Two commands at most either way.
+    // As for issue: the caller's budget first, in its own command.
     if (command.client) {
-      const retryAfterMs = await this.runSteps([this.clientStep(command.client, command.now)]);
+      const retryAfterMs = await this.countClient(command.client, command.now);
       if (retryAfterMs !== null) return { result: 'limited', retryAfterMs };
     }
     const { filter, update } = checkStep(command);
-    const doc = await this.addresses.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after', projection: { verdict: 1 } });
-    const verdict = doc?.verdict;
+    // No upsert: a code that is not this address's matches nothing, and nothing is written.
+    const doc = await this.addresses.findOneAndUpdate(filter, update, { returnDocument: 'after', projection: { verdict: 1 } });
+    const verdict = doc?.verdict as VerdictDocument | undefined;
     if (!verdict) return { result: 'not_found' };
     switch (verdict.result) {
-      case 'limited':
-        return { result: 'limited', retryAfterMs: verdict.until!.getTime() - command.now.getTime() };
       case 'mismatched':
         return { result: 'mismatched', attempts: verdict.attempts! };
-      default:
+      case 'verified':
+      case 'expired':
+      case 'too_many_attempts':
         return { result: verdict.result };
+      default:
+        return { result: 'not_found' };
     }
   }
 
   async findLatest(email: string, purpose: string): Promise<OtpRecord | null> {
     const doc = await this.addresses.findOne({ _id: email }, { projection: { slots: 1 } });
-    const slot = doc?.slots?.find((s) => s.purpose === purpose);
+    // Slots are kept in issue order: the last is the newest.
+    const slot = doc?.slots?.findLast((s) => s.purpose === purpose);
     return slot ? toRecord(email, slot) : null;
   }
 
@@ -346,39 +365,24 @@ export class MongoOtpStore implements OtpStore {
     await this.onClose?.();
   }
 
-  /** A caller's budget as a step of a command; its refusal read back for the wait. */
-  private clientStep({ key, limit }: ClientLimit, now: Date) {
-    return {
-      ...clientStep(key, limit, now),
-      refusal: async () => {
-        const doc = await this.clients.findOne({ _id: { client: key } });
-        return refusalMs(windowCount(doc?.window), limit, now.getTime());
-      },
-    };
-  }
-
   /**
-   * Sends the steps as one ordered bulk write (one command). A refused step collides on its
-   * _id and stops the rest; one more command reads how long to wait. Returns null when every
-   * step went through. When the read shows no refusal after all (two first requests for one
-   * key raced to create its document, or a reference was taken), the steps from there on are
-   * tried again, the refused one as its `next` version if it has one.
+   * Counts one against a caller's budget, in one command: refused, the filter matches nothing
+   * and the upsert collides on _id; one more read then says how long to wait. When the read
+   * shows no refusal after all (two first requests for one key raced to create its document),
+   * it is tried again. Returns null when counted.
    */
-  private async runSteps(steps: Step[]): Promise<number | null> {
-    let remaining = steps;
+  private async countClient({ key, limit }: ClientLimit, now: Date): Promise<number | null> {
+    const { filter, update } = clientStep(key, limit, now);
     for (let attempt = 0; ; attempt += 1) {
-      const operations: AnyBulkWriteOperation<Document>[] = remaining.map(({ filter, update }) => ({ updateOne: { filter, update, upsert: true } }));
       try {
-        await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: true });
+        await this.clients.updateOne(filter, update, { upsert: true });
         return null;
       } catch (error) {
-        const failure = error instanceof MongoBulkWriteError ? firstWriteError(error) : undefined;
-        if (!failure || failure.code !== DUPLICATE_KEY) throw error;
-        const refused = remaining[failure.index]!;
-        const retryAfterMs = await refused.refusal!();
+        if (!(error instanceof MongoError) || error.code !== DUPLICATE_KEY) throw error;
+        const doc = await this.clients.findOne({ _id: { client: key } });
+        const retryAfterMs = refusalMs(windowCount(doc?.window), limit, now.getTime());
         if (retryAfterMs !== null) return retryAfterMs;
         if (attempt >= RACE_RETRIES) throw error;
-        remaining = [refused.next?.() ?? refused, ...remaining.slice(failure.index + 1)];
       }
     }
   }

@@ -3,10 +3,12 @@
 // reads a record and then writes it back, so two replicas cannot race past a limit.
 //
 // The per-address limits and the address's live codes are one record, so that issuing a code
-// (cooldown, send window, replacement) and checking one (guess budget, expiry, attempts,
-// single use, and giving back a guess that was right) are each one atomic step on it: one
-// MongoDB command each, not one per rule. The limits themselves are the service's: it passes
-// them in, and the adapters only count.
+// (cooldown, send window, live codes, attempt budget), resending one and checking one (expiry,
+// attempts, single use) are each one atomic step on it: one MongoDB command each, not one per
+// rule. The limits themselves are the service's: it passes them in, and the adapters only count.
+//
+// A code belongs to the request that issued it: it is checked and resent by its id (the
+// request's id), and a new request never removes an earlier live code.
 
 import type { Transaction } from '../otp/transaction.js';
 
@@ -46,14 +48,16 @@ export interface OtpRecord {
   purpose: string;
   /** HMAC of the code (see CodeHasher.hash); the only form kept for checking. */
   codeHash: string;
-  /** The code sealed for the dispatcher; null once the email is sent or has failed. */
+  /** The code sealed for the dispatcher, kept while the code lives so that it can be resent. */
   sealedCode: string | null;
   createdAt: Date;
   expiresAt: Date;
   /** Wrong guesses counted against this code. */
   attempts: number;
-  /** Printed on the email and returned to the caller; never shared with the code it replaced. */
+  /** Printed on the email and returned to the caller; never shared with another live code of the address. */
   reference: string;
+  /** How many times the email was sent again (resendOtp): 0 for the first. */
+  resends: number;
   /** The BCP 47 tag the email is written for; null: the default language. */
   locale: string | null;
   /** The payment the code confirms (its hash covers it), for the email; null when none. */
@@ -63,10 +67,10 @@ export interface OtpRecord {
 
 export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction'> & {
   /**
-   * References to choose from, in order of preference, at least two and all different: the
-   * first one the replaced code does not carry is stored.
+   * References to choose from, in order of preference, all different: the first one that no
+   * live code of the address carries is stored. Give one more than the address may hold live codes.
    */
-  references: readonly [string, string, ...string[]];
+  references: readonly [string, ...string[]];
 };
 
 export type DeliveryOutcome =
@@ -125,34 +129,83 @@ export interface ClientLimit {
   limit: WindowLimit;
 }
 
-export interface IssueLimits {
+/** What an email costs an address: a cooldown between two, and a window of at most so many. */
+export interface SendLimits {
   /** The caller's own budget, counted first: an inbox flood across many addresses stops here. */
   client?: ClientLimit;
-  /** Minimum gap between two codes for one address; 0: none. */
+  /** Minimum gap between two emails for one address; 0: none. */
   cooldownSeconds: number;
-  /** Codes per address per window. A request refused by the cooldown does not count. */
+  /** Emails (new codes and resends) per address per window. A refused request does not count. */
   sends: WindowLimit;
 }
 
-export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number };
+/**
+ * The attempt budget of an address: every new code takes `maxAttempts` from it, a wrong guess
+ * keeps its share for `budget.windowSeconds` after it was made, and the attempts a code did not
+ * use come back when it dies (verified, or expired). A request that the budget cannot cover
+ * is refused, so in any window at most `budget.max` wrong guesses can be made at the address's
+ * codes, by everyone together, however many requests they open (see window-count.ts).
+ */
+export interface AttemptBudget {
+  maxAttempts: number;
+  budget: WindowLimit;
+}
+
+export interface IssueLimits extends SendLimits {
+  /**
+   * Codes live at once per address (unexpired, and not killed by wrong guesses): a request past
+   * it waits until one dies, and removes none.
+   */
+  maxLive: number;
+  attempts: AttemptBudget;
+}
+
+/** Which limit refused a request: the caller's, the cooldown, the send window, the live codes, the attempt budget. */
+export type IssueLimit = 'client' | 'cooldown' | 'sends' | 'live' | 'attempts';
+
+export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number; limit: IssueLimit };
+
+export interface ResendCommand {
+  email: string;
+  /** The id of the code to send again (the request's id). */
+  id: string;
+  now: Date;
+  /** A code this many wrong guesses old is dead: nothing to resend. */
+  maxAttempts: number;
+  limits: SendLimits;
+}
+
+/**
+ * What one resend did. `resent`: counted under the limits; `queued` says whether a new email
+ * was put on its way (false when one was still on its way, pending or being sent). The others
+ * changed nothing.
+ */
+export type ResendOutcome =
+  | { result: 'resent'; queued: boolean; expiresAt: Date; reference: string }
+  | { result: 'not_found' }
+  | { result: 'expired' }
+  | { result: 'too_many_attempts' }
+  | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'live' | 'attempts'> };
 
 export interface CheckCommand {
   email: string;
   purpose: string;
+  /** The id of the code to check (the request's id): no other code of the address is looked at. */
+  id: string;
   /** The hash of the code the caller typed (CodeHasher.hash), compared with the stored one. */
   codeHash: string;
   /** The time the service reads: expiry and windows are judged at it. */
   now: Date;
   maxAttempts: number;
-  /** Wrong guesses per address per window, across all its codes. */
+  /** The address's attempt budget's window: how long a wrong guess keeps its share. */
   guesses: WindowLimit;
   client?: ClientLimit;
 }
 
 /**
  * What one check did. `mismatched` counted a wrong guess against the code (`attempts` is the
- * new count) and against the address's guess budget; `verified` consumed the code; the others
- * changed nothing.
+ * new count) and logged it in the address's attempt budget; `verified` consumed the code; the
+ * others changed nothing (`limited` is the caller's budget: no code was looked at).
  */
 export type CheckOutcome =
   | { result: 'verified' }
@@ -194,22 +247,27 @@ export interface OtpStore extends WebhookOutbox {
   readonly kind: 'memory' | 'mongodb';
 
   /**
-   * Stores a new code in place of any earlier one for the same (email, purpose), if `limits`
-   * allow it, all in one atomic step: the caller's budget first, then the address's cooldown
-   * and send window (judged at `otp.createdAt`). The code stored last is the only one that can
-   * be verified, whatever the `createdAt` times say (app servers' clocks may disagree), and a
-   * replaced code's email is never sent. Without `limits`, nothing is counted.
+   * Stores a new code beside the address's other live codes, if `limits` allow it, all in one
+   * atomic step: the caller's budget first, then the address's cooldown, send window, live
+   * codes and attempt budget (judged at `otp.createdAt`). Expired codes are dropped on the way;
+   * a live one never is. Without `limits`, nothing is counted.
    */
   issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome>;
 
   /**
-   * Checks a code in one atomic step: the caller's budget, then the address's guess budget,
-   * then the live code's existence, expiry, attempt cap and hash. A wrong guess is counted on
-   * the code and the budget; a right one consumes the code and costs no guess.
+   * Sends a live code's email again, same code and expiry, in one atomic step: the caller's
+   * budget, then the code's life and attempts, then the address's cooldown and send window.
+   */
+  resend(command: ResendCommand): Promise<ResendOutcome>;
+
+  /**
+   * Checks one code, by its id, in one atomic step: the caller's budget, then the code's
+   * existence for (email, purpose), expiry, attempt cap and hash. A wrong guess is counted on
+   * the code and logged in the address's attempt budget; a right one consumes the code.
    */
   check(command: CheckCommand): Promise<CheckOutcome>;
 
-  /** The live code for (email, purpose), expired or not; null if there is none. */
+  /** The newest live code for (email, purpose), expired or not; null if there is none. */
   findLatest(email: string, purpose: string): Promise<OtpRecord | null>;
 
   /** A live code by its id, expired or not; null once it is gone. */
@@ -236,8 +294,8 @@ export interface OtpStore extends WebhookOutbox {
   renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number>;
 
   /**
-   * Records the outcome if `worker` still holds the claim: sent or failed erase the sealed
-   * code; a retry keeps it and makes the code pending again from `retryInMs` on.
+   * Records the outcome if `worker` still holds the claim; a retry makes the code pending again
+   * from `retryInMs` on. The sealed code stays either way: a resend needs it.
    */
   completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean>;
 
@@ -316,6 +374,7 @@ export function storedCode(otp: NewOtp, reference: string): OtpRecord {
     expiresAt: otp.expiresAt,
     attempts: 0,
     reference,
+    resends: 0,
     locale: otp.locale,
     transaction: otp.transaction,
     delivery: pendingDelivery(otp.createdAt),
@@ -324,6 +383,15 @@ export function storedCode(otp: NewOtp, reference: string): OtpRecord {
 
 export function pendingDelivery(createdAt: Date): DeliveryInfo {
   return { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, nextAttemptAt: null, sentAt: null, error: null, updatedAt: createdAt, events: [] };
+}
+
+/**
+ * The delivery of a code sent again (resendOtp): pending at once, claim and error cleared, its
+ * provider calls and event ids kept. Both stores build it here, each with its own clock and
+ * its own way of reading what is kept.
+ */
+export function resentDelivery<Time, Attempts, Events>(now: Time, kept: { attempts: Attempts; events: Events }) {
+  return { state: 'pending' as DeliveryState, attempts: kept.attempts, claimedBy: null, leaseUntil: null, nextAttemptAt: null, sentAt: null, error: null, updatedAt: now, events: kept.events };
 }
 
 /**

@@ -1,8 +1,9 @@
-// A fixed-window counter, as the embedded store keeps it (the MongoDB adapter computes the
-// same thing inside its pipeline updates, see mongo/address.updates.ts, and judges a refusal
-// it has read back with refusalMs): at most `max` counted
-// per window, the window opening at the first one counted and closing `windowSeconds` later.
-import type { WindowLimit } from './otp.store.js';
+// The counters an address's limits are made of, as the embedded store keeps them: a fixed
+// window (sends, callers), a sliding log (wrong guesses), and the judges that say which limit
+// refuses a request and for how long. The MongoDB adapter computes the same decisions inside
+// its pipeline updates (mongo/address.updates.ts) and reads the wait back with these judges,
+// so both stores answer with one function.
+import type { AttemptBudget, IssueLimit, IssueLimits, SendLimits, WindowLimit } from './otp.store.js';
 
 export interface WindowCount {
   count: number;
@@ -43,4 +44,67 @@ export function slidingRefusalMs(log: SlidingLog | undefined, limit: WindowLimit
 /** The log after counting one more at `now`. */
 export function slidingCounted(log: SlidingLog | undefined, limit: WindowLimit, now: number): SlidingLog {
   return [...within(log, limit, now), now].slice(-limit.max);
+}
+
+/** What an address's limits are judged on: epoch milliseconds throughout. */
+export interface AddressLimitState {
+  /** 0 when no cooldown runs. */
+  cooldownUntil: number;
+  sends?: WindowCount;
+  /** Times of the latest wrong guesses at the address's codes. */
+  guesses?: SlidingLog;
+  /** The address's codes (expired ones are left out by the judges). */
+  codes: readonly { expiresAt: number; attempts: number }[];
+}
+
+export interface Refusal<Limit extends IssueLimit = IssueLimit> {
+  limit: Limit;
+  retryAfterMs: number;
+}
+
+/** The cooldown, then the send window: what every email (a new code or a resend) must pass. */
+export function sendRefusal(state: AddressLimitState, limits: Omit<SendLimits, 'client'>, now: number): Refusal<'cooldown' | 'sends'> | null {
+  if (state.cooldownUntil > now) return { limit: 'cooldown', retryAfterMs: state.cooldownUntil - now };
+  const sends = refusalMs(state.sends, limits.sends, now);
+  return sends === null ? null : { limit: 'sends', retryAfterMs: sends };
+}
+
+/**
+ * The attempt budget's units still held at `now`: one per wrong guess inside the window, and
+ * the attempts each live code has left. A new code needs `maxAttempts` more.
+ */
+export function attemptsHeld(state: AddressLimitState, { maxAttempts, budget }: AttemptBudget, now: number): number {
+  const reserved = state.codes.filter((c) => c.expiresAt > now).reduce((sum, c) => sum + Math.max(0, maxAttempts - c.attempts), 0);
+  return within(state.guesses, budget, now).length + reserved;
+}
+
+/**
+ * Milliseconds until the budget can cover a new code, or null when it can now: the units free
+ * in time order (a guess as it leaves the window, a code's unused attempts when it expires)
+ * until enough are free.
+ */
+export function attemptRefusalMs(state: AddressLimitState, attempts: AttemptBudget, now: number): number | null {
+  let short = attemptsHeld(state, attempts, now) + attempts.maxAttempts - attempts.budget.max;
+  if (short <= 0) return null;
+  const frees = [
+    ...within(state.guesses, attempts.budget, now).map((t) => ({ at: t + attempts.budget.windowSeconds * 1000, units: 1 })),
+    ...state.codes.filter((c) => c.expiresAt > now).map((c) => ({ at: c.expiresAt, units: Math.max(0, attempts.maxAttempts - c.attempts) })),
+  ].sort((a, b) => a.at - b.at);
+  for (const free of frees) {
+    short -= free.units;
+    if (short <= 0) return free.at - now;
+  }
+  // Only when the budget is smaller than one code's attempts, which the configuration refuses.
+  return attempts.budget.windowSeconds * 1000;
+}
+
+/** Which of an address's limits refuses a new code at `now`, in the order they are judged; null: none. */
+export function issueRefusal(state: AddressLimitState, limits: Omit<IssueLimits, 'client'>, now: number): Refusal | null {
+  const send = sendRefusal(state, limits, now);
+  if (send) return send;
+  // A code its wrong guesses have killed holds no place: it can never be verified.
+  const live = state.codes.filter((c) => c.expiresAt > now && c.attempts < limits.attempts.maxAttempts);
+  if (live.length >= limits.maxLive) return { limit: 'live', retryAfterMs: Math.min(...live.map((c) => c.expiresAt)) - now };
+  const attempts = attemptRefusalMs(state, limits.attempts, now);
+  return attempts === null ? null : { limit: 'attempts', retryAfterMs: attempts };
 }

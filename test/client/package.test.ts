@@ -15,9 +15,9 @@ const ROOT = new URL('../../', import.meta.url);
 const CLIENT = new URL('packages/client/', ROOT);
 const TSC = new URL('node_modules/typescript/bin/tsc', ROOT).pathname;
 
-/** The same program twice: as an ES module and as CommonJS. `request <email>` or `verify <email> <code>`. */
+/** The same program twice: as an ES module and as CommonJS. `request <email>` or `verify <email> <code> <requestId>` (another process: nothing is remembered). */
 const program = (load: string) => `${load}
-const [, , action, email, code] = process.argv;
+const [, , action, email, code, requestId] = process.argv;
 const otp = createOtpClient({ url: process.env.OTP_URL as string });
 async function main(): Promise<void> {
   if (action === 'request') {
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     const status: 'SENT' | 'RATE_LIMITED' | string = sent.status;
     console.log(JSON.stringify({ status, reference: sent.reference, requestId: sent.requestId }));
   } else {
-    const result = await otp.verifyOtp({ email: email!, purpose: 'login', otp: code! });
+    const result = await otp.verifyOtp({ email: email!, purpose: 'login', otp: code!, requestId: requestId! });
     const delivery = await otp.otpDelivery('00000000-0000-4000-8000-000000000000');
     console.log(JSON.stringify({ status: result.status, token: typeof result.verificationToken, delivery }));
   }
@@ -88,10 +88,10 @@ describe('the client package, packed and installed into a project of its own', (
     const env = { ...process.env, OTP_URL: h.url };
     for (const [n, script] of [['1', 'out/esm.mjs'], ['2', 'out/cjs.cjs']] as const) {
       const email = `client-${n}@example.com`;
-      const requested = JSON.parse((await run(process.execPath, [script, 'request', email], { cwd: dir, env })).stdout) as { status: string; reference: string };
+      const requested = JSON.parse((await run(process.execPath, [script, 'request', email], { cwd: dir, env })).stdout) as { status: string; reference: string; requestId: string };
       expect(requested).toMatchObject({ status: 'SENT', reference: expect.stringMatching(/^[A-Z0-9]{4}$/) });
       const code = await h.sendgrid.latestCode(email);
-      const verified = JSON.parse((await run(process.execPath, [script, 'verify', email, code], { cwd: dir, env })).stdout) as { status: string; token: string; delivery: unknown };
+      const verified = JSON.parse((await run(process.execPath, [script, 'verify', email, code, requested.requestId], { cwd: dir, env })).stdout) as { status: string; token: string; delivery: unknown };
       expect(verified).toEqual({ status: 'VERIFIED', token: 'string', delivery: null });
     }
   });

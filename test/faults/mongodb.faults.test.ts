@@ -17,8 +17,8 @@ import { describeOnTier, mongoTier, mongoUri } from '../support/stores.js';
 const binary = await locateMongod();
 const faultTier = { ...mongoTier, skip: mongoTier.skip ?? (binary ? null : 'fault tests start their own mongod: no binary here') };
 
-const REQUEST = 'mutation R($email: String!) { requestOtp(input: { email: $email }) { status } }';
-const VERIFY = 'mutation V($email: String!, $otp: String!) { verifyOtp(input: { email: $email, otp: $otp }) { status } }';
+const REQUEST = 'mutation R($email: String!) { requestOtp(input: { email: $email }) { status requestId retryAfterSeconds } }';
+const VERIFY = 'mutation V($email: String!, $requestId: ID!, $otp: String!) { verifyOtp(input: { email: $email, requestId: $requestId, otp: $otp }) { status } }';
 
 interface Answer {
   data?: Record<string, { status: string } | null> | null;
@@ -270,8 +270,9 @@ describeOnTier(faultTier, 'MongoDB under faults (real mongod processes, the serv
       CLIENT_MAX_REQUESTS_PER_WINDOW: '6',
       OTP_RESEND_COOLDOWN_SECONDS: '1',
       OTP_MAX_SENDS_PER_WINDOW: '3',
-      OTP_MAX_GUESSES_PER_WINDOW: '4',
-      OTP_MAX_ATTEMPTS: '10',
+      OTP_SEND_WINDOW_SECONDS: '8',
+      OTP_MAX_GUESSES_PER_WINDOW: '6',
+      OTP_MAX_ATTEMPTS: '2',
     });
     const replicas = await Promise.all([0, 1, 2].map(() => start(env)));
     const on = (i: number) => replicas[i % 3]!.url;
@@ -301,12 +302,23 @@ describeOnTier(faultTier, 'MongoDB under faults (real mongod processes, the serv
     for (let i = 0; i < 7; i++) capped.push(statusOf(await call(on(i), REQUEST, { email: `client-${i}@example.com` }, from('203.0.113.3'))));
     expect(capped).toEqual(['SENT', 'SENT', 'SENT', 'SENT', 'SENT', 'SENT', 'RATE_LIMITED']);
 
-    // Guess budget: four wrong guesses spread over the replicas, then refused on any of them.
-    expect(statusOf(await call(on(0), REQUEST, { email: 'guess@example.com' }, from('203.0.113.4')))).toBe('SENT');
-    const code = await sendgrid.latestCode('guess@example.com');
-    const wrong = code === '000000' ? '111111' : '000000';
+    // Attempt budget (6, two a code): three requests' wrong guesses spread over the replicas;
+    // once the send window (8 s) has passed, no fourth request on any of them.
     const guesses = [];
-    for (let i = 0; i < 5; i++) guesses.push(statusOf(await call(on(i), VERIFY, { email: 'guess@example.com', otp: wrong }, from('203.0.113.4'))));
-    expect(guesses).toEqual(['MISMATCHED', 'MISMATCHED', 'MISMATCHED', 'MISMATCHED', 'RATE_LIMITED']);
+    for (let round = 1; round <= 3; round++) {
+      const sent = await call(on(round), REQUEST, { email: 'guess@example.com' }, from(`203.0.113.${3 + round}`));
+      expect(statusOf(sent)).toBe('SENT');
+      const requestId = (sent.data?.requestOtp as unknown as { requestId: string }).requestId;
+      const code = await sendgrid.latestCode('guess@example.com', round);
+      const wrong = code === '000000' ? '111111' : '000000';
+      for (let i = 0; i < 3; i++) guesses.push(statusOf(await call(on(i), VERIFY, { email: 'guess@example.com', requestId, otp: wrong }, from('203.0.113.4'))));
+      await sleep(1_100); // past the 1-s cooldown
+    }
+    expect(guesses).toEqual(Array.from({ length: 3 }, () => ['MISMATCHED', 'MISMATCHED', 'TOO_MANY_ATTEMPTS']).flat());
+    await sleep(8_000);
+    const refused = await call(on(0), REQUEST, { email: 'guess@example.com' }, from('203.0.113.9'));
+    expect(statusOf(refused)).toBe('RATE_LIMITED');
+    // The attempt budget's wait (the guesses' window, hours), not the send window's seconds.
+    expect((refused.data?.requestOtp as unknown as { retryAfterSeconds: number }).retryAfterSeconds).toBeGreaterThan(3600);
   });
 });

@@ -2,9 +2,10 @@
 // never a 5xx; and it leaves no record and sends no email.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryOtpStore } from '../../src/store/memory.store.js';
-import { REQUEST_OTP, startHarness, VERIFY_OTP, type Harness } from '../support/harness.js';
+import { REQUEST_OTP, RESEND_OTP, startHarness, VERIFY_OTP, type Harness } from '../support/harness.js';
 
 const ok = 'someone@example.com';
+const rid = '0b6f5c1e-4e1a-4f63-9a1d-7c2b8e5d3a90';
 const long = (n: number) => `${'a'.repeat(n - '@example.com'.length)}@example.com`;
 
 const cases: { name: string; query: string; input: Record<string, unknown>; field: string }[] = [
@@ -17,13 +18,13 @@ const cases: { name: string; query: string; input: Record<string, unknown>; fiel
   { name: 'purpose too long', query: REQUEST_OTP, input: { email: ok, purpose: 'p'.repeat(65) }, field: 'purpose' },
   { name: 'purpose with spaces', query: REQUEST_OTP, input: { email: ok, purpose: 'pay now' }, field: 'purpose' },
   { name: 'purpose empty', query: REQUEST_OTP, input: { email: ok, purpose: '' }, field: 'purpose' },
-  { name: 'otp with a letter', query: VERIFY_OTP, input: { email: ok, otp: '12a456' }, field: 'otp' },
-  { name: 'otp too short', query: VERIFY_OTP, input: { email: ok, otp: '12345' }, field: 'otp' },
-  { name: 'otp too long', query: VERIFY_OTP, input: { email: ok, otp: '1234567' }, field: 'otp' },
-  { name: 'otp far too long', query: VERIFY_OTP, input: { email: ok, otp: '9'.repeat(5000) }, field: 'otp' },
-  { name: 'otp empty', query: VERIFY_OTP, input: { email: ok, otp: '' }, field: 'otp' },
-  { name: 'otp with spaces', query: VERIFY_OTP, input: { email: ok, otp: ' 12345' }, field: 'otp' },
-  { name: 'verify with a bad email', query: VERIFY_OTP, input: { email: 'x@', otp: '123456' }, field: 'email' },
+  { name: 'otp with a letter', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: '12a456' }, field: 'otp' },
+  { name: 'otp too short', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: '12345' }, field: 'otp' },
+  { name: 'otp too long', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: '1234567' }, field: 'otp' },
+  { name: 'otp far too long', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: '9'.repeat(5000) }, field: 'otp' },
+  { name: 'otp empty', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: '' }, field: 'otp' },
+  { name: 'otp with spaces', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: ' 12345' }, field: 'otp' },
+  { name: 'verify with a bad email', query: VERIFY_OTP, input: { requestId: rid, email: 'x@', otp: '123456' }, field: 'email' },
   { name: 'email of the wrong type', query: REQUEST_OTP, input: { email: 12345 }, field: 'email' },
   { name: 'email missing', query: REQUEST_OTP, input: {}, field: 'email' },
   // Addresses validator.isEmail takes and SendGrid refuses (one would fail a whole provider call).
@@ -33,9 +34,16 @@ const cases: { name: string; query: string; input: Record<string, unknown>; fiel
   { name: 'email with a zero-width joiner inside', query: REQUEST_OTP, input: { email: 'z\u200dw@example.com' }, field: 'email' },
   { name: 'email with a control character', query: REQUEST_OTP, input: { email: 'ctl\u0007@example.com' }, field: 'email' },
   { name: 'email with a domain that cannot be encoded', query: REQUEST_OTP, input: { email: 'x@exa mple.com' }, field: 'email' },
-  { name: 'otp null', query: VERIFY_OTP, input: { email: ok, otp: null }, field: 'otp' },
-  { name: 'otp as a number', query: VERIFY_OTP, input: { email: ok, otp: 493817 }, field: 'otp' },
-  { name: 'otp as a number with leading digits kept', query: VERIFY_OTP, input: { email: ok, otp: 104729 }, field: 'otp' },
+  { name: 'otp null', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: null }, field: 'otp' },
+  { name: 'otp as a number', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: 493817 }, field: 'otp' },
+  { name: 'otp as a number with leading digits kept', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: 104729 }, field: 'otp' },
+  { name: 'verify without a requestId', query: VERIFY_OTP, input: { email: ok, otp: '123456' }, field: 'requestId' },
+  { name: 'verify with a requestId that is not one', query: VERIFY_OTP, input: { email: ok, requestId: 'not-a-request-id', otp: '123456' }, field: 'requestId' },
+  { name: 'verify with an upper-case requestId', query: VERIFY_OTP, input: { email: ok, requestId: rid.toUpperCase(), otp: '123456' }, field: 'requestId' },
+  { name: 'verify with a requestId as a number', query: VERIFY_OTP, input: { email: ok, requestId: 12345, otp: '123456' }, field: 'requestId' },
+  { name: 'resend without a requestId', query: RESEND_OTP, input: { email: ok }, field: 'requestId' },
+  { name: 'resend with a requestId that is not one', query: RESEND_OTP, input: { email: ok, requestId: 'x'.repeat(300) }, field: 'requestId' },
+  { name: 'resend with a bad email', query: RESEND_OTP, input: { email: 'x@', requestId: rid }, field: 'email' },
   { name: 'purpose of the wrong type', query: REQUEST_OTP, input: { email: ok, purpose: 777123 }, field: 'purpose' },
   { name: 'a field the input does not have', query: REQUEST_OTP, input: { email: ok, code: '555123' }, field: 'code' },
   // Transactions: every field checked, named as transaction.<field>.
@@ -63,7 +71,7 @@ const cases: { name: string; query: string; input: Record<string, unknown>; fiel
     const transaction = { amount: '25.00', currency: 'EUR', payee: 'Kedai Runcit', ...tx };
     return [
       { name: `request: ${name}`, query: REQUEST_OTP, input: { email: ok, purpose: 'payment', transaction }, field },
-      { name: `verify: ${name}`, query: VERIFY_OTP, input: { email: ok, purpose: 'payment', otp: '123456', transaction }, field },
+      { name: `verify: ${name}`, query: VERIFY_OTP, input: { requestId: rid, email: ok, purpose: 'payment', otp: '123456', transaction }, field },
     ];
   }),
   { name: 'a payment code without a transaction', query: REQUEST_OTP, input: { email: ok, purpose: 'payment' }, field: 'transaction' },

@@ -13,7 +13,8 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
   let n = 0;
   const fresh = () => `user${++n}-${Date.now()}@example.com`;
   const request = (email: string, purpose?: string) => h.client.requestOtp({ email, purpose });
-  const verify = (email: string, otp: string, purpose?: string) => h.client.verifyOtp({ email, otp, purpose });
+  // The typed client remembers each SENT request's id for its (email, purpose); `requestId` overrides it.
+  const verify = (email: string, otp: string, purpose?: string, requestId?: string | null) => h.client.verifyOtp({ email, otp, purpose, requestId });
   const env = tier.env();
 
   beforeAll(async () => {
@@ -59,7 +60,7 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
       attemptsRemaining: 2,
     });
     expect(await verify(email, mail!.code)).toMatchObject({ success: true, status: 'VERIFIED', errorCode: null });
-    expect(await verify(email, mail!.code)).toMatchObject({ success: false, status: 'NOT_FOUND', errorCode: 'OTP_NOT_FOUND' });
+    expect(await verify(email, mail!.code, undefined, sent.requestId)).toMatchObject({ success: false, status: 'NOT_FOUND', errorCode: 'OTP_NOT_FOUND' });
   });
 
   it('says EXPIRED after the TTL, computed per request', async () => {
@@ -91,27 +92,90 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
 
   it('binds a code to its purpose', async () => {
     const email = fresh();
-    await request(email, 'checkout');
+    const { requestId } = await request(email, 'checkout');
     const code = await h.sendgrid.latestCode(email);
-    expect((await verify(email, code, 'login')).status).toBe('NOT_FOUND');
-    expect((await verify(email, code)).status).toBe('NOT_FOUND');
+    expect((await verify(email, code, 'login', requestId)).status).toBe('NOT_FOUND');
+    expect((await verify(email, code, undefined, requestId)).status).toBe('NOT_FOUND');
     expect((await verify(email, code, 'checkout')).status).toBe('VERIFIED');
   });
 
-  it('enforces the resend cooldown, replaces the previous code, and caps sends per window', async () => {
+  it('keeps two live requests for one address apart: each verifies with its own code and id, and not with the other\'s', async () => {
     const email = fresh();
-    expect((await request(email)).status).toBe('SENT');
+    const first = await request(email);
+    await sleep(1100); // past the cooldown
+    const second = await request(email);
+    expect(second.requestId).not.toBe(first.requestId);
+    expect(second.reference).not.toBe(first.reference);
+    const mails = await h.sendgrid.waitForEmails(2, email);
+    const codeOf = (requestId: string | null | undefined) => mails.find((m) => m.customArgs.otp_id === requestId)!.code;
+    const [a, b] = [codeOf(first.requestId), codeOf(second.requestId)];
+    if (a !== b) {
+      expect((await verify(email, b, undefined, first.requestId)).status).toBe('MISMATCHED');
+      expect((await verify(email, a, undefined, second.requestId)).status).toBe('MISMATCHED');
+    }
+    expect((await verify(email, a, undefined, first.requestId)).status).toBe('VERIFIED');
+    expect((await verify(email, b, undefined, second.requestId)).status).toBe('VERIFIED');
+  });
+
+  it('resends the same code under the cooldown, marked as sent again, and the first email\'s code still verifies', async () => {
+    const email = fresh();
+    const sent = await request(email, 'login');
+    const [first] = await h.sendgrid.waitForEmails(1, email);
+    await h.app.dispatcher!.idle();
+    expect(await h.client.resendOtp({ email, purpose: 'login' })).toMatchObject({ success: false, status: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    await sleep(1100);
+    const again = await h.client.resendOtp({ email, purpose: 'login' });
+    expect(again).toEqual({
+      success: true,
+      status: 'SENT',
+      message: 'The same code has been sent to the email address again.',
+      errorCode: null,
+      email,
+      expiresAt: sent.expiresAt,
+      retryAfterSeconds: null,
+      reference: sent.reference,
+      requestId: sent.requestId,
+    });
+    const [, second] = await h.sendgrid.waitForEmails(2, email);
+    expect(second!.code).toBe(first!.code);
+    expect(second!.subject).toBe(`${first!.subject} (sent again)`);
+    expect((await verify(email, first!.code, 'login')).status).toBe('VERIFIED');
+    expect((await h.client.resendOtp({ email, requestId: sent.requestId })).status).toBe('NOT_FOUND');
+  });
+
+  it('lets one of 10 parallel right answers for one request through, and 10 parallel resends send one email within the window', async () => {
+    const email = fresh();
+    const sent = await request(email);
+    const code = await h.sendgrid.latestCode(email);
+    await h.app.dispatcher!.idle();
+    await sleep(1100);
+    const resends = await Promise.all(Array.from({ length: 10 }, () => h.client.resendOtp({ email, requestId: sent.requestId })));
+    // The window (3) has room for two more emails; the cooldown lets one of the ten through.
+    expect(resends.filter((r) => r.status === 'SENT')).toHaveLength(1);
+    expect(resends.filter((r) => r.status === 'RATE_LIMITED')).toHaveLength(9);
+    await h.sendgrid.waitForEmails(2, email);
+    const results = await Promise.all(Array.from({ length: 10 }, () => verify(email, code, undefined, sent.requestId)));
+    expect(results.filter((r) => r.status === 'VERIFIED')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'NOT_FOUND')).toHaveLength(9);
+    await h.app.dispatcher!.idle();
+    expect(h.sendgrid.emailsTo(email)).toHaveLength(2);
+  });
+
+  it('enforces the cooldown and caps sends per window, keeping every earlier code live', async () => {
+    const email = fresh();
+    const one = await request(email);
+    expect(one.status).toBe('SENT');
     const first = await h.sendgrid.latestCode(email, 1);
 
     expect(await request(email)).toMatchObject({ success: false, status: 'RATE_LIMITED', message: 'Too many codes requested. Try again later.', expiresAt: null, retryAfterSeconds: 1 });
 
     await sleep(1100);
     expect((await request(email)).status).toBe('SENT');
-    const second = await h.sendgrid.latestCode(email, 2);
+    await h.sendgrid.waitForEmails(2, email);
     expect(h.sendgrid.emailsTo(email)).toHaveLength(2); // the refused request sent nothing
 
-    // Replacement: only the newest code verifies.
-    if (first !== second) expect((await verify(email, first)).status).toBe('MISMATCHED');
+    // No replacement: the first code still verifies, with its own request.
+    expect((await verify(email, first, undefined, one.requestId)).status).toBe('VERIFIED');
 
     await sleep(1100);
     expect((await request(email)).status).toBe('SENT');
@@ -125,15 +189,13 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
     expect((await verify(email, await h.sendgrid.latestCode(email, 3))).status).toBe('VERIFIED');
   });
 
-  it('counts 20 concurrent wrong guesses atomically: exactly the cap, then the guess budget', async () => {
+  it('counts 20 concurrent wrong guesses atomically: exactly the cap', async () => {
     const email = fresh();
     await request(email);
     const code = await h.sendgrid.latestCode(email);
     const statuses = (await Promise.all(Array.from({ length: 20 }, () => verify(email, wrongCode(code))))).map((r) => r.status);
     expect(statuses.filter((s) => s === 'MISMATCHED')).toHaveLength(3);
-    // A dead code's checks still cost guesses: the address's budget (10) ends the rest.
-    expect(statuses.filter((s) => s === 'TOO_MANY_ATTEMPTS')).toHaveLength(7);
-    expect(statuses.filter((s) => s === 'RATE_LIMITED')).toHaveLength(10);
+    expect(statuses.filter((s) => s === 'TOO_MANY_ATTEMPTS')).toHaveLength(17);
     expect((await h.app.store.findLatest(email, 'default'))?.attempts).toBe(3);
   });
 
@@ -150,9 +212,12 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
   });
 
   it('surfaces malformed input as a typed client error naming the field', async () => {
-    const error = await h.client.verifyOtp({ email: fresh(), otp: '12' }).catch((e: unknown) => e);
+    const error = await h.client.verifyOtp({ email: fresh(), otp: '12', requestId: '0b6f5c1e-4e1a-4f63-9a1d-7c2b8e5d3a90' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtpClientError);
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'otp', status: 200 });
+    // With no requestId given or remembered, the client says so without asking the server.
+    const missing = await h.client.verifyOtp({ email: fresh(), otp: '123456' }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'BAD_USER_INPUT', field: 'requestId', status: 0 });
   });
 
   it('keeps codes out of the logs', async () => {

@@ -10,7 +10,7 @@ import { emailKind, emailLanguage, OtpEmails, renderTemplate } from '../../src/m
 const messages = (tree: object, prefix = ''): [string, string][] =>
   Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value] as [string, string]] : messages(value as object, `${prefix}${key}.`)));
 
-const values = { brand: 'B', merchant: 'M', reference: 'K7QM', amount: 'RM 1.00', payee: 'P', minutes: 5, seconds: 90, first: 'one.', second: 'two.' };
+const values = { brand: 'B', merchant: 'M', reference: 'K7QM', amount: 'RM 1.00', payee: 'P', minutes: 5, seconds: 90, first: 'one.', second: 'two.', subject: 'S' };
 
 describe('locale files', () => {
   const english = messages(LOCALES[DEFAULT_LOCALE]!).map(([path]) => path).sort();
@@ -45,6 +45,19 @@ describe('locale files', () => {
     for (const mark of ['{{otp}}', '{{reference}}', '{{amount_html}}', '{{payee_html}}']) expect(template.html).toContain(mark);
     expect(template.html).not.toContain('{{payee}}'); // the unescaped value never reaches HTML
   });
+
+  it.each(SUPPORTED_LOCALES)('%s: a resent email keeps the subject and reference, says it is sent again, and gives no fresh validity', (locale) => {
+    const options = { brand: 'B', merchant: 'M', ttlSeconds: 300 };
+    const first = renderTemplate(LOCALES[locale]!, locale, 'signIn', options);
+    const resent = renderTemplate(LOCALES[locale]!, locale, 'signIn', options, true);
+    expect(resent.subject).toContain(first.subject);
+    expect(resent.subject).not.toBe(first.subject);
+    const validity = String(new IntlMessageFormat(LOCALES[locale]!.validityMinutes, locale).format({ minutes: 5 }));
+    expect(first.text).toContain(validity);
+    expect(resent.text).not.toContain(validity);
+    expect(resent.text).toContain(String(new IntlMessageFormat(LOCALES[locale]!.resent, locale).format(values)));
+    for (const mark of ['{{otp}}', '{{reference}}']) expect(resent.text).toContain(mark);
+  });
 });
 
 describe('choosing the language and the wording', () => {
@@ -75,7 +88,7 @@ describe('choosing the language and the wording', () => {
   it('formats amounts exactly with the currency ISO digits, in the reader region when the language is theirs', () => {
     const emails = new OtpEmails({ brand: 'B', merchant: 'M', ttlSeconds: 300 });
     const amount = (locale: string | null, currency: string, value: string) =>
-      emails.for({ purpose: 'payment', reference: 'K7QM', locale, transaction: { amount: value, currency, payee: 'P' } }, '123456').substitutions.amount;
+      emails.for({ purpose: 'payment', reference: 'K7QM', resends: 0, locale, transaction: { amount: value, currency, payee: 'P' } }, '123456').substitutions.amount;
     expect(amount('ms-MY', 'MYR', '999999999999.99')).toBe('RM\u00a0999,999,999,999.99');
     expect(amount(null, 'JPY', '1500')).toBe('¥1,500');
     expect(amount('en', 'BHD', '1.250')).toBe('BHD\u00a01.250');

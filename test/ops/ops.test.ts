@@ -1,6 +1,7 @@
 // Health, readiness, metrics and request ids, over real HTTP against the started server.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { REQUEST_OTP, startHarness, VERIFY_OTP, wrongCode, type Harness } from '../support/harness.js';
+import { REQUEST_OTP, RESEND_OTP, startHarness, VERIFY_OTP, wrongCode, type Harness } from '../support/harness.js';
 
 const METRICS_TOKEN = 'metrics-token-for-tests';
 
@@ -43,15 +44,17 @@ describe('operations endpoints', () => {
     const before = await scrape();
     const email = `metrics-${Date.now()}@example.com`;
     h.sendgrid.answer({ status: 429 });
-    await h.gql(REQUEST_OTP, { input: { email } }, { 'x-request-id': 'flow-1' });
+    const { requestId } = (await h.gql(REQUEST_OTP, { input: { email } }, { 'x-request-id': 'flow-1' })).data!.requestOtp;
     const code = await h.sendgrid.latestCode(email);
     await h.app.dispatcher!.idle();
-    await h.gql(VERIFY_OTP, { input: { email, otp: wrongCode(code) } });
-    await h.gql(VERIFY_OTP, { input: { email, otp: code } });
+    await h.gql(RESEND_OTP, { input: { email, requestId: randomUUID() } }); // no such request
+    await h.gql(VERIFY_OTP, { input: { email, requestId, otp: wrongCode(code) } });
+    await h.gql(VERIFY_OTP, { input: { email, requestId, otp: code } });
     const after = await scrape();
 
     const delta = (series: string) => sample(after, series) - sample(before, series);
     expect(delta('otp_requests_total{status="SENT"}')).toBe(1);
+    expect(delta('otp_resends_total{status="NOT_FOUND"}')).toBe(1);
     expect(delta('otp_verifications_total{status="MISMATCHED"}')).toBe(1);
     expect(delta('otp_verifications_total{status="VERIFIED"}')).toBe(1);
     expect(delta('otp_emails_total{outcome="retried"}')).toBe(1);
@@ -101,9 +104,9 @@ describe('operations endpoints', () => {
 
   it('logs a full flow with its request id and never the code', async () => {
     const email = `logs-${Date.now()}@example.com`;
-    await h.gql(REQUEST_OTP, { input: { email } }, { 'x-request-id': 'req-flow-2' });
+    const { requestId } = (await h.gql(REQUEST_OTP, { input: { email } }, { 'x-request-id': 'req-flow-2' })).data!.requestOtp;
     const code = await h.sendgrid.latestCode(email);
-    await h.gql(VERIFY_OTP, { input: { email, otp: code } }, { 'x-request-id': 'req-flow-3' });
+    await h.gql(VERIFY_OTP, { input: { email, requestId, otp: code } }, { 'x-request-id': 'req-flow-3' });
     const logs = h.logs.join('\n');
     expect(logs).toContain('"requestId":"req-flow-2"');
     expect(logs).toContain('"requestId":"req-flow-3"');

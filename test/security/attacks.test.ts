@@ -1,5 +1,6 @@
 // Attacks over HTTP against the started server: guessing, inbox floods, hostile GraphQL and
 // oversized bodies. Each is stopped at its stated bound, and the server keeps serving.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientNetwork } from '../../src/otp/client-network.js';
 import { startHarness, withHarness, wrongCode, type Harness } from '../support/harness.js';
@@ -14,37 +15,39 @@ const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
 describe('brute force against one address', () => {
   let h: Harness;
   beforeAll(async () => {
-    // An attacker who may request as many fresh codes as they like: only the guess budget is left.
+    // An attacker who may request as many fresh codes as they like: only the attempt budget is left.
     h = await startHarness({ OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '1000', OTP_MAX_ATTEMPTS: '5', OTP_MAX_GUESSES_PER_WINDOW: '10' });
   });
   afterAll(async () => h.close());
 
-  it('gets at most OTP_MAX_GUESSES_PER_WINDOW wrong guesses per hour, however many codes it requests', async () => {
+  it('gets at most OTP_MAX_GUESSES_PER_WINDOW wrong guesses per window, however many requests it opens', async () => {
     const email = 'victim@example.com';
     const statuses: string[] = [];
+    const requests: string[] = [];
     for (let round = 1; round <= 6; round++) {
-      await h.client.requestOtp({ email });
-      const code = await h.sendgrid.latestCode(email, round);
-      for (let guess = 0; guess < 5; guess++) statuses.push((await h.client.verifyOtp({ email, otp: wrongCode(code) })).status);
+      const sent = await h.client.requestOtp({ email });
+      requests.push(sent.status);
+      if (sent.status !== 'SENT') continue;
+      const code = await h.sendgrid.latestCode(email, requests.filter((r) => r === 'SENT').length);
+      for (let guess = 0; guess < 6; guess++) statuses.push((await h.client.verifyOtp({ email, otp: wrongCode(code) })).status);
     }
+    // Each request takes its 5 attempts from the budget of 10: two requests, then no more.
+    expect(requests).toEqual(['SENT', 'SENT', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
     expect(statuses.filter((s) => s === 'MISMATCHED')).toHaveLength(10);
-    expect(statuses.filter((s) => s === 'RATE_LIMITED')).toHaveLength(20);
-    // Even the right code is refused now: the attacker cannot tell a right guess from a wrong one.
-    const code = await h.sendgrid.latestCode(email, 6);
-    const locked = await h.client.verifyOtp({ email, otp: code });
-    // In a guess limit's own words, not a request limit's.
-    expect(locked).toMatchObject({ status: 'RATE_LIMITED', errorCode: 'OTP_RATE_LIMITED', message: 'Too many attempts to check a code. Try again later.' });
-    expect(locked.retryAfterSeconds).toBeGreaterThan(3500);
+    expect(statuses.filter((s) => s === 'TOO_MANY_ATTEMPTS')).toHaveLength(2);
+    const refused = await h.client.requestOtp({ email });
+    expect(refused).toMatchObject({ status: 'RATE_LIMITED', message: 'Too many codes requested. Try again later.' });
+    expect(refused.retryAfterSeconds).toBeGreaterThan(3500); // the wrong guesses hold the budget for the hour
     // Another address is unaffected.
     await h.client.requestOtp({ email: 'bystander@example.com' });
     const other = await h.sendgrid.latestCode('bystander@example.com');
     expect((await h.client.verifyOtp({ email: 'bystander@example.com', otp: other })).status).toBe('VERIFIED');
   });
 
-  it('counts a check against no live code like a wrong guess, so probing stops at the budget; right answers cost nothing', async () => {
+  it('answers NOT_FOUND, at no cost to the address, for request ids it did not issue; right answers cost nothing', async () => {
     const statuses: string[] = [];
-    for (let i = 0; i < 12; i++) statuses.push((await h.client.verifyOtp({ email: 'probed@example.com', otp: '123456' })).status);
-    expect(statuses).toEqual([...Array<string>(10).fill('NOT_FOUND'), 'RATE_LIMITED', 'RATE_LIMITED']);
+    for (let i = 0; i < 12; i++) statuses.push((await h.client.verifyOtp({ email: 'probed@example.com', requestId: randomUUID(), otp: '123456' })).status);
+    expect(statuses).toEqual(Array<string>(12).fill('NOT_FOUND'));
     const email = 'honest@example.com';
     for (let i = 1; i <= 12; i++) {
       await h.client.requestOtp({ email });
@@ -78,7 +81,7 @@ describe('inbox flood from one client', () => {
 
   it('limits verifications per IP too', async () => {
     const statuses = [];
-    for (let i = 0; i < 35; i++) statuses.push((await h.client.verifyOtp({ email: `v${i}@example.com`, otp: '123456' })).status);
+    for (let i = 0; i < 35; i++) statuses.push((await h.client.verifyOtp({ email: `v${i}@example.com`, requestId: randomUUID(), otp: '123456' })).status);
     expect(statuses.filter((s) => s === 'NOT_FOUND')).toHaveLength(30);
     expect(statuses.slice(30).every((s) => s === 'RATE_LIMITED')).toBe(true);
   });

@@ -3,7 +3,7 @@
 // always BAD_USER_INPUT, never stores a record and never sends an email.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalLocale, isValidCode, isValidEmail, isValidPurpose } from '../../src/otp/otp.input.js';
+import { canonicalLocale, isValidCode, isValidEmail, isValidPurpose, REQUEST_ID } from '../../src/otp/otp.input.js';
 import { parseTransaction, type TransactionInput } from '../../src/otp/transaction.js';
 import { MemoryOtpStore } from '../../src/store/memory.store.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -48,6 +48,9 @@ const otp = fc.oneof(fc.stringMatching(/^[0-9]{6}$/), fc.stringMatching(/^[0-9]{
 // parser rejects on purpose (prototype poisoning).
 const REFUSED = ['BAD_USER_INPUT', 'BAD_REQUEST'];
 
+// Request ids: mostly well-formed (unknown, so NOT_FOUND), else anything a caller might send.
+const requestId = fc.oneof({ weight: 3, arbitrary: fc.uuid({ version: 4 }) }, { weight: 1, arbitrary: fc.oneof(fc.string(), fc.integer(), fc.constant(null)) });
+
 const REQUEST = 'mutation($input: RequestOtpInput!) { requestOtp(input: $input) { status } }';
 const VERIFY = 'mutation($input: VerifyOtpInput!) { verifyOtp(input: $input) { status } }';
 
@@ -56,7 +59,8 @@ describe('random input to both mutations', () => {
   const store = new MemoryOtpStore();
 
   beforeAll(async () => {
-    h = await startHarness({ OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '100000', OTP_MAX_GUESSES_PER_WINDOW: '1000' }, { store });
+    // Roomy limits (random addresses repeat): each request takes one attempt of an address's 1,000.
+    h = await startHarness({ OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '100000', OTP_MAX_GUESSES_PER_WINDOW: '1000', OTP_MAX_ATTEMPTS: '1' }, { store });
   });
   afterAll(async () => h.close());
 
@@ -106,11 +110,11 @@ describe('random input to both mutations', () => {
     const sendsBefore = h.sendgrid.requests.length;
     let valid = 0;
     await fc.assert(
-      fc.asyncProperty(fc.record({ email: fc.oneof(email, wrongType), otp, purpose }, { requiredKeys: [] }), async (input) => {
+      fc.asyncProperty(fc.record({ email: fc.oneof(email, wrongType), requestId, otp, purpose }, { requiredKeys: [] }), async (input) => {
         const res = await h.gql(VERIFY, { input });
         expect(res.status).toBeLessThan(500);
         const sent = JSON.parse(JSON.stringify(input)) as typeof input;
-        if (isValidEmail(sent.email) && isValidPurpose(sent.purpose) && isValidCode(sent.otp, 6)) {
+        if (isValidEmail(sent.email) && isValidPurpose(sent.purpose) && isValidCode(sent.otp, 6) && typeof sent.requestId === 'string' && REQUEST_ID.test(sent.requestId)) {
           valid += 1;
           expect(res.data?.verifyOtp.status).toBe('NOT_FOUND');
         } else {

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MongoOtpStore, STATE_COLLECTION } from '../../src/store/mongo.store.js';
-import { REQUEST_OTP, startHarness, VERIFY_OTP, wrongCode, type Harness } from '../support/harness.js';
+import { REQUEST_OTP, RESEND_OTP, startHarness, VERIFY_OTP, wrongCode, type Harness } from '../support/harness.js';
 import { describeOnTier, mongoTier as tier, mongoUri } from '../support/stores.js';
 
 /** The most commands either mutation may issue on its request path. */
@@ -30,7 +30,6 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
         CLIENT_MAX_REQUESTS_PER_WINDOW: '1000',
         CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1000',
         OTP_MAX_SENDS_PER_WINDOW: '2',
-        OTP_MAX_GUESSES_PER_WINDOW: '4',
         OTP_MAX_ATTEMPTS: '2',
       },
       { store },
@@ -48,68 +47,83 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
   const counted = async (query: string, input: Record<string, unknown>) => {
     commands = [];
     const res = await h.gql(query, { input });
-    const payload = (res.data?.requestOtp ?? res.data?.verifyOtp) as { status: string } | undefined;
-    return { status: payload?.status ?? res.errors?.[0]?.extensions?.code, commands: [...commands] };
+    const payload = (res.data?.requestOtp ?? res.data?.resendOtp ?? res.data?.verifyOtp) as { status: string; requestId?: string } | undefined;
+    return { status: payload?.status ?? res.errors?.[0]?.extensions?.code, commands: [...commands], requestId: payload?.requestId };
   };
+  const only = ({ status, commands: issued }: { status?: string; commands: string[] }) => ({ status, commands: issued });
   /** Ends the address's cooldown, as if its 30 s had passed (not counted: commands is reset per mutation). */
   const expireCooldown = (email: string) => store.db.collection(STATE_COLLECTION).updateOne({ _id: email as never }, { $set: { cooldownUntil: null } });
-  const codeOf = async (email: string) => {
-    const otp = (await store.findLatest(email, 'default'))!;
+  const codeOf = async (requestId: string) => {
+    const otp = (await store.findById(requestId))!;
     return h.app.service.codeHasher.unseal(otp.sealedCode!, otp.id);
   };
+  /** The caller's counter, then one findAndModify of the address's document that says what it decided. */
+  const TWO = ['update', 'findAndModify'];
 
-  it('requestOtp: one command when it issues a code, two when a limit refuses it', async () => {
+  it('requestOtp: two commands whether it issues a code or a limit of the address refuses it', async () => {
     const email = `count-${randomUUID()}@example.com`;
-    expect(await counted(REQUEST_OTP, { email })).toEqual({ status: 'SENT', commands: ['update'] });
-    // The cooldown refuses the second request: the refused update, then the read of the wait.
-    expect(await counted(REQUEST_OTP, { email })).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
+    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'SENT', commands: TWO });
+    // The cooldown refuses the second request: the same command reads back how long to wait.
+    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'RATE_LIMITED', commands: TWO });
     // So does the send window (two per window here), once the cooldown has passed.
     await expireCooldown(email);
-    expect(await counted(REQUEST_OTP, { email })).toEqual({ status: 'SENT', commands: ['update'] });
+    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'SENT', commands: TWO });
     await expireCooldown(email);
-    expect(await counted(REQUEST_OTP, { email })).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
+    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'RATE_LIMITED', commands: TWO });
+  });
+
+  it('resendOtp: two commands whatever the outcome', async () => {
+    const email = `count-${randomUUID()}@example.com`;
+    const { requestId } = await counted(REQUEST_OTP, { email });
+    const outcomes = [
+      await counted(RESEND_OTP, { email, requestId: randomUUID() }),
+      await counted(RESEND_OTP, { email, requestId }), // within the cooldown
+    ];
+    await expireCooldown(email);
+    outcomes.push(await counted(RESEND_OTP, { email, requestId })); // its first email is still pending: counted, nothing more queued
+    await expireCooldown(email);
+    outcomes.push(await counted(RESEND_OTP, { email, requestId })); // the send window (two) is spent
+    expect(outcomes.map((o) => o.status)).toEqual(['NOT_FOUND', 'RATE_LIMITED', 'SENT', 'RATE_LIMITED']);
+    for (const o of outcomes) expect(o.commands).toEqual(TWO);
   });
 
   it('verifyOtp: two commands whatever the outcome', async () => {
     const email = `count-${randomUUID()}@example.com`;
-    await h.gql(REQUEST_OTP, { input: { email } });
-    const code = await codeOf(email);
+    const { requestId } = await counted(REQUEST_OTP, { email });
+    const code = await codeOf(requestId!);
     const outcomes = [
-      await counted(VERIFY_OTP, { email: `nobody-${email}`, otp: code }),
-      await counted(VERIFY_OTP, { email, otp: wrongCode(code) }),
-      await counted(VERIFY_OTP, { email, otp: wrongCode(code) }),
-      await counted(VERIFY_OTP, { email, otp: code }), // the code's two attempts are spent
+      await counted(VERIFY_OTP, { email: `nobody-${email}`, requestId, otp: code }),
+      await counted(VERIFY_OTP, { email, requestId: randomUUID(), otp: code }),
+      await counted(VERIFY_OTP, { email, requestId, otp: wrongCode(code) }),
+      await counted(VERIFY_OTP, { email, requestId, otp: wrongCode(code) }),
+      await counted(VERIFY_OTP, { email, requestId, otp: code }), // the code's two attempts are spent
     ];
-    await expireCooldown(email);
-    await h.gql(REQUEST_OTP, { input: { email } });
-    const next = await codeOf(email);
-    outcomes.push(
-      await counted(VERIFY_OTP, { email, otp: wrongCode(next) }),
-      await counted(VERIFY_OTP, { email, otp: next }), // the address's four guesses are spent (TOO_MANY_ATTEMPTS cost one)
-    );
-    expect(outcomes.map((o) => o.status)).toEqual(['NOT_FOUND', 'MISMATCHED', 'MISMATCHED', 'TOO_MANY_ATTEMPTS', 'MISMATCHED', 'RATE_LIMITED']);
-    for (const o of outcomes) expect(o.commands).toEqual(['update', 'findAndModify']);
-
     const fresh = `count-${randomUUID()}@example.com`;
-    await h.gql(REQUEST_OTP, { input: { email: fresh } });
-    expect(await counted(VERIFY_OTP, { email: fresh, otp: await codeOf(fresh) })).toEqual({ status: 'VERIFIED', commands: ['update', 'findAndModify'] });
+    const next = await counted(REQUEST_OTP, { email: fresh });
+    outcomes.push(await counted(VERIFY_OTP, { email: fresh, requestId: next.requestId, otp: await codeOf(next.requestId!) }));
+    expect(outcomes.map((o) => o.status)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'MISMATCHED', 'MISMATCHED', 'TOO_MANY_ATTEMPTS', 'VERIFIED']);
+    for (const o of outcomes) expect(o.commands).toEqual(TWO);
   });
 
   it('a refused caller costs two commands and touches no address', async () => {
-    // Its own database and service (the app closes its store), with a budget of one.
+    // Its own database and service (the app closes its store), with budgets of one.
     const own = await MongoOtpStore.connect({ uri: mongoUri!, dbName: `otp_count_${randomUUID().slice(0, 8)}`, monitorCommands: true });
-    const limited = await startHarness({ CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1' }, { store: own });
+    const limited = await startHarness({ CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1', CLIENT_MAX_REQUESTS_PER_WINDOW: '1' }, { store: own });
     let issued: string[] = [];
     own.client.on('commandStarted', (event) => void (HOUSEKEEPING.has(event.commandName) || issued.push(event.commandName)));
     try {
       await limited.app.dispatcher!.stop();
-      const run = async () => {
+      const run = async (query: string, input: Record<string, unknown>) => {
         issued = [];
-        const res = await limited.gql(VERIFY_OTP, { input: { email: 'someone@example.com', otp: '123456' } });
-        return { status: res.data?.verifyOtp.status, commands: [...issued] };
+        const res = await limited.gql(query, { input });
+        return { status: (res.data?.verifyOtp ?? res.data?.resendOtp ?? res.data?.requestOtp).status, commands: [...issued] };
       };
-      expect(await run()).toEqual({ status: 'NOT_FOUND', commands: ['update', 'findAndModify'] });
-      expect(await run()).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
+      const verify = { email: 'someone@example.com', requestId: randomUUID(), otp: '123456' };
+      expect(await run(VERIFY_OTP, verify)).toEqual({ status: 'NOT_FOUND', commands: TWO });
+      expect(await run(VERIFY_OTP, verify)).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
+      expect(await run(REQUEST_OTP, { email: 'someone@example.com' })).toEqual({ status: 'SENT', commands: TWO });
+      expect(await run(REQUEST_OTP, { email: 'other@example.com' })).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
+      expect(await run(RESEND_OTP, { email: 'someone@example.com', requestId: randomUUID() })).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
     } finally {
       await own.db.dropDatabase().catch(() => undefined);
       await limited.close();
@@ -119,12 +133,15 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
   it(`never more than ${MAX_COMMANDS}`, async () => {
     // A burst of mixed traffic, every response's commands counted on their own.
     const email = `count-${randomUUID()}@example.com`;
+    let requestId: string = randomUUID();
     for (let i = 0; i < 5; i++) {
       for (const [query, input] of [
         [REQUEST_OTP, { email }],
-        [VERIFY_OTP, { email, otp: '000000' }],
+        [RESEND_OTP, { email, requestId }],
+        [VERIFY_OTP, { email, requestId, otp: '000000' }],
       ] as const) {
-        const { commands: issued } = await counted(query, input);
+        const { commands: issued, requestId: given } = await counted(query, input);
+        if (given) requestId = given;
         expect(issued.length).toBeGreaterThan(0);
         expect(issued.length).toBeLessThanOrEqual(MAX_COMMANDS);
       }

@@ -48,7 +48,7 @@ describeOnTier(tier, 'MongoDB specifics', () => {
       const clock = new ManualClock();
       const service = createOtpService(loadConfig({ OTP_SECRET: TEST_SECRET, OTP_TTL_SECONDS: '60' }), { store, clock });
       const email = `ttl-${randomUUID()}@example.com`;
-      await service.requestOtp({ email });
+      const sent = await service.requestOtp({ email });
       const record = (await store.findLatest(email, 'default'))!;
       const code = service.codeHasher.unseal(record.sealedCode!, record.id);
       // Move the service's clock past the expiry and back-date the document so MongoDB would
@@ -56,7 +56,7 @@ describeOnTier(tier, 'MongoDB specifics', () => {
       clock.advance(61);
       await store.db.collection(STATE_COLLECTION).updateOne({ 'slots.codeId': record.id }, { $set: { expiresAt: new Date(Date.now() - 1000) } });
       expect(await store.findLatest(email, 'default')).not.toBeNull(); // still there...
-      expect((await service.verifyOtp({ email, otp: code })).status).toBe(OtpStatus.EXPIRED); // ...and refused
+      expect((await service.verifyOtp({ email, otp: code, requestId: (sent as { requestId: string }).requestId })).status).toBe(OtpStatus.EXPIRED); // ...and refused
     });
 
     it('says a lost resume position is lost: a real token older than the oplog', { timeout: 60_000 }, async () => {

@@ -105,7 +105,13 @@ export const jwksOf = (graphqlUrl: string) => createRemoteJWKSet(new URL(graphql
 
 export const REQUEST_OTP = /* GraphQL */ `
   mutation RequestOtp($input: RequestOtpInput!) {
-    requestOtp(input: $input) { success status message email expiresAt retryAfterSeconds }
+    requestOtp(input: $input) { success status message email expiresAt retryAfterSeconds requestId }
+  }
+`;
+
+export const RESEND_OTP = /* GraphQL */ `
+  mutation ResendOtp($input: ResendOtpInput!) {
+    resendOtp(input: $input) { success status message errorCode email expiresAt retryAfterSeconds reference requestId }
   }
 `;
 

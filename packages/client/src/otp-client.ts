@@ -7,14 +7,36 @@ import type {
   OtpPolicyQuery,
   RequestOtpInput,
   RequestOtpMutation,
+  ResendOtpInput,
+  ResendOtpMutation,
   TypedDocumentString,
   VerifyOtpInput,
   VerifyOtpMutation,
 } from './generated/graphql.js';
-import { OtpDeliveryChangedDocument, OtpDeliveryDocument, OtpPolicyDocument, RequestOtpDocument, VerifyOtpDocument } from './generated/graphql.js';
+import {
+  OtpDeliveryChangedDocument,
+  OtpDeliveryDocument,
+  OtpPolicyDocument,
+  RequestOtpDocument,
+  ResendOtpDocument,
+  VerifyOtpDocument,
+} from './generated/graphql.js';
 
 export type RequestOtpResult = RequestOtpMutation['requestOtp'];
 export type VerifyOtpResult = VerifyOtpMutation['verifyOtp'];
+export type ResendOtpResult = ResendOtpMutation['resendOtp'];
+
+/**
+ * verifyOtp's input, where `requestId` may be left out: the client then uses the one its
+ * latest SENT requestOtp for the same (email, purpose) returned.
+ */
+export type VerifyOtpArgs = Omit<VerifyOtpInput, 'requestId'> & { requestId?: string | null };
+
+/**
+ * resendOtp's input, where `requestId` may be left out, as for verifyOtp; `purpose` (not sent)
+ * only says which remembered request is meant (default "default").
+ */
+export type ResendOtpArgs = Omit<ResendOtpInput, 'requestId'> & { requestId?: string | null; purpose?: string | null };
 export type OtpPolicyResult = OtpPolicyQuery['otpPolicy'];
 export type OtpDeliveryResult = OtpDeliveryQuery['otpDelivery'];
 export type OtpDeliveryUpdate = OtpDeliveryChangedSubscription['otpDeliveryChanged'];
@@ -54,8 +76,14 @@ export class OtpClientError extends Error {
 }
 
 export interface OtpClient {
+  /** Asks for a code; when SENT, the client remembers its requestId for verifyOtp and resendOtp. */
   requestOtp(input: RequestOtpInput): Promise<RequestOtpResult>;
-  verifyOtp(input: VerifyOtpInput): Promise<VerifyOtpResult>;
+  /** Checks a code against its own request (the remembered one unless `requestId` is given). */
+  verifyOtp(input: VerifyOtpArgs): Promise<VerifyOtpResult>;
+  /** Emails a live code again: the same code, expiry and reference. */
+  resendOtp(input: ResendOtpArgs): Promise<ResendOtpResult>;
+  /** The requestId this client remembers for (email, purpose), or null. */
+  requestIdFor(email: string, purpose?: string | null): string | null;
   /** The rules for `purpose` (default "default"). */
   otpPolicy(purpose?: string): Promise<OtpPolicyResult>;
   /** Where a code's email stands, by requestOtp's requestId; null for an unknown id or a code that is gone. */
@@ -127,9 +155,35 @@ export function createOtpClient({ url, fetch: fetchFn = globalThis.fetch, header
     return body.data;
   }
 
+  // The latest SENT request per (email, purpose): a page that asked for a code and then checks
+  // it need not carry the id itself. Keyed by the address as typed (trimmed, lower-cased) and
+  // as the server normalised it.
+  const requests = new Map<string, string>();
+  const keyOf = (email: string, purpose: string | null | undefined) => `${email.trim().toLowerCase()}|${purpose ?? 'default'}`;
+  const remembered = (email: string, purpose: string | null | undefined, given: string | null | undefined): string => {
+    const requestId = given ?? requests.get(keyOf(email, purpose));
+    if (!requestId) {
+      throw new OtpClientError('requestId is required: no requestOtp for this email and purpose was SENT by this client', 'BAD_USER_INPUT', 'requestId', 0, []);
+    }
+    return requestId;
+  };
+
   return {
-    requestOtp: async (input) => (await execute(RequestOtpDocument, { input })).requestOtp,
-    verifyOtp: async (input) => (await execute(VerifyOtpDocument, { input })).verifyOtp,
+    requestOtp: async (input) => {
+      const sent = (await execute(RequestOtpDocument, { input })).requestOtp;
+      if (sent.requestId) for (const email of [input.email, sent.email]) requests.set(keyOf(email, input.purpose), sent.requestId);
+      return sent;
+    },
+    verifyOtp: async ({ requestId, ...input }) => {
+      const id = remembered(input.email, input.purpose, requestId);
+      const result = (await execute(VerifyOtpDocument, { input: { ...input, requestId: id } })).verifyOtp;
+      // A used code's request is done: forget it, so a stale id is never sent again by default.
+      if (result.success) for (const [key, value] of requests) if (value === id) requests.delete(key);
+      return result;
+    },
+    resendOtp: async ({ requestId, purpose, ...input }) =>
+      (await execute(ResendOtpDocument, { input: { ...input, requestId: remembered(input.email, purpose, requestId) } })).resendOtp,
+    requestIdFor: (email, purpose) => requests.get(keyOf(email, purpose)) ?? null,
     otpPolicy: async (purpose) => (await execute(OtpPolicyDocument, purpose === undefined ? {} : { purpose })).otpPolicy,
     otpDelivery: async (requestId) => (await execute(OtpDeliveryDocument, { requestId })).otpDelivery,
   };

@@ -19,5 +19,7 @@ export default {
   reference: 'Reference: {reference}',
   warning: 'Never share this code with anyone, including {brand} staff.',
   notYou: 'If you did not ask for this code, ignore this email.',
+  resentSubject: '{subject} (sent again)',
+  resent: 'We are sending this code again, as you asked: it is the same code as in our earlier email, and it expires when that one said.',
   sentences: '{first} {second}',
 } satisfies OtpMessages;

@@ -4,7 +4,7 @@
 //
 // Values: {brand} and {merchant} (configuration), {reference} (the email's reference),
 // {amount} (formatted in the reader's locale, currency included) and {payee} for a payment,
-// {minutes} or {seconds} for the validity.
+// {minutes} or {seconds} for the validity, {subject} for a resent email's subject.
 
 /** What a code is for, as the email words it. */
 export type EmailKind = 'payment' | 'signIn' | 'emailVerification' | 'other';
@@ -24,6 +24,13 @@ export interface OtpMessages {
   warning: string;
   /** What to do when one did not ask for it. */
   notYou: string;
+  /** A resent email's subject: the first email's {subject}, marked as sent again. */
+  resentSubject: string;
+  /**
+   * A resent email's note in place of the validity: the same code as before, valid only as
+   * long as the first email said (a resend does not extend it).
+   */
+  resent: string;
   /** Two sentences in a row: "{first} {second}", or without the space in Chinese. */
   sentences: string;
 }

@@ -19,5 +19,7 @@ export default {
   reference: 'Rujukan: {reference}',
   warning: 'Jangan sekali-kali kongsi kod ini dengan sesiapa, termasuk kakitangan {brand}.',
   notYou: 'Jika anda tidak meminta kod ini, abaikan e-mel ini.',
+  resentSubject: '{subject} (dihantar semula)',
+  resent: 'Kami menghantar kod ini sekali lagi seperti yang anda minta: kod ini sama seperti dalam e-mel kami sebelum ini, dan tamat tempoh pada masa yang dinyatakan di situ.',
   sentences: '{first} {second}',
 } satisfies OtpMessages;

@@ -19,5 +19,7 @@ export default {
   reference: '参考号：{reference}',
   warning: '切勿与任何人分享此验证码，包括 {brand} 的工作人员。',
   notYou: '如果您没有申请此验证码，请忽略此邮件。',
+  resentSubject: '{subject}（重新发送）',
+  resent: '应您的要求，我们再次发送此验证码：它与我们上一封邮件中的验证码相同，并在该邮件所述的时间失效。',
   sentences: '{first}{second}',
 } satisfies OtpMessages;

@@ -1,14 +1,27 @@
-// The two commands on an address's document that the request path issues: issuing a code and
-// checking one. Each is a filter plus an aggregation-pipeline update, so that every rule is
+// The commands on an address's document that the request path issues: issuing a code,
+// resending one and checking one. Each is a filter plus an aggregation-pipeline update, so that every rule is
 // judged and every counter moved by the server in one atomic step, and a request pays one
 // round trip for all its per-address limits. These builders are pure: they only make the
 // command documents (the adapter sends them), and mirror the embedded store's logic in
 // window-count.ts and memory.store.ts, held to the same contract suite.
-import type { Document } from 'mongodb';
-import { storedCode, type CheckCommand, type CheckOutcome, type DeliveryInfo, type NewOtp, type OtpRecord, type WindowLimit } from '../otp.store.js';
+import { ObjectId, type Document } from 'mongodb';
+import {
+  resentDelivery,
+  storedCode,
+  type AttemptBudget,
+  type CheckCommand,
+  type CheckOutcome,
+  type DeliveryInfo,
+  type IssueLimits,
+  type NewOtp,
+  type OtpRecord,
+  type ResendCommand,
+  type SendLimits,
+  type WindowLimit,
+} from '../otp.store.js';
 
 /**
- * A code as kept in its address's document, one per purpose: an OtpRecord without the
+ * A code as kept in its address's document, beside its other live codes: an OtpRecord without the
  * address (the document's _id), its id as `codeId`, and a `claim` mark that tells a
  * dispatcher whether the claim it asked for is the one that was taken.
  */
@@ -38,9 +51,9 @@ export interface AddressDocument {
   guesses?: Date[];
   /** When the last of them leaves the window. */
   guessesUntil?: Date;
-  /** Missing on an address that was only ever checked (a probe costs a guess; see checkStep). */
+  /** The live codes (and expired ones until the next issue drops them). */
   slots?: SlotDocument[];
-  /** Id of the code issued last: the change stream's trigger for an email. */
+  /** Id of the code issued last ("<codeId>|<resends>" for a resend): the change stream's trigger for an email. */
   lastIssued?: string;
   /**
    * "<nonce>|<codeId>[|<codeId>…]", new on every delivery state change: the change stream's
@@ -48,8 +61,8 @@ export interface AddressDocument {
    * change event's updatedFields).
    */
   deliveryChange?: string;
-  /** What the last check decided, read back by the same command. */
-  verdict?: VerdictDocument;
+  /** What the last check, issue or resend decided, read back by the same command. */
+  verdict?: VerdictDocument | IssueVerdictDocument;
   /** When every code has expired and every window has closed. */
   expiresAt: Date;
 }
@@ -111,40 +124,156 @@ export function clientStep(key: string, limit: WindowLimit, now: Date) {
   };
 }
 
+/** The address's codes unexpired at `now`. */
+const liveSlots = (now: Date) => ({ $filter: { input: { $ifNull: ['$slots', []] }, cond: { $gt: ['$$this.expiresAt', now] } } });
+
+/** The cooldown, then the send window, refuse at `now` (sendRefusal in window-count.ts). */
+const sendRefused = (limits: Omit<SendLimits, 'client'>, now: Date) => ({
+  $or: [{ $gt: [{ $ifNull: ['$cooldownUntil', null] }, now] }, { $and: [open('sends', now), { $gte: ['$sends.count', limits.sends.max] }] }],
+});
+
+/** The counters after one more email: the cooldown starts again, the send window counts one. */
+const sendCounted = (limits: Omit<SendLimits, 'client'>, now: Date) => ({
+  cooldownUntil: limits.cooldownSeconds > 0 ? after(now, limits.cooldownSeconds) : null,
+  sends: counted('sends', limits.sends, now),
+});
+
+/** Units of the attempt budget held at `now` (attemptsHeld in window-count.ts). */
+const attemptsHeld = ({ maxAttempts, budget }: AttemptBudget, now: Date) => ({
+  $add: [
+    { $size: liveGuesses(budget, now) },
+    { $sum: { $map: { input: liveSlots(now), in: { $max: [0, { $subtract: [maxAttempts, '$$this.attempts'] }] } } } },
+  ],
+});
+
 /**
- * Issues `otp` with `reference` in its address's document: the cooldown and the send window,
- * when `limits` are given, and the reference's freshness are the filter (a refusal collides
- * as in clientStep); the update counts them, replaces the code for the purpose, and drops
- * codes that have expired.
+ * The verdict on one code (`$$slot`): a dead one first (expired, then killed by its wrong
+ * guesses), as both a check and a resend judge it, then `branches`, else `otherwise`.
  */
-export function issueStep(otp: NewOtp, reference: string, limits: { cooldownSeconds: number; sends: WindowLimit } | undefined) {
+const slotVerdict = (slot: Document, now: Date, maxAttempts: number, branches: Document[], otherwise: Document) => ({
+  $let: {
+    vars: { slot },
+    in: {
+      $switch: {
+        branches: [
+          { case: { $lte: ['$$slot.expiresAt', now] }, then: { result: 'expired' } },
+          { case: { $gte: ['$$slot.attempts', maxAttempts] }, then: { result: 'too_many_attempts' } },
+          ...branches,
+        ],
+        default: otherwise,
+      },
+    },
+  },
+});
+
+/** What an issue or resend decided, read back by the same command; refusals are judged again in JS for the wait. */
+export interface IssueVerdictDocument {
+  result: 'issued' | 'refused' | 'resent' | 'queued' | 'expired' | 'too_many_attempts';
+  reference?: string;
+}
+
+/**
+ * Issues `otp` in its address's document, beside its other live codes, in one findAndModify:
+ * the cooldown, send window, live codes and attempt budget are judged in the pipeline (in the
+ * order issueRefusal in window-count.ts judges them); refused, only the verdict is written.
+ * Issued, the reference is the first candidate no live code carries, the counters move, and
+ * codes that have expired are dropped. No live code is ever removed.
+ */
+export function issueStep(otp: NewOtp, limits: Omit<IssueLimits, 'client'> | undefined) {
   const now = otp.createdAt;
   // The document keeps the address as its _id and names the code's id codeId.
-  const { id: codeId, email: _address, ...code } = storedCode(otp, reference);
-  const slot: SlotDocument = { codeId, ...code };
-  // The code this one replaces must not carry its reference (collides like a refusal; the
-  // adapter then tries the next candidate).
-  const fresh = { slots: { $not: { $elemMatch: { purpose: otp.purpose, reference } } } };
-  const guard = limits
-    ? { ...fresh, cooldownUntil: { $not: { $gt: now } }, ...allowsQuery('sends', limits.sends, now) }
-    : fresh;
-  const counters = limits
-    ? { cooldownUntil: limits.cooldownSeconds > 0 ? after(now, limits.cooldownSeconds) : null, sends: counted('sends', limits.sends, now) }
-    : {};
-  const others = { $ne: ['$$this.purpose', literal(otp.purpose)] };
+  const { id: codeId, email: _address, reference: _chosen, ...code } = storedCode(otp, otp.references[0]);
+  const taken = { $map: { input: liveSlots(now), in: '$$this.reference' } };
+  const reference = {
+    $ifNull: [{ $first: { $filter: { input: literal(otp.references), as: 'candidate', cond: { $not: [{ $in: ['$$candidate', taken] }] } } } }, otp.references[0]],
+  };
+  const refused = limits
+    ? {
+        $or: [
+          sendRefused(limits, now),
+          // Codes that their wrong guesses killed hold no place (issueRefusal's rule).
+          { $gte: [{ $size: { $filter: { input: liveSlots(now), cond: { $lt: ['$$this.attempts', limits.attempts.maxAttempts] } } } }, limits.maxLive] },
+          { $gt: [{ $add: [attemptsHeld(limits.attempts, now), limits.attempts.maxAttempts] }, limits.attempts.budget.max] },
+        ],
+      }
+    : false;
+  const issued = { $eq: ['$verdict.result', 'issued'] };
+  const ifIssued = (value: unknown, otherwise: unknown) => ({ $cond: [issued, value, otherwise] });
+  const counters = limits ? sendCounted(limits, now) : {};
   return {
-    filter: { _id: otp.email, ...guard } as Document,
+    filter: { _id: otp.email },
+    update: [
+      { $set: { verdict: { $cond: [refused, { result: 'refused' }, { result: 'issued', reference }] } } },
+      {
+        $set: {
+          ...Object.fromEntries(Object.entries(counters).map(([field, value]) => [field, ifIssued(value, `$${field}`)])),
+          slots: ifIssued(
+            { $concatArrays: [liveSlots(now), [{ $mergeObjects: [literal({ codeId, ...code }), { reference: '$verdict.reference' }] }]] },
+            '$slots',
+          ),
+          lastIssued: ifIssued(literal(otp.id), '$lastIssued'),
+        },
+      },
+      lifetime(now),
+    ],
+  };
+}
+
+/**
+ * Sends a live code again, in one findAndModify on its address's document (the filter finds
+ * the code by its id): its life and attempts, then the cooldown and send window. Counted, the
+ * email is queued unless one is still on its way: the delivery goes back to pending and
+ * `lastIssued` names the code afresh ("<codeId>|<resends>"), which wakes the dispatchers.
+ */
+export function resendStep({ email, id, now, maxAttempts, limits }: Omit<ResendCommand, 'limits'> & { limits: Omit<SendLimits, 'client'> }) {
+  const isIt = { $eq: ['$$this.codeId', literal(id)] };
+  const slot = { $first: { $filter: { input: '$slots', cond: isIt } } };
+  const is = (...results: IssueVerdictDocument['result'][]) => ({ $in: ['$verdict.result', results] });
+  const onTheWay = { $in: ['$$slot.delivery.state', ['pending', 'sending']] };
+  const queued = is('queued');
+  return {
+    filter: { _id: email, 'slots.codeId': id },
     update: [
       {
         $set: {
-          ...counters,
+          verdict: slotVerdict(slot, now, maxAttempts, [
+            { case: sendRefused(limits, now), then: { result: 'refused' } },
+            { case: onTheWay, then: { result: 'resent', reference: '$$slot.reference' } },
+          ], { result: 'queued', reference: '$$slot.reference' }),
+        },
+      },
+      {
+        $set: {
+          ...Object.fromEntries(Object.entries(sendCounted(limits, now)).map(([field, value]) => [field, { $cond: [is('resent', 'queued'), value, `$${field}`] }])),
           slots: {
-            $concatArrays: [
-              { $filter: { input: { $ifNull: ['$slots', []] }, cond: { $and: [others, { $gt: ['$$this.expiresAt', now] }] } } },
-              [literal(slot)],
+            $cond: [
+              queued,
+              {
+                $map: {
+                  input: '$slots',
+                  in: {
+                    $cond: [
+                      isIt,
+                      {
+                        $mergeObjects: [
+                          '$$this',
+                          { resends: { $add: [{ $ifNull: ['$$this.resends', 0] }, 1] }, delivery: resentDelivery('$$NOW', { attempts: '$$this.delivery.attempts', events: '$$this.delivery.events' }) },
+                        ],
+                      },
+                      '$$this',
+                    ],
+                  },
+                },
+              },
+              '$slots',
             ],
           },
-          lastIssued: literal(otp.id),
+        },
+      },
+      {
+        $set: {
+          lastIssued: { $cond: [queued, { $concat: [literal(id), '|', { $toString: { $first: { $map: { input: { $filter: { input: '$slots', cond: isIt } }, in: '$$this.resends' } } } }] }, '$lastIssued'] },
+          deliveryChange: { $cond: [queued, { $concat: [new ObjectId().toHexString(), '|', literal(id)] }, '$deliveryChange'] },
         },
       },
       lifetime(now),
@@ -156,42 +285,25 @@ export function issueStep(otp: NewOtp, reference: string, limits: { cooldownSeco
 export type CheckStepInput = Omit<CheckCommand, 'client'>;
 
 /**
- * Checks a code in its address's document (created if the address has none, to count the
- * guess) and writes the verdict beside it, in this order: the guess budget, the code's
- * presence, expiry, attempt cap, then the hash. A wrong guess is counted on the code; every
- * outcome but a right one or a refusal is counted on the budget; a right one removes the code.
+ * Checks one code, found by its id and purpose in its address's document (the filter: an
+ * unknown id, or one of another address or purpose, matches nothing, so nothing is written and
+ * the address pays nothing), and writes the verdict beside it: expiry, attempt cap, then the
+ * hash. A wrong guess is counted on the code and logged in the attempt budget; a right one
+ * removes the code, which gives its unused attempts back.
  */
-export function checkStep({ email, purpose, codeHash, now, maxAttempts, guesses }: CheckStepInput) {
-  const thisPurpose = { $eq: ['$$this.purpose', literal(purpose)] };
-  const slot = { $first: { $filter: { input: { $ifNull: ['$slots', []] }, cond: thisPurpose } } };
+export function checkStep({ email, purpose, id, codeHash, now, maxAttempts, guesses }: CheckStepInput) {
+  const isIt = { $and: [{ $eq: ['$$this.codeId', literal(id)] }, { $eq: ['$$this.purpose', literal(purpose)] }] };
+  const slot = { $first: { $filter: { input: '$slots', cond: isIt } } };
   const is = (result: VerdictDocument['result']) => ({ $eq: ['$verdict.result', result] });
   return {
-    filter: { _id: email },
+    filter: { _id: email, slots: { $elemMatch: { codeId: id, purpose } } },
     update: [
       {
         $set: {
-          verdict: {
-            $let: {
-              vars: { slot },
-              in: {
-                $switch: {
-                  branches: [
-                    {
-                      // Refused until the oldest of the last `max` guesses leaves the window.
-                      case: { $gte: [{ $size: liveGuesses(guesses, now) }, guesses.max] },
-                      then: { result: 'limited', until: { $add: [{ $arrayElemAt: [liveGuesses(guesses, now), -guesses.max] }, guesses.windowSeconds * 1000] } },
-                    },
-                    { case: { $eq: [{ $type: '$$slot' }, 'missing'] }, then: { result: 'not_found' } },
-                    { case: { $lte: ['$$slot.expiresAt', now] }, then: { result: 'expired' } },
-                    { case: { $gte: ['$$slot.attempts', maxAttempts] }, then: { result: 'too_many_attempts' } },
-                    // Equality of two HMACs: timing reveals nothing, as the caller cannot choose a hash.
-                    { case: { $eq: ['$$slot.codeHash', literal(codeHash)] }, then: { result: 'verified' } },
-                  ],
-                  default: { result: 'mismatched', attempts: { $add: ['$$slot.attempts', 1] } },
-                },
-              },
-            },
-          },
+          verdict: slotVerdict(slot, now, maxAttempts, [
+            // Equality of two HMACs: timing reveals nothing, as the caller cannot choose a hash.
+            { case: { $eq: ['$$slot.codeHash', literal(codeHash)] }, then: { result: 'verified' } },
+          ], { result: 'mismatched', attempts: { $add: ['$$slot.attempts', 1] } }),
         },
       },
       {
@@ -199,25 +311,18 @@ export function checkStep({ email, purpose, codeHash, now, maxAttempts, guesses 
           slots: {
             $switch: {
               branches: [
-                { case: is('verified'), then: { $filter: { input: '$slots', cond: { $not: [thisPurpose] } } } },
+                { case: is('verified'), then: { $filter: { input: '$slots', cond: { $not: [isIt] } } } },
                 {
                   case: is('mismatched'),
-                  then: { $map: { input: '$slots', in: { $cond: [thisPurpose, { $mergeObjects: ['$$this', { attempts: '$verdict.attempts' }] }, '$$this'] } } },
+                  then: { $map: { input: '$slots', in: { $cond: [isIt, { $mergeObjects: ['$$this', { attempts: '$verdict.attempts' }] }, '$$this'] } } },
                 },
               ],
               default: '$slots',
             },
           },
-          // Every check against no live code costs a guess like a wrong one, so probing which
-          // addresses have a code is not free; only a right answer (and a refusal) costs nothing.
-          guesses: {
-            $cond: [
-              { $in: ['$verdict.result', ['verified', 'limited']] },
-              '$guesses',
-              { $slice: [{ $concatArrays: [liveGuesses(guesses, now), [now]] }, -guesses.max] },
-            ],
-          },
-          guessesUntil: { $cond: [{ $in: ['$verdict.result', ['verified', 'limited']] }, '$guessesUntil', after(now, guesses.windowSeconds)] },
+          // A wrong guess keeps its share of the attempt budget for the window.
+          guesses: { $cond: [is('mismatched'), { $slice: [{ $concatArrays: [liveGuesses(guesses, now), [now]] }, -guesses.max] }, '$guesses'] },
+          guessesUntil: { $cond: [is('mismatched'), after(now, guesses.windowSeconds), '$guessesUntil'] },
         },
       },
       lifetime(now),

@@ -103,13 +103,12 @@ export class MongoDeliveries {
     const isHeld = { $and: [{ $eq: ['$$this.codeId', { $literal: id }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
     const serverClock: { now: unknown; after: (ms: number) => unknown } = { now: '$$NOW', after: (ms) => ({ $add: ['$$NOW', ms] }) };
     const delivery = completedDelivery(outcome, serverClock, '$$this.delivery.events');
-    // A retry keeps the sealed code for the next attempt; an ending erases it.
-    const sealedCode = outcome.state === 'retry' ? '$$this.sealedCode' : null;
+    // The sealed code stays while the code lives, for a retry or a resend.
     const result = await this.addresses.updateOne({ slots: { $elemMatch: held } }, [
       {
         $set: {
           deliveryChange: deliveryChange(id),
-          slots: updateSlots(isHeld, { sealedCode, delivery: { ...delivery, error: { $literal: delivery.error } } }),
+          slots: updateSlots(isHeld, { delivery: { ...delivery, error: { $literal: delivery.error } } }),
         },
       },
     ]);

@@ -1,5 +1,5 @@
-// The change stream that tells dispatchers a code was issued: every insert or update of an
-// address's document that set a new `lastIssued`. Only the code's id travels; the document
+// The change stream that tells dispatchers a code was issued or resent: every insert or update
+// of an address's document that set a new `lastIssued`. Only the code's id travels; the document
 // carries the sealed code, which need not travel here.
 import { MongoServerError, type ChangeStream, type Collection, type ResumeToken } from 'mongodb';
 import { ResumePointLostError, type FeedSubscription, type InsertEvent } from '../otp.store.js';
@@ -31,7 +31,8 @@ interface IssueChange {
   updateDescription?: { updatedFields?: { lastIssued?: string } };
 }
 
-const issuedId = (change: IssueChange | null) => change?.fullDocument?.lastIssued ?? change?.updateDescription?.updatedFields?.lastIssued;
+/** `lastIssued` is the code's id, or "<id>|<resends>" once it was resent (a new value wakes the stream). */
+const issuedId = (change: IssueChange | null) => (change?.fullDocument?.lastIssued ?? change?.updateDescription?.updatedFields?.lastIssued)?.split('|')[0];
 
 export async function watchIssues(
   addresses: Collection<AddressDocument>,

@@ -46,6 +46,14 @@ export type RequestOtpInput = {
   transaction?: TransactionInput | null | undefined;
 };
 
+/** A live code to email again: the same code, expiry and reference. */
+export type ResendOtpInput = {
+  /** The address the code was requested for. */
+  email: string;
+  /** requestOtp's requestId. */
+  requestId: string | number;
+};
+
 /** The payment a code confirms. Verifying needs the same transaction again, unchanged. */
 export type TransactionInput = {
   /** Positive decimal, no more fraction digits than the currency has, at most 15 digits: "149.90" (MYR), "1500" (JPY). */
@@ -56,7 +64,7 @@ export type TransactionInput = {
   payee: string;
 };
 
-/** A code to check. */
+/** A code to check: the one the request named by requestId issued, and no other. */
 export type VerifyOtpInput = {
   /** The verification token's aud: one of the service's VERIFICATION_TOKEN_AUDIENCES (default: the first). */
   audience?: string | null | undefined;
@@ -66,6 +74,8 @@ export type VerifyOtpInput = {
   otp: string;
   /** The purpose the code was requested for. Default "default". */
   purpose?: string | null | undefined;
+  /** requestOtp's requestId: the code is checked against that request's code only. */
+  requestId: string | number;
   /** The transaction the code was requested with, unchanged; any difference answers MISMATCHED. */
   transaction?: TransactionInput | null | undefined;
 };
@@ -97,6 +107,13 @@ export type RequestOtpMutationVariables = Exact<{
 
 
 export type RequestOtpMutation = { requestOtp: { success: boolean, status: OtpStatus, message: string, email: string, expiresAt: string | null, retryAfterSeconds: number | null, reference: string | null, requestId: string | null } };
+
+export type ResendOtpMutationVariables = Exact<{
+  input: ResendOtpInput;
+}>;
+
+
+export type ResendOtpMutation = { resendOtp: { success: boolean, status: OtpStatus, message: string, errorCode: string | null, email: string, expiresAt: string | null, retryAfterSeconds: number | null, reference: string | null, requestId: string | null } };
 
 export type VerifyOtpMutationVariables = Exact<{
   input: VerifyOtpInput;
@@ -169,6 +186,21 @@ export const RequestOtpDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RequestOtpMutation, RequestOtpMutationVariables>;
+export const ResendOtpDocument = new TypedDocumentString(`
+    mutation ResendOtp($input: ResendOtpInput!) {
+  resendOtp(input: $input) {
+    success
+    status
+    message
+    errorCode
+    email
+    expiresAt
+    retryAfterSeconds
+    reference
+    requestId
+  }
+}
+    `) as unknown as TypedDocumentString<ResendOtpMutation, ResendOtpMutationVariables>;
 export const VerifyOtpDocument = new TypedDocumentString(`
     mutation VerifyOtp($input: VerifyOtpInput!) {
   verifyOtp(input: $input) {
