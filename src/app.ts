@@ -2,6 +2,7 @@
 // Config, and closes them in the right order. main.ts, the tests and the benchmark all start
 // the service through here, so they run the same wiring. The role (config.role) decides which
 // halves run: the GraphQL API, the dispatcher that sends the emails, or both.
+import { DEMO_MERCHANT_ID } from './merchants/merchants.file.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DeliveryStatuses } from './delivery/delivery-status.js';
@@ -55,6 +56,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const tokens = createVerificationTokens(config);
   if (!config.verificationToken.signingKey && config.role !== 'worker') {
     logger.warn('VERIFICATION_TOKEN_PRIVATE_KEY is not set: verification tokens are signed with a key made at start, which dies with this process (development only)');
+  }
+  if (config.merchants.has(DEMO_MERCHANT_ID) && config.role !== 'worker') {
+    logger.warn(
+      { merchant: DEMO_MERCHANT_ID },
+      'MERCHANTS_FILE is not set: the demo merchant "Demo Shop" takes payment intents signed with its public development key (development only); make one with: node scripts/demo-intent.mjs 149.90 MYR',
+    );
   }
   // Signed webhooks to the merchant's backend: recorded by every role, sent where emails are sent.
   const merchantEvents = config.webhook ? new OutboxMerchantEvents(store, clock, logger) : NO_MERCHANT_EVENTS;

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { worstCaseSendMs } from './delivery/backoff.js';
 import { algorithmFor, readKey, readKeys } from './otp/verification-token.js';
 import { secretWeakness } from './secret-strength.js';
+import { demoMerchants, MerchantsFileError, readMerchantsFile } from './merchants/merchants.file.js';
+import type { MerchantDirectory } from './merchants/merchant.js';
 
 export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
 const SENDGRID_DEFAULT_BASE_URL = 'https://api.sendgrid.com';
@@ -74,6 +76,8 @@ const envSchema = z.object({
   // counts (bounded). 25 per 6 h is at most 100 wrong guesses a day: 1 in 10,000 for 6 digits.
   OTP_MAX_GUESSES_PER_WINDOW: int(1, 1_000).default(25),
   OTP_GUESS_WINDOW_SECONDS: int(1, 86_400).default(21_600),
+  // Merchants whose backends sign payment intents: a JSON file (src/merchants/merchants.file.ts).
+  MERCHANTS_FILE: optionalString,
   // A payment code that does not confirm its amount and payee confirms any payment.
   OTP_TRANSACTION_PURPOSES: z
     .string()
@@ -190,6 +194,8 @@ export interface Config {
     batching: boolean;
   };
   metricsToken: string | undefined;
+  /** The merchants whose backends sign payment intents; outside production without a file, the demo merchant. */
+  merchants: MerchantDirectory;
   shutdownTimeoutSeconds: number;
   /** Signed webhooks to the merchant's backend; null when WEBHOOK_URL is not set. */
   webhook: { url: string; secret: string; retryBaseMs: number; retryMaxMs: number; pollMs: number } | null;
@@ -296,6 +302,24 @@ function readTokenKeys(env: Env, problems: string[]): { signingKey: KeyObject | 
 }
 
 /** Parses an environment (process.env by default) into a Config, or throws ConfigError. */
+/**
+ * The merchants file, read and checked whole (one line naming the merchant and the field when
+ * it is wrong). Without one: the demo merchant outside production; in production none, so
+ * every payment intent is refused (a deployment without payments needs no file).
+ */
+function readMerchants(env: { MERCHANTS_FILE?: string | undefined; NODE_ENV: string }, problems: string[]): MerchantDirectory {
+  if (env.MERCHANTS_FILE) {
+    try {
+      return readMerchantsFile(env.MERCHANTS_FILE);
+    } catch (error) {
+      if (!(error instanceof MerchantsFileError)) throw error;
+      problems.push(error.message);
+      return new Map();
+    }
+  }
+  return env.NODE_ENV === 'production' ? new Map() : demoMerchants();
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(withoutEmpty(source));
   if (!parsed.success) {
@@ -371,6 +395,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const tokenKeys = readTokenKeys(env, problems);
+  const merchants = readMerchants(env, problems);
   if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: must be set with WEBHOOK_URL (a Standard Webhooks secret, whsec_ and base64)');
   if (env.WEBHOOK_SECRET && !env.WEBHOOK_URL) problems.push('WEBHOOK_URL: must be set with WEBHOOK_SECRET (where the signed events go)');
   if (env.WEBHOOK_SECRET && !isWebhookSecret(env.WEBHOOK_SECRET)) {
@@ -429,6 +454,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       batching: env.GRAPHQL_BATCHING === 'true',
     },
     metricsToken: env.METRICS_TOKEN,
+    merchants,
     webhook:
       env.WEBHOOK_URL && env.WEBHOOK_SECRET
         ? {

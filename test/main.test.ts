@@ -1,6 +1,8 @@
 // The real entry point as `npm start` runs it (compiled by `npm test`'s tsc step): the
 // embedded default with the log mailer, bad configuration, and a clean SIGTERM.
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
+import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,8 @@ import { TEST_SECRET } from './support/harness.js';
 import { locateMongod } from '../src/store/embedded-mongo.js';
 
 /** The one JSON line a refused configuration writes: its variables and problems. */
+const run = promisify(execFile);
+
 const configRefusal = (lines: string[]) => {
   expect(lines).toHaveLength(1);
   return JSON.parse(lines[0]!) as { level: number; variables: string[]; problems: string[]; msg: string };
@@ -121,6 +125,14 @@ describe('npm start (dist/src/main.js)', () => {
 
       const verified = await post(`mutation { verifyOtp(input: { email: "dev@example.com", requestId: "${sent.data.requestOtp.requestId}", otp: "${code}" }) { status } }`);
       expect(verified).toEqual({ data: { verifyOtp: { status: 'VERIFIED' } } });
+
+      // The quick start's payment: an intent from the demo merchant's script, as the README shows it.
+      expect(lines.some((l) => l.includes('node scripts/demo-intent.mjs 149.90 MYR'))).toBe(true);
+      const intent = (await run(process.execPath, ['scripts/demo-intent.mjs', '149.90', 'MYR'], { cwd: new URL('..', import.meta.url).pathname })).stdout.trim();
+      const paid = await post(`mutation { requestOtp(input: { email: "payer@example.com", purpose: "payment", paymentIntent: "${intent}" }) { status } }`);
+      expect(paid).toEqual({ data: { requestOtp: { status: 'SENT' } } });
+      const paymentEmail = JSON.parse(await waitForLine(lines, /for payer@example\.com \(log mailer/)) as { text: string };
+      expect(paymentEmail.text).toContain('to Demo Shop.');
     } finally {
       child.kill('SIGTERM');
     }

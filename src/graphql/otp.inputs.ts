@@ -1,23 +1,9 @@
-// The GraphQL inputs. Their rules (address shape, code digits, purpose, transaction, locale)
+// The GraphQL inputs. Their rules (address shape, code digits, purpose, payment intent, locale)
 // live in otp/ and are applied by the service, in one place for every caller; the resolver
 // turns a refusal into BAD_USER_INPUT naming the field. (class-validator ran the same rules a
 // second time and cost about a third of requestOtp's throughput: see the README's Performance
 // section.)
 import { Field, ID, InputType } from 'type-graphql';
-
-@InputType({ description: 'The payment a code confirms. Verifying needs the same transaction again, unchanged.' })
-export class TransactionInput {
-  @Field((_type) => String, {
-    description: 'Positive decimal, no more fraction digits than the currency has, at most 15 digits: "149.90" (MYR), "1500" (JPY).',
-  })
-  amount!: string;
-
-  @Field((_type) => String, { description: 'ISO 4217 code, upper case: "MYR".' })
-  currency!: string;
-
-  @Field((_type) => String, { description: '1 to 70 printable characters, as the payer should see it.' })
-  payee!: string;
-}
 
 @InputType({ description: 'Who to send a code to, and what for.' })
 export class RequestOtpInput {
@@ -30,11 +16,12 @@ export class RequestOtpInput {
   })
   purpose?: string | null;
 
-  @Field((_type) => TransactionInput, {
+  @Field((_type) => String, {
     nullable: true,
-    description: 'For a payment: bound to the code (and required for the purposes in otpPolicy(purpose).transactionRequired).',
+    description:
+      "For a payment: the payment intent the merchant's backend signed (amount, currency, payee and an id come from it, never from the browser). Required for the purposes in otpPolicy(purpose).transactionRequired; single use.",
   })
-  transaction?: TransactionInput | null;
+  paymentIntent?: string | null;
 
   @Field((_type) => String, {
     nullable: true,
@@ -57,11 +44,11 @@ export class VerifyOtpInput {
   @Field((_type) => String, { description: 'The digits from the email (exact length: see otpPolicy.codeLength).' })
   otp!: string;
 
-  @Field((_type) => TransactionInput, {
+  @Field((_type) => String, {
     nullable: true,
-    description: 'The transaction the code was requested with, unchanged; any difference answers MISMATCHED.',
+    description: 'The payment intent the code was requested with, unchanged; another (or none) answers MISMATCHED.',
   })
-  transaction?: TransactionInput | null;
+  paymentIntent?: string | null;
 
   @Field((_type) => String, {
     nullable: true,

@@ -6,6 +6,7 @@ import type { OtpStore } from '../store/otp.store.js';
 import type { MerchantEvents } from '../webhooks/merchant-events.js';
 import { OtpService, type OtpObserver } from './otp.service.js';
 import { generateSigningKey, VerificationTokens } from './verification-token.js';
+import { PaymentIntents } from '../merchants/payment-intent.js';
 
 /** The token signer from Config; a key made now when none is configured (outside production). */
 export function createVerificationTokens({ verificationToken: t }: Config): VerificationTokens {
@@ -30,5 +31,6 @@ export function createOtpService(config: Config, deps: { store: OtpStore; clock:
     },
     clientPolicy: client,
     tokens: deps.tokens ?? createVerificationTokens(config),
+    intents: new PaymentIntents(config.merchants),
   });
 }

@@ -59,12 +59,16 @@ export function isValidCode(raw: unknown, length: number): boolean {
 /** BCP 47 tags are rarely longer; a bound keeps a hostile one out of the store. */
 export const MAX_LOCALE_LENGTH = 35;
 
-/** A BCP 47 tag in canonical form ("zh-hans-cn" → "zh-Hans-CN"); null when none was given. */
+/**
+ * A BCP 47 tag in canonical form ("zh-hans-cn" → "zh-Hans-CN"), without its -u- and -x-
+ * extensions (a caller's "ms-u-nu-tibt" must not choose how our emails write amounts); null
+ * when none was given.
+ */
 export function canonicalLocale(raw: unknown): string | null {
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_LOCALE_LENGTH) throw new InvalidInputError('locale', LOCALE_RULE);
   try {
-    return Intl.getCanonicalLocales(raw)[0]!;
+    return new Intl.Locale(Intl.getCanonicalLocales(raw)[0]!).baseName;
   } catch {
     throw new InvalidInputError('locale', LOCALE_RULE);
   }

@@ -33,7 +33,7 @@ import {
 import { OtpStatus } from './otp.status.js';
 import { SUPPORTED_LOCALES } from '../mail/locales/index.js';
 import { generateReference, referenceCandidates } from './reference.js';
-import { parseTransaction, type Transaction, type TransactionInput } from './transaction.js';
+import type { PaymentIntents } from '../merchants/payment-intent.js';
 import type { VerificationTokens } from './verification-token.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 
@@ -89,8 +89,8 @@ export interface Caller {
 export interface RequestOtpCommand {
   email: string;
   purpose?: string | null;
-  /** The payment the code confirms: it must be given again, unchanged, to verify. */
-  transaction?: TransactionInput | null;
+  /** The payment intent the merchant's backend signed: it must be given again, unchanged, to verify. */
+  paymentIntent?: string | null;
   /** BCP 47: the language of the email. */
   locale?: string | null;
 }
@@ -101,7 +101,7 @@ export interface VerifyOtpCommand {
   requestId: string;
   purpose?: string | null;
   otp: string;
-  transaction?: TransactionInput | null;
+  paymentIntent?: string | null;
   /** Who the verification token is for: one of the configured audiences (default: the first). */
   audience?: string | null;
 }
@@ -149,6 +149,8 @@ export interface OtpServiceDeps {
   reference?: () => string;
   /** Tells the merchant's backend of verifications and locked codes (signed webhooks). */
   events?: MerchantEvents;
+  /** Checks the payment intents merchants' backends sign. */
+  intents: PaymentIntents;
 }
 
 export class OtpService {
@@ -161,6 +163,7 @@ export class OtpService {
   private readonly ipv6PrefixLength: number;
   private readonly drawReference: () => string;
   private readonly events: MerchantEvents;
+  private readonly intents: PaymentIntents;
   private readonly limits: {
     issue: Omit<IssueLimits, 'client'>;
     guesses: WindowLimit;
@@ -168,7 +171,8 @@ export class OtpService {
     clientVerifications: WindowLimit;
   };
 
-  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events }: OtpServiceDeps) {
+  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents }: OtpServiceDeps) {
+    this.intents = intents;
     this.drawReference = reference ?? generateReference;
     this.events = events ?? NO_MERCHANT_EVENTS;
     this.store = store;
@@ -236,14 +240,15 @@ export class OtpService {
 
   private async issue(command: RequestOtpCommand, caller: Caller | undefined): Promise<RequestOtpResult> {
     const { email, purpose } = this.checkAddress(command);
-    const transaction = this.checkTransaction(command.transaction);
-    if (!transaction && this.requiresTransaction(purpose)) {
-      throw new InvalidInputError('transaction', 'is required for this purpose (see otpPolicy(purpose).transactionRequired): its code must confirm an amount and payee');
-    }
     const locale = canonicalLocale(command.locale);
+    const createdAt = this.clock.now();
+    const intent = await this.checkIntent(command.paymentIntent, email, createdAt, true);
+    const transaction = intent?.transaction ?? null;
+    if (!transaction && this.requiresTransaction(purpose)) {
+      throw new InvalidInputError('paymentIntent', "is required for this purpose (see otpPolicy(purpose).transactionRequired): the merchant's backend signs the payment the code confirms");
+    }
     const id = randomUUID();
     const code = generateCode(this.policy.codeLength);
-    const createdAt = this.clock.now();
     // The expiry is computed per request (the old design computed it once, at cold start).
     const expiresAt = new Date(createdAt.getTime() + this.policy.ttlSeconds * 1000);
     const otp = {
@@ -261,7 +266,10 @@ export class OtpService {
     // The caller's budget first (an inbox flood across many addresses stops here), then the
     // address's cooldown, send window, live codes and attempt budget: one atomic step in the
     // store. No earlier live code is removed: a stranger's request cannot cut the owner's.
-    const outcome = await this.store.issue(otp, { client: this.clientLimit('request', caller, this.limits.clientRequests), ...this.limits.issue });
+    // A payment intent is single use: its id is recorded with the code, until the intent expires.
+    const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt };
+    const outcome = await this.store.issue(otp, { client: this.clientLimit('request', caller, this.limits.clientRequests), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
+    if (!outcome.issued && outcome.limit === 'intent') throw new InvalidInputError('paymentIntent', 'has been used already: ask the merchant for a new one');
     if (!outcome.issued) return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
     // The code's id is the request's handle for its delivery status: 122 random bits, unguessable.
     return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference, requestId: id };
@@ -293,7 +301,7 @@ export class OtpService {
     if (!isValidCode(command.otp, this.policy.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
     }
-    const transaction = this.checkTransaction(command.transaction);
+    const transaction = (await this.checkIntent(command.paymentIntent, email, this.clock.now(), false))?.transaction ?? null;
     const audience = this.tokens.audienceFor(command.audience);
     // One atomic step in the store: the caller's budget, then the request's own code: expiry,
     // the attempt cap and the comparison. Only that code is looked at, so guesses sent with
@@ -361,8 +369,9 @@ export class OtpService {
     return this.policy.transactionPurposes.includes(purpose);
   }
 
-  private checkTransaction(raw: TransactionInput | null | undefined): Transaction | null {
-    return raw === undefined || raw === null ? null : parseTransaction(raw);
+  /** The intent's payment, checked (see PaymentIntents.check); null when none was given. */
+  private checkIntent(raw: string | null | undefined, email: string, now: Date, fresh: boolean) {
+    return raw === undefined || raw === null ? Promise.resolve(null) : this.intents.check(raw, { email, now, fresh });
   }
 
   private checkAddress(command: { email: string; purpose?: string | null }): { email: string; purpose: string } {

@@ -1,27 +1,26 @@
-// The payment a code confirms ("dynamic linking", PSD2 RTS Art. 5): amount, currency and payee,
-// checked here and brought to one canonical form, which the code's hash covers. Any change to
-// the transaction between request and verification then makes the code not match.
+// The payment a code confirms ("dynamic linking", PSD2 RTS Art. 5): the merchant, the amount,
+// the currency and the intent's id, as the merchant's backend signed them (merchants/), brought
+// to one canonical form, which the code's hash covers. Nothing else verifies the code.
 import currencyCodes from 'currency-codes';
-import { InvalidInputError } from './otp.input.js';
 
-export interface TransactionInput {
-  amount: string;
-  currency: string;
-  payee: string;
-}
-
-/** A transaction in canonical form: what is hashed, emailed and put in the token. */
+/**
+ * A payment in canonical form, as the merchant's backend vouched for it in a payment intent:
+ * what the code's hash covers, what the email shows, what the token and webhooks carry.
+ */
 export interface Transaction {
+  /** The merchant's id (the intent's issuer). */
+  merchant: string;
+  /** The intent's id (its jti): single use. */
+  intentId: string;
   /** A decimal with exactly the currency's minor digits: "149.90" MYR, "1500" JPY. */
   amount: string;
   /** ISO 4217, upper case. */
   currency: string;
-  /** Unicode NFC. */
+  /** The merchant's display name from the merchants file: never text from a browser. */
   payee: string;
 }
 
 export const MAX_AMOUNT_DIGITS = 15;
-export const MAX_PAYEE_LENGTH = 70;
 
 /**
  * ISO 4217 codes whose minor unit is "N.A.": precious metals, bond-market units, special
@@ -32,17 +31,9 @@ const NOT_CURRENCIES = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR',
 /** Unsigned decimal, no leading zeros, no exponent: what a payment page shows. */
 const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/;
 
-/**
- * Not printable: controls, format characters (zero-width and bidi overrides, which can make a
- * payee read as another), surrogates, private-use and unassigned code points, line and
- * paragraph separators.
- */
-const NOT_PRINTABLE = /[\p{C}\p{Zl}\p{Zp}]/u;
-
-export const TRANSACTION_RULES = {
+export const PAYMENT_RULES = {
   amount: `must be a positive decimal such as "149.90", with no more fraction digits than the currency has and at most ${MAX_AMOUNT_DIGITS} digits`,
   currency: 'must be an ISO 4217 currency code in upper case, such as "MYR"',
-  payee: `must be 1 to ${MAX_PAYEE_LENGTH} printable characters`,
 } as const;
 
 /** The currency's minor digits (2 for MYR, 0 for JPY, 3 for BHD), or null if it is not an ISO 4217 currency. */
@@ -51,19 +42,12 @@ export function currencyDigits(code: string): number | null {
   return currencyCodes.code(code)?.digits ?? null;
 }
 
-/** Checks a transaction and returns its canonical form; throws InvalidInputError naming the field. */
-export function parseTransaction(raw: TransactionInput): Transaction {
-  const refuse = (field: keyof TransactionInput): never => {
-    throw new InvalidInputError(`transaction.${field}`, TRANSACTION_RULES[field]);
-  };
-  const digits = typeof raw.currency === 'string' ? currencyDigits(raw.currency) : null;
-  if (digits === null) refuse('currency');
-  const amount = typeof raw.amount === 'string' ? canonicalAmount(raw.amount, digits!) : null;
-  if (amount === null) refuse('amount');
-  const payee = typeof raw.payee === 'string' ? raw.payee.normalize('NFC') : '';
-  const length = [...payee].length;
-  if (length < 1 || length > MAX_PAYEE_LENGTH || NOT_PRINTABLE.test(payee) || payee.trim() === '') refuse('payee');
-  return { amount: amount!, currency: raw.currency, payee };
+/** The canonical amount in `currency`, or which of the two is wrong. */
+export function canonicalPayment(amount: unknown, currency: unknown): { amount: string; currency: string } | { problem: 'amount' | 'currency' } {
+  const digits = typeof currency === 'string' ? currencyDigits(currency) : null;
+  if (digits === null) return { problem: 'currency' };
+  const canonical = typeof amount === 'string' ? canonicalAmount(amount, digits) : null;
+  return canonical === null ? { problem: 'amount' } : { amount: canonical, currency: currency as string };
 }
 
 /** "149.9" → "149.90" for 2 digits; null when not a positive amount in that currency. */
@@ -79,6 +63,6 @@ function canonicalAmount(raw: string, digits: number): string | null {
 }
 
 /** The bytes the code's hash covers for a transaction; unambiguous, as no field holds a control character. */
-export function transactionBinding(transaction: Transaction): string {
-  return `${transaction.amount}\u0000${transaction.currency}\u0000${transaction.payee}`;
+export function transactionBinding({ merchant, intentId, amount, currency, payee }: Transaction): string {
+  return [merchant, intentId, amount, currency, payee].join('\u0000');
 }

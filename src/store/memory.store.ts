@@ -47,6 +47,8 @@ interface AddressState {
   guessesUntil?: number;
   /** Ids of the address's codes, in the order they were issued. */
   codes: string[];
+  /** Payment intents a code was issued for, until each intent expires (epoch ms). */
+  intents?: Map<string, number>;
 }
 
 const emptyAddress = (): AddressState => ({ cooldownUntil: 0, codes: [] });
@@ -62,6 +64,8 @@ export class MemoryOtpStore implements OtpStore {
   private readonly records = new Map<string, StoredRecord>();
   private readonly addresses = new Map<string, AddressState>();
   private readonly clients = new Map<string, WindowCount>();
+  /** Payment intents claimed by an address (MongoDB's intent markers), until each expires. */
+  private readonly intentClaims = new Map<string, { email: string; until: number }>();
   /** Ids whose delivery is pending or claimed: what the sweep looks at. */
   private readonly undelivered = new Set<string>();
   private readonly checkpoints = new Map<string, string>();
@@ -92,9 +96,12 @@ export class MemoryOtpStore implements OtpStore {
       const refusedClient = this.refuseClient(limits.client, now);
       if (refusedClient !== null) return { issued: false, retryAfterMs: refusedClient, limit: 'client' };
       if (limits.client) this.countClient(limits.client, now);
+      if (limits.intent && !this.claimIntent(limits.intent, otp.email, now)) return { issued: false, retryAfterMs: 0, limit: 'intent' };
+      if (limits.intent && (address.intents?.get(limits.intent.key) ?? 0) > now) return { issued: false, retryAfterMs: 0, limit: 'intent' };
       const refused = issueRefusal(this.limitState(address), limits, now);
       if (refused) return { issued: false, ...refused };
       this.countSend(address, limits, now);
+      if (limits.intent) (address.intents ??= new Map()).set(limits.intent.key, limits.intent.until.getTime());
     }
     const taken = new Set(address.codes.map((id) => this.records.get(id)?.reference));
     const reference = otp.references.find((r) => !taken.has(r)) ?? otp.references[0];
@@ -159,6 +166,18 @@ export class MemoryOtpStore implements OtpStore {
     address.guesses = slidingCounted(address.guesses, command.guesses, now);
     address.guessesUntil = now + command.guesses.windowSeconds * 1000;
     return { result: 'mismatched', attempts: record.attempts };
+  }
+
+  /**
+   * Claims a payment intent for `email`, as MongoDB's marker does: another address's live claim
+   * refuses it; the same address may come back (after a refused request, say), and only a code
+   * issued for it (the address's own record) makes it used.
+   */
+  private claimIntent({ key, until }: { key: string; until: Date }, email: string, now: number): boolean {
+    const claim = this.intentClaims.get(key);
+    if (claim && claim.until > now && claim.email !== email) return false;
+    this.intentClaims.set(key, { email, until: Math.max(until.getTime(), claim?.email === email ? claim.until : 0) });
+    return true;
   }
 
   /** The address as the shared judges read it. */
@@ -364,13 +383,14 @@ export class MemoryOtpStore implements OtpStore {
     let deleted = 0;
     for (const [email, address] of this.addresses) {
       const codes = address.codes.map((id) => this.records.get(id)?.expiresAt.getTime() ?? 0);
-      const until = Math.max(address.cooldownUntil, address.sends?.resetAt ?? 0, address.guessesUntil ?? 0, ...codes);
+      const until = Math.max(address.cooldownUntil, address.sends?.resetAt ?? 0, address.guessesUntil ?? 0, ...codes, ...(address.intents?.values() ?? []));
       if (until > now) continue;
       for (const id of [...address.codes]) this.remove(id);
       this.addresses.delete(email);
       deleted += 1;
     }
     for (const [key, window] of this.clients) if (window.resetAt <= now) this.clients.delete(key);
+    for (const [key, claim] of this.intentClaims) if (claim.until <= now) this.intentClaims.delete(key);
     return deleted;
   }
 

@@ -14,16 +14,20 @@ import {
   MongoNotConnectedError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
+  type AnyBulkWriteOperation,
   type Collection,
+  type Document,
   type Db,
 } from 'mongodb';
 import {
   checkStep,
   clientStep,
+  intentStep,
   issueStep,
   resendStep,
   type AddressDocument,
   type ClientDocument,
+  type IntentDocument,
   type IssueVerdictDocument,
   type VerdictDocument,
 } from './mongo/address.updates.js';
@@ -42,6 +46,8 @@ import {
   type DeliveryStatus,
   type FeedSubscription,
   type InsertEvent,
+  type IntentUse,
+  type IssueLimit,
   type IssueLimits,
   type IssueOutcome,
   type NewOtp,
@@ -66,6 +72,19 @@ export const CHECKPOINT_COLLECTION = 'checkpoints';
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
 const DUPLICATE_KEY = 11000;
+
+/** One update of the claims command: refused, `refusal` reads why (null: it was a race, try again). */
+interface Claim {
+  filter: Document;
+  update: Document[];
+  refusal: () => Promise<{ limit: IssueLimit; retryAfterMs: number } | null>;
+}
+
+/** Where a write error came from, in an ordered bulk write, and its code. */
+const firstWriteError = (error: MongoBulkWriteError) => {
+  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return errors[0];
+};
 
 /** How often a refusal that a re-read shows to be a race (two first requests) is retried. */
 const RACE_RETRIES = 3;
@@ -115,6 +134,7 @@ export class MongoOtpStore implements OtpStore {
   readonly kind = 'mongodb' as const;
   private readonly addresses: Collection<AddressDocument>;
   private readonly clients: Collection<ClientDocument>;
+  private readonly intents: Collection<IntentDocument>;
   private readonly checkpoints: Collection<CheckpointDocument>;
   private readonly subscriptions = new Set<FeedSubscription>();
   private readonly outbox: MongoOutbox;
@@ -128,6 +148,7 @@ export class MongoOtpStore implements OtpStore {
     // One collection, two kinds of document: so that a request's steps go in one command.
     this.addresses = db.collection<AddressDocument>(STATE_COLLECTION);
     this.clients = db.collection<ClientDocument>(STATE_COLLECTION);
+    this.intents = db.collection<IntentDocument>(STATE_COLLECTION);
     this.checkpoints = db.collection<CheckpointDocument>(CHECKPOINT_COLLECTION);
     this.outbox = new MongoOutbox(db);
     this.deliveries = new MongoDeliveries(this.addresses, (step) => this.retryWhileUnavailable(step));
@@ -173,16 +194,19 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
-    // The caller's budget is its own command (a findAndModify, which must tell the verdict,
-    // cannot share one): two commands at most.
-    if (limits?.client) {
-      const refused = await this.countClient(limits.client, otp.createdAt);
-      if (refused !== null) return { issued: false, retryAfterMs: refused, limit: 'client' };
-    }
+    // The caller's budget and the payment intent's marker are one command before the address's
+    // (a findAndModify, which must tell the verdict, cannot share one): two commands.
+    const steps = [
+      ...(limits?.client ? [this.clientClaim(limits.client, otp.createdAt)] : []),
+      ...(limits?.intent ? [this.intentClaim(limits.intent, otp.email)] : []),
+    ];
+    const claimed = await this.claim(steps);
+    if (claimed) return { issued: false, ...claimed };
     const { filter, update } = issueStep(otp, limits);
     const doc = await this.addresses.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after', projection: ISSUE_PROJECTION });
     const verdict = doc?.verdict as IssueVerdictDocument | undefined;
     if (verdict?.result === 'issued') return { issued: true, reference: verdict.reference! };
+    if (verdict?.result === 'intent_used') return { issued: false, retryAfterMs: 0, limit: 'intent' };
     // Refused: the document is as it was, so the shared judge reads the wait from it.
     const refusal = limits && doc ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
     return { issued: false, ...(refusal ?? { limit: 'sends', retryAfterMs: 1_000 }) };
@@ -190,8 +214,8 @@ export class MongoOtpStore implements OtpStore {
 
   async resend(command: ResendCommand): Promise<ResendOutcome> {
     if (command.limits.client) {
-      const refused = await this.countClient(command.limits.client, command.now);
-      if (refused !== null) return { result: 'limited', retryAfterMs: refused, limit: 'client' };
+      const refused = await this.claim([this.clientClaim(command.limits.client, command.now)]);
+      if (refused) return { result: 'limited', retryAfterMs: refused.retryAfterMs, limit: 'client' };
     }
     const { filter, update } = resendStep(command);
     const doc = await this.addresses.findOneAndUpdate(filter, update, {
@@ -217,8 +241,8 @@ export class MongoOtpStore implements OtpStore {
   async check(command: CheckCommand): Promise<CheckOutcome> {
     // As for issue: the caller's budget first, in its own command.
     if (command.client) {
-      const retryAfterMs = await this.countClient(command.client, command.now);
-      if (retryAfterMs !== null) return { result: 'limited', retryAfterMs };
+      const refused = await this.claim([this.clientClaim(command.client, command.now)]);
+      if (refused) return { result: 'limited', retryAfterMs: refused.retryAfterMs };
     }
     const { filter, update } = checkStep(command);
     // No upsert: a code that is not this address's matches nothing, and nothing is written.
@@ -365,25 +389,52 @@ export class MongoOtpStore implements OtpStore {
     await this.onClose?.();
   }
 
+  /** A caller's budget as a claim: refused, it reads back how long to wait. */
+  private clientClaim({ key, limit }: ClientLimit, now: Date): Claim {
+    return {
+      ...clientStep(key, limit, now),
+      refusal: async () => {
+        const doc = await this.clients.findOne({ _id: { client: key } });
+        const wait = refusalMs(windowCount(doc?.window), limit, now.getTime());
+        return wait === null ? null : { limit: 'client', retryAfterMs: wait };
+      },
+    };
+  }
+
+  /** A payment intent's marker as a claim: refused when another address holds it. */
+  private intentClaim(intent: IntentUse, email: string): Claim {
+    return {
+      ...intentStep(intent, email),
+      refusal: async () => {
+        const doc = await this.intents.findOne({ _id: { intent: intent.key } });
+        return doc && doc.email !== email ? { limit: 'intent', retryAfterMs: 0 } : null;
+      },
+    };
+  }
+
   /**
-   * Counts one against a caller's budget, in one command: refused, the filter matches nothing
-   * and the upsert collides on _id; one more read then says how long to wait. When the read
-   * shows no refusal after all (two first requests for one key raced to create its document),
-   * it is tried again. Returns null when counted.
+   * Sends the claims as one ordered bulk write (one command). A refused claim collides on its
+   * _id and stops the rest; one more read says why (and how long to wait). When the read shows
+   * no refusal after all (two first requests raced to create the same document), the claims
+   * from there on are tried again. Returns null when every claim went through.
    */
-  private async countClient({ key, limit }: ClientLimit, now: Date): Promise<number | null> {
-    const { filter, update } = clientStep(key, limit, now);
-    for (let attempt = 0; ; attempt += 1) {
+  private async claim(claims: Claim[]): Promise<{ limit: IssueLimit; retryAfterMs: number } | null> {
+    let remaining = claims;
+    for (let attempt = 0; remaining.length > 0; attempt += 1) {
+      const operations = remaining.map(({ filter, update }) => ({ updateOne: { filter, update, upsert: true } }));
       try {
-        await this.clients.updateOne(filter, update, { upsert: true });
+        await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: true });
         return null;
       } catch (error) {
-        if (!(error instanceof MongoError) || error.code !== DUPLICATE_KEY) throw error;
-        const doc = await this.clients.findOne({ _id: { client: key } });
-        const retryAfterMs = refusalMs(windowCount(doc?.window), limit, now.getTime());
-        if (retryAfterMs !== null) return retryAfterMs;
+        const failure = error instanceof MongoBulkWriteError ? firstWriteError(error) : undefined;
+        if (!failure || failure.code !== DUPLICATE_KEY) throw error;
+        const refused = remaining[failure.index]!;
+        const refusal = await refused.refusal();
+        if (refusal) return refusal;
         if (attempt >= RACE_RETRIES) throw error;
+        remaining = remaining.slice(failure.index);
       }
     }
+    return null;
   }
 }

@@ -151,7 +151,19 @@ export interface AttemptBudget {
   budget: WindowLimit;
 }
 
+/** A payment intent's single use: recorded with the code it issued, until the intent expires. */
+export interface IntentUse {
+  /** "<merchant>|<intent id>". */
+  key: string;
+  until: Date;
+}
+
 export interface IssueLimits extends SendLimits {
+  /**
+   * The payment intent the code confirms: refused (limit "intent") when a code was issued for
+   * it already, for any address.
+   */
+  intent?: IntentUse;
   /**
    * Codes live at once per address (unexpired, and not killed by wrong guesses): a request past
    * it waits until one dies, and removes none.
@@ -161,7 +173,7 @@ export interface IssueLimits extends SendLimits {
 }
 
 /** Which limit refused a request: the caller's, the cooldown, the send window, the live codes, the attempt budget. */
-export type IssueLimit = 'client' | 'cooldown' | 'sends' | 'live' | 'attempts';
+export type IssueLimit = 'client' | 'intent' | 'cooldown' | 'sends' | 'live' | 'attempts';
 
 export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number; limit: IssueLimit };
 
@@ -185,7 +197,7 @@ export type ResendOutcome =
   | { result: 'not_found' }
   | { result: 'expired' }
   | { result: 'too_many_attempts' }
-  | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'live' | 'attempts'> };
+  | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'intent' | 'live' | 'attempts'> };
 
 export interface CheckCommand {
   email: string;

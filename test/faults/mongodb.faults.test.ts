@@ -10,6 +10,7 @@ import { locateMongod } from '../../src/store/embedded-mongo.js';
 import { MongoOtpStore } from '../../src/store/mongo.store.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { TEST_SECRET } from '../support/harness.js';
+import { makeIntent, writeMerchantsFile } from '../support/intents.js';
 import { ReplicaSet, waitFor } from '../support/mongod-processes.js';
 import { serve, stopService, type ServiceProcess } from '../support/service-process.js';
 import { describeOnTier, mongoTier, mongoUri } from '../support/stores.js';
@@ -260,6 +261,28 @@ describeOnTier(faultTier, 'MongoDB under faults (real mongod processes, the serv
     expect((await fetch(`${worker.url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${worker.url}/metrics`)).text()).toMatch(/otp_emails_total\{outcome="sent"\} 30/);
     expect((await fetch(`${worker.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{__typename}"}' })).status).toBe(404);
+  });
+
+  it('two API processes on one replica set, the same payment intent sent to both at once: exactly one SENT, one email', { timeout: 90_000 }, async () => {
+    const db = `otp_fault_${randomUUID().slice(0, 8)}`;
+    const env = serviceEnv(mongoUri!, db, { MERCHANTS_FILE: await writeMerchantsFile(), OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '100' });
+    const [a, b] = await Promise.all([start(env), start(env)]);
+    const PAY = 'mutation P($email: String!, $intent: String!) { requestOtp(input: { email: $email, purpose: "payment", paymentIntent: $intent }) { status } }';
+    const outcomes: string[][] = [];
+    for (let round = 0; round < 10; round++) {
+      const email = `intent-${round}@example.com`;
+      const intent = await makeIntent({ email });
+      const answers = await Promise.all([call(a!.url, PAY, { email, intent }), call(b!.url, PAY, { email, intent })]);
+      outcomes.push(answers.map((answer) => String(statusOf(answer))).sort());
+    }
+    for (const pair of outcomes) expect(pair).toEqual(['BAD_USER_INPUT', 'SENT']);
+    // And an intent without an email claim, sent for two addresses at once: one of them only.
+    const shared = await makeIntent();
+    const both = await Promise.all([call(a!.url, PAY, { email: 'first@example.com', intent: shared }), call(b!.url, PAY, { email: 'second@example.com', intent: shared })]);
+    expect(both.map(statusOf).sort()).toEqual(['BAD_USER_INPUT', 'SENT']);
+    for (let round = 0; round < 10; round++) await sendgrid.waitForEmails(1, `intent-${round}@example.com`, 15_000);
+    await sleep(1_000);
+    for (let round = 0; round < 10; round++) expect(sendgrid.emailsTo(`intent-${round}@example.com`)).toHaveLength(1);
   });
 
   it('three service processes on one replica set: one email per code, and every limit counted once across them', { timeout: 90_000 }, async () => {

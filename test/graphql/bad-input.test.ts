@@ -46,35 +46,13 @@ const cases: { name: string; query: string; input: Record<string, unknown>; fiel
   { name: 'resend with a bad email', query: RESEND_OTP, input: { email: 'x@', requestId: rid }, field: 'email' },
   { name: 'purpose of the wrong type', query: REQUEST_OTP, input: { email: ok, purpose: 777123 }, field: 'purpose' },
   { name: 'a field the input does not have', query: REQUEST_OTP, input: { email: ok, code: '555123' }, field: 'code' },
-  // Transactions: every field checked, named as transaction.<field>.
-  ...[
-    { name: 'more fraction digits than EUR has', tx: { amount: '25.005' }, field: 'transaction.amount' },
-    { name: 'a fraction for JPY', tx: { amount: '1500.5', currency: 'JPY' }, field: 'transaction.amount' },
-    { name: 'a negative amount', tx: { amount: '-10.00' }, field: 'transaction.amount' },
-    { name: 'a zero amount', tx: { amount: '0.00' }, field: 'transaction.amount' },
-    { name: 'an amount of 16 digits', tx: { amount: '12345678901234.56' }, field: 'transaction.amount' },
-    { name: 'an amount in exponent form', tx: { amount: '1e3' }, field: 'transaction.amount' },
-    { name: 'an amount with a leading zero', tx: { amount: '025.00' }, field: 'transaction.amount' },
-    { name: 'an amount with a thousands separator', tx: { amount: '1,025.00' }, field: 'transaction.amount' },
-    { name: 'an amount as a number', tx: { amount: 25.5 }, field: 'transaction.amount' },
-    { name: 'a lower-case currency', tx: { currency: 'eur' }, field: 'transaction.currency' },
-    { name: 'an unknown currency', tx: { currency: 'ABC' }, field: 'transaction.currency' },
-    { name: 'gold, not a currency', tx: { currency: 'XAU' }, field: 'transaction.currency' },
-    { name: 'an empty payee', tx: { payee: '' }, field: 'transaction.payee' },
-    { name: 'a payee of spaces', tx: { payee: '   ' }, field: 'transaction.payee' },
-    { name: 'a payee of 71 characters', tx: { payee: 'p'.repeat(71) }, field: 'transaction.payee' },
-    { name: 'a payee with a zero-width space', tx: { payee: 'Shop\u200bA' }, field: 'transaction.payee' },
-    { name: 'a payee with a right-to-left override', tx: { payee: 'Shop\u202eA' }, field: 'transaction.payee' },
-    { name: 'a payee with a line break', tx: { payee: 'Shop\nA' }, field: 'transaction.payee' },
-    { name: 'a transaction without a payee', tx: { payee: undefined }, field: 'transaction.payee' },
-  ].flatMap(({ name, tx, field }) => {
-    const transaction = { amount: '25.00', currency: 'EUR', payee: 'Kedai Runcit', ...tx };
-    return [
-      { name: `request: ${name}`, query: REQUEST_OTP, input: { email: ok, purpose: 'payment', transaction }, field },
-      { name: `verify: ${name}`, query: VERIFY_OTP, input: { requestId: rid, email: ok, purpose: 'payment', otp: '123456', transaction }, field },
-    ];
-  }),
-  { name: 'a payment code without a transaction', query: REQUEST_OTP, input: { email: ok, purpose: 'payment' }, field: 'transaction' },
+  // Payments: only a payment intent the merchant's backend signed; no browser-given transaction.
+  { name: 'a payment code without a payment intent', query: REQUEST_OTP, input: { email: ok, purpose: 'payment' }, field: 'paymentIntent' },
+  { name: 'a payment intent that is not one', query: REQUEST_OTP, input: { email: ok, purpose: 'payment', paymentIntent: 'eyJhbGciOiJub25lIn0.e30.' }, field: 'paymentIntent' },
+  { name: 'a payment intent of 5,000 characters', query: REQUEST_OTP, input: { email: ok, paymentIntent: 'a'.repeat(5000) }, field: 'paymentIntent' },
+  { name: 'a payment intent as a number', query: REQUEST_OTP, input: { email: ok, paymentIntent: 1234567 }, field: 'paymentIntent' },
+  { name: 'verify with a payment intent that is not one', query: VERIFY_OTP, input: { requestId: rid, email: ok, otp: '123456', paymentIntent: 'x.y.z' }, field: 'paymentIntent' },
+  { name: 'a transaction from the browser', query: REQUEST_OTP, input: { email: ok, purpose: 'payment', transaction: { amount: '1.00', currency: 'MYR', payee: 'Call +60 3-1234 5678' } }, field: 'transaction' },
   { name: 'a locale that is not BCP 47', query: REQUEST_OTP, input: { email: ok, locale: 'en_US!' }, field: 'locale' },
   { name: 'a locale of 36 characters', query: REQUEST_OTP, input: { email: ok, locale: 'en-' + 'a'.repeat(33) }, field: 'locale' },
   { name: 'a locale as a number', query: REQUEST_OTP, input: { email: ok, locale: 12 }, field: 'locale' },
@@ -101,7 +79,7 @@ describe('bad input', () => {
     // Never echo a rejected value back (it may be someone's code), whatever its type.
     const values = Object.values(input).flatMap((value) => (value && typeof value === 'object' ? Object.values(value) : [value]));
     for (const value of values) {
-      if ((typeof value === 'string' || typeof value === 'number') && String(value).length > 2) expect(JSON.stringify(res)).not.toContain(String(value));
+      if ((typeof value === 'string' || typeof value === 'number') && String(value).length > 2 && !field.includes(String(value))) expect(JSON.stringify(res)).not.toContain(String(value));
     }
     expect(JSON.stringify(res)).not.toContain('"target"');
     expect(store.size).toBe(0);

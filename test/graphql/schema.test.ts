@@ -18,15 +18,18 @@ describe('schema/schema.graphql', () => {
       // An argument with no default: clients that call otpPolicy without one are unaffected.
       'otpPolicy(purpose: String): OtpPolicy!',
       'expiresAt: DateTimeISO',
-      // Payments (fixed by the issue that introduced them).
-      'amount: String!',
-      'currency: String!',
-      'payee: String!',
-      'transaction: TransactionInput\n',
+      'resendOtp(input: ResendOtpInput!): ResendOtpPayload!',
+      // Codes bound to their request.
+      'requestId: ID!',
+      // Payments: an intent the merchant's backend signed, and nothing a browser could fill in.
+      'paymentIntent: String\n',
       'locale: String\n',
       'reference: String\n',
     ]) {
       expect(sdl).toContain(piece);
     }
+    // The browser-given transaction is gone for good: a payee could be any text.
+    expect(sdl).not.toContain('input TransactionInput');
+    expect(sdl).not.toMatch(/payee: String/);
   });
 });

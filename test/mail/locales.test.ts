@@ -78,7 +78,7 @@ describe('choosing the language and the wording', () => {
   });
 
   it('words a code with a transaction as a payment, whatever its purpose; others by purpose', () => {
-    const transaction = { amount: '1.00', currency: 'MYR', payee: 'P' };
+    const transaction = { merchant: 'm', intentId: 'i', amount: '1.00', currency: 'MYR', payee: 'P' };
     expect(emailKind({ purpose: 'checkout', transaction })).toBe('payment');
     expect(emailKind({ purpose: 'login', transaction: null })).toBe('signIn');
     expect(emailKind({ purpose: 'verify-email', transaction: null })).toBe('emailVerification');
@@ -88,7 +88,7 @@ describe('choosing the language and the wording', () => {
   it('formats amounts exactly with the currency ISO digits, in the reader region when the language is theirs', () => {
     const emails = new OtpEmails({ brand: 'B', merchant: 'M', ttlSeconds: 300 });
     const amount = (locale: string | null, currency: string, value: string) =>
-      emails.for({ purpose: 'payment', reference: 'K7QM', resends: 0, locale, transaction: { amount: value, currency, payee: 'P' } }, '123456').substitutions.amount;
+      emails.for({ purpose: 'payment', reference: 'K7QM', resends: 0, locale, transaction: { merchant: 'm', intentId: 'i', amount: value, currency, payee: 'P' } }, '123456').substitutions.amount;
     expect(amount('ms-MY', 'MYR', '999999999999.99')).toBe('RM\u00a0999,999,999,999.99');
     expect(amount(null, 'JPY', '1500')).toBe('¥1,500');
     expect(amount('en', 'BHD', '1.250')).toBe('BHD\u00a01.250');

@@ -39,12 +39,13 @@ describe('codes', () => {
     expect(new CodeHasher(`${TEST_SECRET}x`).matches('a@example.com', 'default', '012345', stored)).toBe(false);
   });
 
-  it('binds the hash to the canonical transaction: any change to amount, currency or payee, or leaving it out, gives another hash', () => {
+  it("binds the hash to the intent's payment: any change to merchant, intent id, amount, currency or payee, or leaving it out, gives another hash", () => {
     const h = new CodeHasher(TEST_SECRET);
-    const transaction = { amount: '149.90', currency: 'MYR', payee: 'Shop' };
+    const transaction = { merchant: 'kedai-ali', intentId: 'order-1', amount: '149.90', currency: 'MYR', payee: 'Shop' };
     const bound = h.hash('a@example.com', 'payment', '012345', transaction);
     expect(h.hash('a@example.com', 'payment', '012345', { ...transaction })).toBe(bound);
-    for (const other of [null, { ...transaction, amount: '149.91' }, { ...transaction, currency: 'SGD' }, { ...transaction, payee: 'Shop ' }]) {
+    const changes = [{ merchant: 'toko-abu' }, { intentId: 'order-2' }, { amount: '149.91' }, { currency: 'SGD' }, { payee: 'Shop ' }];
+    for (const other of [null, ...changes.map((change) => ({ ...transaction, ...change }))]) {
       expect(h.hash('a@example.com', 'payment', '012345', other)).not.toBe(bound);
     }
   });

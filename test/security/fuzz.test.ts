@@ -4,7 +4,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalLocale, isValidCode, isValidEmail, isValidPurpose, REQUEST_ID } from '../../src/otp/otp.input.js';
-import { parseTransaction, type TransactionInput } from '../../src/otp/transaction.js';
 import { MemoryOtpStore } from '../../src/store/memory.store.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -21,26 +20,10 @@ const text = fc.oneof(
 const email = fc.oneof(fc.emailAddress(), text, fc.emailAddress().map((e) => ` ${e.toUpperCase()}\t`));
 const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.object({ maxDepth: 2 }));
 const purpose = fc.option(fc.oneof(fc.constantFrom('payment', 'login', 'a'.repeat(64)), text, wrongType), { nil: undefined });
-const validTransaction = fc.record({
-  amount: fc.constantFrom('0.01', '149.90', '149.9', '1500', '999999999999999'),
-  currency: fc.constantFrom('MYR', 'EUR', 'JPY', 'BHD'),
-  payee: fc.constantFrom('Kedai Runcit', '<img src=x onerror=alert(1)>', '商店', 'Café'),
-});
-const transaction = fc.option(
-  fc.oneof(
-    { weight: 3, arbitrary: validTransaction },
-    fc.record(
-      {
-        amount: fc.oneof(fc.stringMatching(/^-?[0-9]{1,17}(\.[0-9]{0,4})?$/), text, wrongType),
-        currency: fc.oneof(fc.constantFrom('MYR', 'JPY', 'BHD', 'EUR', 'XAU', 'XXX', 'myr'), text, wrongType),
-        payee: fc.oneof(fc.constantFrom('Kedai Runcit', '<img src=x onerror=alert(1)>', 'a\u200bb', ' '), text, wrongType),
-      },
-      { requiredKeys: [] },
-    ),
-    wrongType,
-  ),
-  { nil: undefined },
-);
+// Payment intents from a browser that has none to give: JWT-shaped garbage, strings, wrong
+// types. No such value is ever accepted (valid intents are tested in payment.flow.test.ts).
+const jwtShaped = fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((parts) => parts.join('.'));
+const paymentIntent = fc.option(fc.oneof(jwtShaped, text, wrongType), { nil: undefined });
 const locale = fc.option(fc.oneof({ weight: 4, arbitrary: fc.constantFrom('en', 'ms-MY', 'zh-CN', 'zh-TW', 'fr', 'en_US') }, text, wrongType), { nil: undefined });
 const otp = fc.oneof(fc.stringMatching(/^[0-9]{6}$/), fc.stringMatching(/^[0-9]{1,12}$/), text, wrongType);
 
@@ -69,21 +52,21 @@ describe('random input to both mutations', () => {
     const sendsBefore = h.sendgrid.emails.length;
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof({ weight: 9, arbitrary: fc.record({ email: fc.oneof(email, wrongType), purpose, transaction, locale }, { requiredKeys: [] }) }, { weight: 1, arbitrary: wrongType }),
+        fc.oneof({ weight: 9, arbitrary: fc.record({ email: fc.oneof(email, wrongType), purpose, paymentIntent, locale }, { requiredKeys: [] }) }, { weight: 1, arbitrary: wrongType }),
         async (input) => {
         const before = store.size;
         const res = await h.gql(REQUEST, { input });
         expect(res.status).toBeLessThan(500);
         // Judge what the server receives: JSON turns NaN and Infinity into null, drops undefined.
-        const fields = JSON.parse(JSON.stringify(input ?? null)) as { email?: unknown; purpose?: unknown; transaction?: unknown; locale?: unknown } | null;
+        const fields = JSON.parse(JSON.stringify(input ?? null)) as { email?: unknown; purpose?: unknown; paymentIntent?: unknown; locale?: unknown } | null;
         const valid =
           typeof fields === 'object' &&
           fields !== null &&
           !Array.isArray(fields) &&
           isValidEmail(fields.email) &&
           isValidPurpose(fields.purpose) &&
-          isValidTransaction(fields.transaction) &&
-          (fields.purpose !== 'payment' || Boolean(fields.transaction)) &&
+          (fields.paymentIntent === undefined || fields.paymentIntent === null) &&
+          fields.purpose !== 'payment' &&
           validLocale(fields.locale);
         if (!valid) {
           expect(REFUSED).toContain(res.errors?.[0]?.extensions?.code);
@@ -101,7 +84,7 @@ describe('random input to both mutations', () => {
     await h.app.dispatcher!.idle();
     // One email per accepted request, none for the rest.
     expect(h.sendgrid.emails.length - sendsBefore).toBe(sent);
-    expect(sent).toBeGreaterThan(50);
+    expect(sent).toBeGreaterThan(20);
     expect(sent).toBeLessThan(RUNS - 200);
   });
 
@@ -128,20 +111,6 @@ describe('random input to both mutations', () => {
     expect(h.sendgrid.requests.length).toBe(sendsBefore);
   });
 });
-
-/** What GraphQL and the service accept as a transaction: absent, or three valid strings. */
-function isValidTransaction(raw: unknown): boolean {
-  if (raw === undefined || raw === null) return true;
-  if (typeof raw !== 'object' || Array.isArray(raw)) return false;
-  const { amount, currency, payee, ...rest } = raw as Record<string, unknown>;
-  if (Object.keys(rest).length > 0 || typeof amount !== 'string' || typeof currency !== 'string' || typeof payee !== 'string') return false;
-  try {
-    parseTransaction(raw as TransactionInput);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function validLocale(raw: unknown): boolean {
   try {

@@ -1,4 +1,5 @@
 // The signed verification proof, CORS, uniform answers, and secrets kept out of logs.
+import { makeIntent } from '../support/intents.js';
 import { Writable } from 'node:stream';
 import { jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,12 +16,14 @@ describe('verification token', () => {
 
   it('comes with VERIFIED only, and a backend can check it in five lines', async () => {
     const email = 'proof@example.com';
-    const transaction = { amount: '149.90', currency: 'MYR', payee: 'Merchant2U' };
-    await h.client.requestOtp({ email, purpose: 'payment', transaction });
+    // The demo merchant (development and tests, without MERCHANTS_FILE) signs the intent.
+    const paymentIntent = await makeIntent({ merchant: 'demo', amount: '149.9' });
+    const transaction = { merchant: 'demo-shop', intentId: expect.any(String), amount: '149.90', currency: 'MYR', payee: 'Demo Shop' };
+    await h.client.requestOtp({ email, purpose: 'payment', paymentIntent });
     const code = await h.sendgrid.latestCode(email);
-    expect((await h.client.verifyOtp({ email, otp: wrongCode(code), purpose: 'payment', transaction })).verificationToken).toBeNull();
+    expect((await h.client.verifyOtp({ email, otp: wrongCode(code), purpose: 'payment', paymentIntent })).verificationToken).toBeNull();
     const before = Math.floor(Date.now() / 1000);
-    const { verificationToken } = await h.client.verifyOtp({ email, otp: code, purpose: 'payment', transaction });
+    const { verificationToken } = await h.client.verifyOtp({ email, otp: code, purpose: 'payment', paymentIntent });
 
     const keys = jwksOf(h.url);
     const { payload, protectedHeader } = await jwtVerify(verificationToken!, keys, { issuer: 'otp-graphql', audience: 'merchant-backend' });

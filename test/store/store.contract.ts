@@ -107,7 +107,7 @@ export function describeStoreContract(tier: StoreTier): void {
     });
 
     it('stores the reference, locale and transaction, and never gives a new code the reference of a live code of the address', async () => {
-      const transaction = { amount: '149.90', currency: 'MYR', payee: 'Kedai Runcit' };
+      const transaction = { merchant: 'kedai-ali', intentId: 'order-1', amount: '149.90', currency: 'MYR', payee: 'Kedai Runcit' };
       const first = newOtp({ references: ['K7QM', 'AAAA'], locale: 'ms-MY', transaction });
       expect(await store.issue(first)).toEqual({ issued: true, reference: 'K7QM' });
       expect(await store.findLatest(first.email, 'default')).toMatchObject({ reference: 'K7QM', locale: 'ms-MY', transaction });

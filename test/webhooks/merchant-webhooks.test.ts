@@ -3,6 +3,7 @@
 // otp.delivery_failed, never the code; after a receiver outage and a restart (MongoDB) or a
 // second instance taking over (the embedded store lives in its process), each event arrives
 // once per id, under the same id on every try.
+import { makeIntent } from '../support/intents.js';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,10 +91,12 @@ describeEachTier('signed merchant webhooks on the $name store', (tier) => {
 
   it('tells of a verification, with the transaction, and never the code', async () => {
     const email = `verified-${tier.name}@example.com`;
-    const transaction = { amount: '149.90', currency: 'MYR', payee: 'Kedai Runcit Ali' };
-    await h.client.requestOtp({ email, purpose: 'payment', transaction });
+    const paymentIntent = await makeIntent({ merchant: 'demo', amount: '149.90', jti: `order-${tier.name}-${Date.now()}` });
+    const transaction = { merchant: 'demo-shop', intentId: `order-${tier.name}-${paymentIntent.length}`, amount: '149.90', currency: 'MYR', payee: 'Demo Shop' };
+    transaction.intentId = JSON.parse(Buffer.from(paymentIntent.split('.')[1]!, 'base64url').toString()).jti;
+    await h.client.requestOtp({ email, purpose: 'payment', paymentIntent });
     const code = await h.sendgrid.latestCode(email);
-    expect((await h.client.verifyOtp({ email, purpose: 'payment', otp: code, transaction })).status).toBe('VERIFIED');
+    expect((await h.client.verifyOtp({ email, purpose: 'payment', otp: code, paymentIntent })).status).toBe('VERIFIED');
     await eventually('otp.verified', () => receiver.of('otp.verified', email).length === 1);
     const [event] = receiver.of('otp.verified', email);
     expect(event!.id).toMatch(/^msg_[0-9a-f]{32}$/);

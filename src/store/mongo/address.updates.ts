@@ -12,6 +12,7 @@ import {
   type CheckCommand,
   type CheckOutcome,
   type DeliveryInfo,
+  type IntentUse,
   type IssueLimits,
   type NewOtp,
   type OtpRecord,
@@ -61,9 +62,22 @@ export interface AddressDocument {
    * change event's updatedFields).
    */
   deliveryChange?: string;
+  /** Payment intents a code was issued for, until each intent expires: single use within the address. */
+  intents?: { key: string; until: Date }[];
   /** What the last check, issue or resend decided, read back by the same command. */
   verdict?: VerdictDocument | IssueVerdictDocument;
   /** When every code has expired and every window has closed. */
+  expiresAt: Date;
+}
+
+/**
+ * One per payment intent: the address that claimed it, until it expires. Another address's
+ * request with it collides (single use across addresses); the address's own document says
+ * whether a code was issued for it. An object id: never equal to an email.
+ */
+export interface IntentDocument {
+  _id: { intent: string };
+  email: string;
   expiresAt: Date;
 }
 
@@ -101,7 +115,7 @@ const counted = (path: string, limit: WindowLimit, now: Date) => ({
 /** The document's life: until its last code expires and its last window closes (now, if nothing is left). */
 const lifetime = (now: Date) => ({
   $set: {
-    expiresAt: { $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guessesUntil', { $max: '$slots.expiresAt' }] }, now] },
+    expiresAt: { $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guessesUntil', { $max: '$slots.expiresAt' }, { $max: '$intents.until' }] }, now] },
   },
 });
 
@@ -117,6 +131,17 @@ const liveGuesses = (limit: WindowLimit, now: Date) => ({
  * A caller's budget: counts one if the window allows it. Refused, the filter matches nothing
  * and the upsert collides with the existing document (duplicate key): the command stops there.
  */
+/**
+ * A payment intent claimed for `email` (see IntentDocument): refused, when another address
+ * holds it, the filter matches nothing and the upsert collides on _id, as in clientStep.
+ */
+export function intentStep({ key, until }: IntentUse, email: string) {
+  return {
+    filter: { _id: { intent: key }, email } as Document,
+    update: [{ $set: { email: literal(email), expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
+  };
+}
+
 export function clientStep(key: string, limit: WindowLimit, now: Date) {
   return {
     filter: { _id: { client: key }, ...allowsQuery('window', limit, now) } as Document,
@@ -168,7 +193,7 @@ const slotVerdict = (slot: Document, now: Date, maxAttempts: number, branches: D
 
 /** What an issue or resend decided, read back by the same command; refusals are judged again in JS for the wait. */
 export interface IssueVerdictDocument {
-  result: 'issued' | 'refused' | 'resent' | 'queued' | 'expired' | 'too_many_attempts';
+  result: 'issued' | 'refused' | 'intent_used' | 'resent' | 'queued' | 'expired' | 'too_many_attempts';
   reference?: string;
 }
 
@@ -200,13 +225,19 @@ export function issueStep(otp: NewOtp, limits: Omit<IssueLimits, 'client'> | und
   const issued = { $eq: ['$verdict.result', 'issued'] };
   const ifIssued = (value: unknown, otherwise: unknown) => ({ $cond: [issued, value, otherwise] });
   const counters = limits ? sendCounted(limits, now) : {};
+  // A payment intent this address already had a code for: used (the intent marker, a step
+  // before this one, stops other addresses).
+  const liveIntents = { $filter: { input: { $ifNull: ['$intents', []] }, cond: { $gt: ['$$this.until', now] } } };
+  const intentUsed = limits?.intent ? { $in: [literal(limits.intent.key), { $map: { input: liveIntents, in: '$$this.key' } }] } : false;
+  const intents = limits?.intent ? { intents: ifIssued({ $concatArrays: [liveIntents, [literal({ key: limits.intent.key, until: limits.intent.until })]] }, '$intents') } : {};
   return {
     filter: { _id: otp.email },
     update: [
-      { $set: { verdict: { $cond: [refused, { result: 'refused' }, { result: 'issued', reference }] } } },
+      { $set: { verdict: { $switch: { branches: [{ case: intentUsed, then: { result: 'intent_used' } }, { case: refused, then: { result: 'refused' } }], default: { result: 'issued', reference } } } } },
       {
         $set: {
           ...Object.fromEntries(Object.entries(counters).map(([field, value]) => [field, ifIssued(value, `$${field}`)])),
+          ...intents,
           slots: ifIssued(
             { $concatArrays: [liveSlots(now), [{ $mergeObjects: [literal({ codeId, ...code }), { reference: '$verdict.reference' }] }]] },
             '$slots',

@@ -40,10 +40,10 @@ export type RequestOtpInput = {
   email: string;
   /** BCP 47 language tag for the email ("ms", "zh-CN"); the closest of otpPolicy.locales is used, else English. */
   locale?: string | null | undefined;
+  /** For a payment: the payment intent the merchant's backend signed (amount, currency, payee and an id come from it, never from the browser). Required for the purposes in otpPolicy(purpose).transactionRequired; single use. */
+  paymentIntent?: string | null | undefined;
   /** What the code is for (e.g. "payment", "login"); a code only verifies for its own purpose. Default "default". */
   purpose?: string | null | undefined;
-  /** For a payment: bound to the code (and required for the purposes in otpPolicy(purpose).transactionRequired). */
-  transaction?: TransactionInput | null | undefined;
 };
 
 /** A live code to email again: the same code, expiry and reference. */
@@ -54,16 +54,6 @@ export type ResendOtpInput = {
   requestId: string | number;
 };
 
-/** The payment a code confirms. Verifying needs the same transaction again, unchanged. */
-export type TransactionInput = {
-  /** Positive decimal, no more fraction digits than the currency has, at most 15 digits: "149.90" (MYR), "1500" (JPY). */
-  amount: string;
-  /** ISO 4217 code, upper case: "MYR". */
-  currency: string;
-  /** 1 to 70 printable characters, as the payer should see it. */
-  payee: string;
-};
-
 /** A code to check: the one the request named by requestId issued, and no other. */
 export type VerifyOtpInput = {
   /** The verification token's aud: one of the service's VERIFICATION_TOKEN_AUDIENCES (default: the first). */
@@ -72,12 +62,12 @@ export type VerifyOtpInput = {
   email: string;
   /** The digits from the email (exact length: see otpPolicy.codeLength). */
   otp: string;
+  /** The payment intent the code was requested with, unchanged; another (or none) answers MISMATCHED. */
+  paymentIntent?: string | null | undefined;
   /** The purpose the code was requested for. Default "default". */
   purpose?: string | null | undefined;
   /** requestOtp's requestId: the code is checked against that request's code only. */
   requestId: string | number;
-  /** The transaction the code was requested with, unchanged; any difference answers MISMATCHED. */
-  transaction?: TransactionInput | null | undefined;
 };
 
 export type OtpDeliveryQueryVariables = Exact<{
