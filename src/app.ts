@@ -3,6 +3,7 @@
 // the service through here, so they run the same wiring. The role (config.role) decides which
 // halves run: the GraphQL API, the dispatcher that sends the emails, or both.
 import { DEMO_MERCHANT_ID } from './merchants/merchants.file.js';
+import { PaymentIntents } from './merchants/payment-intent.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { DeliveryStatuses } from './delivery/delivery-status.js';
@@ -65,7 +66,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   // Signed webhooks to the merchant's backend: recorded by every role, sent where emails are sent.
   const merchantEvents = config.webhook ? new OutboxMerchantEvents(store, clock, logger) : NO_MERCHANT_EVENTS;
-  const service = createOtpService(config, { store, clock, observer: metrics, tokens, events: merchantEvents });
+  const service = createOtpService(config, { store, clock, observer: metrics, tokens, events: merchantEvents, intents: new PaymentIntents(config.merchants) });
   const production = config.nodeEnv === 'production';
 
   // The mail half: none in an API-only process.

@@ -8,7 +8,7 @@
 // currency (strings), iat and exp (at most 15 minutes apart), optionally email (the shopper's).
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { InvalidInputError, normaliseEmail } from '../otp/otp.input.js';
-import { canonicalPayment, PAYMENT_RULES, type Transaction } from '../otp/transaction.js';
+import { canonicalPayment, PAYMENT_RULES, type CheckedIntent, type IntentChecker } from '../otp/transaction.js';
 import type { MerchantDirectory } from './merchant.js';
 
 /** The audience every intent must name: this service. */
@@ -21,17 +21,11 @@ const INTENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Clocks of the merchant's backend and this service may disagree by this much. */
 const CLOCK_TOLERANCE_SECONDS = 30;
 
-export interface CheckedIntent {
-  transaction: Transaction;
-  /** When the intent stops being accepted for a new code: its single-use record lasts until then. */
-  expiresAt: Date;
-}
-
 const refuse = (rule: string): never => {
   throw new InvalidInputError('paymentIntent', rule);
 };
 
-export class PaymentIntents {
+export class PaymentIntents implements IntentChecker {
   constructor(private readonly merchants: MerchantDirectory) {}
 
   /**

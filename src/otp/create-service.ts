@@ -5,15 +5,15 @@ import type { Config } from '../config.js';
 import type { OtpStore } from '../store/otp.store.js';
 import type { MerchantEvents } from '../webhooks/merchant-events.js';
 import { OtpService, type OtpObserver } from './otp.service.js';
+import type { IntentChecker } from './transaction.js';
 import { generateSigningKey, VerificationTokens } from './verification-token.js';
-import { PaymentIntents } from '../merchants/payment-intent.js';
 
 /** The token signer from Config; a key made now when none is configured (outside production). */
 export function createVerificationTokens({ verificationToken: t }: Config): VerificationTokens {
   return new VerificationTokens({ signing: t.signingKey ?? generateSigningKey(), previous: t.previousKeys }, t.ttlSeconds, t.audiences);
 }
 
-export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents }): OtpService {
+export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents; intents?: IntentChecker }): OtpService {
   const { otp, client } = config;
   return new OtpService({
     ...deps,
@@ -31,6 +31,5 @@ export function createOtpService(config: Config, deps: { store: OtpStore; clock:
     },
     clientPolicy: client,
     tokens: deps.tokens ?? createVerificationTokens(config),
-    intents: new PaymentIntents(config.merchants),
   });
 }

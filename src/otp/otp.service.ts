@@ -33,7 +33,7 @@ import {
 import { OtpStatus } from './otp.status.js';
 import { SUPPORTED_LOCALES } from '../mail/locales/index.js';
 import { generateReference, referenceCandidates } from './reference.js';
-import type { PaymentIntents } from '../merchants/payment-intent.js';
+import { NO_MERCHANTS, type IntentChecker } from './transaction.js';
 import type { VerificationTokens } from './verification-token.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 
@@ -149,8 +149,8 @@ export interface OtpServiceDeps {
   reference?: () => string;
   /** Tells the merchant's backend of verifications and locked codes (signed webhooks). */
   events?: MerchantEvents;
-  /** Checks the payment intents merchants' backends sign. */
-  intents: PaymentIntents;
+  /** Checks the payment intents merchants' backends sign (default: none is known). */
+  intents?: IntentChecker;
 }
 
 export class OtpService {
@@ -163,7 +163,7 @@ export class OtpService {
   private readonly ipv6PrefixLength: number;
   private readonly drawReference: () => string;
   private readonly events: MerchantEvents;
-  private readonly intents: PaymentIntents;
+  private readonly intents: IntentChecker;
   private readonly limits: {
     issue: Omit<IssueLimits, 'client'>;
     guesses: WindowLimit;
@@ -172,7 +172,7 @@ export class OtpService {
   };
 
   constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents }: OtpServiceDeps) {
-    this.intents = intents;
+    this.intents = intents ?? NO_MERCHANTS;
     this.drawReference = reference ?? generateReference;
     this.events = events ?? NO_MERCHANT_EVENTS;
     this.store = store;

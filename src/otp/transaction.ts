@@ -2,6 +2,7 @@
 // the currency and the intent's id, as the merchant's backend signed them (merchants/), brought
 // to one canonical form, which the code's hash covers. Nothing else verifies the code.
 import currencyCodes from 'currency-codes';
+import { InvalidInputError } from './otp.input.js';
 
 /**
  * A payment in canonical form, as the merchant's backend vouched for it in a payment intent:
@@ -19,6 +20,28 @@ export interface Transaction {
   /** The merchant's display name from the merchants file: never text from a browser. */
   payee: string;
 }
+
+/** A payment intent, checked: its payment, and until when it may bring a new code. */
+export interface CheckedIntent {
+  transaction: Transaction;
+  /** When the intent stops being accepted for a new code: its single-use record lasts until then. */
+  expiresAt: Date;
+}
+
+/**
+ * What the rules need of payment intents (merchants/payment-intent.ts checks them against the
+ * configured merchants): a checked payment, or BAD_USER_INPUT naming paymentIntent.
+ */
+export interface IntentChecker {
+  check(token: unknown, context: { email: string; now: Date; fresh: boolean }): Promise<CheckedIntent>;
+}
+
+/** No merchants configured: every intent names no merchant this service knows. */
+export const NO_MERCHANTS: IntentChecker = {
+  check: async () => {
+    throw new InvalidInputError('paymentIntent', 'names no merchant this service knows (iss)');
+  },
+};
 
 export const MAX_AMOUNT_DIGITS = 15;
 

@@ -1,7 +1,9 @@
-// The README's token check, run exactly as written: the service started as `npm start` starts
-// it (development, port 4000, no key configured), a code requested and verified, then the five
-// lines from the README in a Node module of their own, given only `token`, `expectedEmail` and
-// `purpose`, as a merchant's backend would have them.
+// The README's token check, run as written: the service started as `npm start` starts it
+// (development, no key configured; on a free port rather than 4000, so that the suite passes
+// while the quick start's service runs beside it, and only the port in the README's URL is
+// changed), a code requested and verified, then the five lines from the README in a Node module
+// of their own, given only `token`, `expectedEmail` and `purpose`, as a merchant's backend would
+// have them.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,12 +27,13 @@ async function readmeLines(): Promise<string> {
 describe("the README's token check against npm start", () => {
   let service: ServiceProcess;
   let dir: string;
+  let url: string;
 
   beforeAll(async () => {
     // As `npm start` on a fresh clone: port 4000, nothing configured (the embedded store is
     // chosen explicitly so no mongod is started for it).
-    service = startService({ PORT: '4000', HOST: '127.0.0.1', STORE: 'memory', NODE_ENV: '' });
-    await waitForLine(service.lines, /otp-graphql is serving/, 30_000);
+    service = startService({ PORT: '0', HOST: '127.0.0.1', STORE: 'memory', NODE_ENV: '' });
+    url = (JSON.parse(await waitForLine(service.lines, /otp-graphql is serving/, 30_000)) as { url: string }).url;
     // Inside the project, so that `jose` resolves as it does in a backend that installed it.
     dir = await mkdtemp(join(new URL('.', ROOT).pathname, '.token-check-'));
   });
@@ -40,7 +43,7 @@ describe("the README's token check against npm start", () => {
   });
 
   it('verifies a token from the running service, and refuses an altered one', async () => {
-    const client = createOtpClient({ url: 'http://localhost:4000/graphql' });
+    const client = createOtpClient({ url });
     const email = 'backend-check@example.com';
     await client.requestOtp({ email, purpose: 'login' });
     const logged = JSON.parse(await waitForLine(service.lines, /for backend-check@example\.com \(log mailer/)) as { msg: string };
@@ -50,7 +53,9 @@ describe("the README's token check against npm start", () => {
     // The log says the key was made at start (no key configured).
     expect(service.lines.join('\n')).toContain('VERIFICATION_TOKEN_PRIVATE_KEY is not set');
 
-    const lines = await readmeLines();
+    const written = await readmeLines();
+    expect(written).toContain('http://localhost:4000/.well-known/jwks.json');
+    const lines = written.replace('http://localhost:4000/', `http://localhost:${new URL(url).port}/`);
     expect(lines.trim().split('\n')).toHaveLength(5);
     const check = async (token: string) => {
       const file = join(dir, `check-${Date.now()}.mjs`);
