@@ -56,7 +56,7 @@ async function baselineFastify(): Promise<string> {
  */
 async function ceilingMutation(): Promise<string> {
   const typeDefs = `${TRIVIAL_TYPEDEFS}
-    input VerifyOtpInput { email: String! purpose: String otp: String! }
+    input VerifyOtpInput { email: String! requestId: ID! purpose: String otp: String! }
     type VerifyOtpPayload { success: Boolean! status: String! attemptsRemaining: Int }
     type Mutation { verifyOtp(input: VerifyOtpInput!): VerifyOtpPayload! }`;
   const resolvers = { Mutation: { verifyOtp: async () => ({ success: false, status: 'MISMATCHED', attemptsRemaining: 4 }) } };

@@ -119,8 +119,8 @@ export interface MongoStoreOptions {
 const windowCount = (window: { count: number; resetAt: Date } | undefined): WindowCount | undefined =>
   window && { count: window.count, resetAt: window.resetAt.getTime() };
 
-/** What an issue or resend reads back: the verdict, and what the shared judges need for a wait. */
-const ISSUE_PROJECTION = { verdict: 1, cooldownUntil: 1, sends: 1, guesses: 1, 'slots.expiresAt': 1, 'slots.attempts': 1, 'slots.reference': 1 } as const;
+/** What a refused issue reads back: what the shared judges need for the reason and the wait. */
+const ISSUE_PROJECTION = { cooldownUntil: 1, sends: 1, guesses: 1, intents: 1, 'slots.codeId': 1, 'slots.expiresAt': 1, 'slots.attempts': 1, 'slots.reference': 1 } as const;
 
 /** An address's document as the shared judges (window-count.ts) read it. */
 const limitState = (doc: Partial<AddressDocument>): AddressLimitState => ({
@@ -194,28 +194,34 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
-    // The caller's budget and the payment intent's marker are one command before the address's
-    // (a findAndModify, which must tell the verdict, cannot share one): two commands.
-    const steps = [
+    // The caller's budget, the payment intent's marker and the address's update as one ordered
+    // bulk write: one command when the code is issued. A refused address writes nothing, so
+    // fewer changes than steps mean a refusal (or a taken reference): one read then says which.
+    let claims = [
       ...(limits?.client ? [this.clientClaim(limits.client, otp.createdAt)] : []),
-      ...(limits?.intent ? [this.intentClaim(limits.intent, otp.email)] : []),
+      ...(limits?.intent ? [this.intentClaim(limits.intent, otp.email, otp.createdAt)] : []),
     ];
-    const claimed = await this.claim(steps);
-    if (claimed) return { issued: false, ...claimed };
-    const { filter, update } = issueStep(otp, limits);
-    const doc = await this.addresses.findOneAndUpdate(filter, update, { upsert: true, returnDocument: 'after', projection: ISSUE_PROJECTION });
-    const verdict = doc?.verdict as IssueVerdictDocument | undefined;
-    if (verdict?.result === 'issued') return { issued: true, reference: verdict.reference! };
-    if (verdict?.result === 'intent_used') return { issued: false, retryAfterMs: 0, limit: 'intent' };
-    // Refused: the document is as it was, so the shared judge reads the wait from it.
-    const refusal = limits && doc ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
-    return { issued: false, ...(refusal ?? { limit: 'sends', retryAfterMs: 1_000 }) };
+    for (const reference of otp.references) {
+      const address: Claim = { ...issueStep(otp, reference, limits), refusal: async () => null };
+      const outcome = await this.claim([...claims, address]);
+      if ('refused' in outcome) return { issued: false, ...outcome.refused };
+      if (outcome.changed === claims.length + 1) return { issued: true, reference };
+      const doc = await this.addresses.findOne({ _id: otp.email }, { projection: ISSUE_PROJECTION });
+      const mine = doc?.slots?.find((slot) => slot.codeId === otp.id);
+      if (mine) return { issued: true, reference: mine.reference };
+      if (limits?.intent && doc?.intents?.some((i) => i.key === limits.intent!.key && i.until > otp.createdAt)) return { issued: false, retryAfterMs: 0, limit: 'intent' };
+      const refusal = limits && doc ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
+      if (refusal) return { issued: false, ...refusal };
+      // The reference was a live code's: the next candidate, the claims already counted.
+      claims = [];
+    }
+    throw new Error('every reference candidate is taken by a live code of the address');
   }
 
   async resend(command: ResendCommand): Promise<ResendOutcome> {
     if (command.limits.client) {
-      const refused = await this.claim([this.clientClaim(command.limits.client, command.now)]);
-      if (refused) return { result: 'limited', retryAfterMs: refused.retryAfterMs, limit: 'client' };
+      const claimed = await this.claim([this.clientClaim(command.limits.client, command.now)]);
+      if ('refused' in claimed) return { result: 'limited', retryAfterMs: claimed.refused.retryAfterMs, limit: 'client' };
     }
     const { filter, update } = resendStep(command);
     const doc = await this.addresses.findOneAndUpdate(filter, update, {
@@ -241,8 +247,8 @@ export class MongoOtpStore implements OtpStore {
   async check(command: CheckCommand): Promise<CheckOutcome> {
     // As for issue: the caller's budget first, in its own command.
     if (command.client) {
-      const refused = await this.claim([this.clientClaim(command.client, command.now)]);
-      if (refused) return { result: 'limited', retryAfterMs: refused.retryAfterMs };
+      const claimed = await this.claim([this.clientClaim(command.client, command.now)]);
+      if ('refused' in claimed) return { result: 'limited', retryAfterMs: claimed.refused.retryAfterMs };
     }
     const { filter, update } = checkStep(command);
     // No upsert: a code that is not this address's matches nothing, and nothing is written.
@@ -402,9 +408,9 @@ export class MongoOtpStore implements OtpStore {
   }
 
   /** A payment intent's marker as a claim: refused when another address holds it. */
-  private intentClaim(intent: IntentUse, email: string): Claim {
+  private intentClaim(intent: IntentUse, email: string, now: Date): Claim {
     return {
-      ...intentStep(intent, email),
+      ...intentStep(intent, email, now),
       refusal: async () => {
         const doc = await this.intents.findOne({ _id: { intent: intent.key } });
         return doc && doc.email !== email ? { limit: 'intent', retryAfterMs: 0 } : null;
@@ -418,23 +424,26 @@ export class MongoOtpStore implements OtpStore {
    * no refusal after all (two first requests raced to create the same document), the claims
    * from there on are tried again. Returns null when every claim went through.
    */
-  private async claim(claims: Claim[]): Promise<{ limit: IssueLimit; retryAfterMs: number } | null> {
+  private async claim(claims: Claim[]): Promise<{ refused: { limit: IssueLimit; retryAfterMs: number } } | { changed: number }> {
     let remaining = claims;
+    let changed = 0;
     for (let attempt = 0; remaining.length > 0; attempt += 1) {
       const operations = remaining.map(({ filter, update }) => ({ updateOne: { filter, update, upsert: true } }));
       try {
-        await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: true });
-        return null;
+        const result = await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: true });
+        return { changed: changed + result.modifiedCount + result.upsertedCount };
       } catch (error) {
         const failure = error instanceof MongoBulkWriteError ? firstWriteError(error) : undefined;
         if (!failure || failure.code !== DUPLICATE_KEY) throw error;
         const refused = remaining[failure.index]!;
         const refusal = await refused.refusal();
-        if (refusal) return refusal;
+        if (refusal) return { refused: refusal };
         if (attempt >= RACE_RETRIES) throw error;
+        // The steps before the collision went through: counted, and not sent again.
+        changed += failure.index;
         remaining = remaining.slice(failure.index);
       }
     }
-    return null;
+    return { changed };
   }
 }

@@ -3,6 +3,7 @@
 // are on). Counts are exact, not timings: each outcome's count is asserted, and none may
 // exceed two. The dispatcher is stopped while counting: its change stream and claims are the
 // mailer's work, not the request's.
+import { makeIntent } from '../support/intents.js';
 import { randomUUID } from 'node:crypto';
 import type { CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -60,16 +61,25 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
   /** The caller's counter, then one findAndModify of the address's document that says what it decided. */
   const TWO = ['update', 'findAndModify'];
 
-  it('requestOtp: two commands whether it issues a code or a limit of the address refuses it', async () => {
+  it('requestOtp: one command when it issues a code, two when a limit of the address refuses it', async () => {
     const email = `count-${randomUUID()}@example.com`;
-    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'SENT', commands: TWO });
-    // The cooldown refuses the second request: the same command reads back how long to wait.
-    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'RATE_LIMITED', commands: TWO });
+    // The caller's counter and the address's document in one ordered bulk write.
+    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'SENT', commands: ['update'] });
+    // The cooldown refuses the second request: the refused update changed nothing, a find says why.
+    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
     // So does the send window (two per window here), once the cooldown has passed.
     await expireCooldown(email);
-    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'SENT', commands: TWO });
+    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'SENT', commands: ['update'] });
     await expireCooldown(email);
-    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'RATE_LIMITED', commands: TWO });
+    expect(only(await counted(REQUEST_OTP, { email }))).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
+  });
+
+  it('requestOtp with a payment intent: still one command, the intent marked in the same bulk write', async () => {
+    const email = `count-${randomUUID()}@example.com`;
+    const paymentIntent = await makeIntent({ merchant: 'demo' });
+    expect(only(await counted(REQUEST_OTP, { email, purpose: 'payment', paymentIntent }))).toEqual({ status: 'SENT', commands: ['update'] });
+    // Used: another address collides on the marker, and one read says it is another's.
+    expect(only(await counted(REQUEST_OTP, { email: `other-${email}`, purpose: 'payment', paymentIntent }))).toEqual({ status: 'BAD_USER_INPUT', commands: ['update', 'find'] });
   });
 
   it('resendOtp: two commands whatever the outcome', async () => {
@@ -121,7 +131,7 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
       const verify = { email: 'someone@example.com', requestId: randomUUID(), otp: '123456' };
       expect(await run(VERIFY_OTP, verify)).toEqual({ status: 'NOT_FOUND', commands: TWO });
       expect(await run(VERIFY_OTP, verify)).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
-      expect(await run(REQUEST_OTP, { email: 'someone@example.com' })).toEqual({ status: 'SENT', commands: TWO });
+      expect(await run(REQUEST_OTP, { email: 'someone@example.com' })).toEqual({ status: 'SENT', commands: ['update'] });
       expect(await run(REQUEST_OTP, { email: 'other@example.com' })).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
       expect(await run(RESEND_OTP, { email: 'someone@example.com', requestId: randomUUID() })).toEqual({ status: 'RATE_LIMITED', commands: ['update', 'find'] });
     } finally {

@@ -135,10 +135,11 @@ const liveGuesses = (limit: WindowLimit, now: Date) => ({
  * A payment intent claimed for `email` (see IntentDocument): refused, when another address
  * holds it, the filter matches nothing and the upsert collides on _id, as in clientStep.
  */
-export function intentStep({ key, until }: IntentUse, email: string) {
+export function intentStep({ key, until }: IntentUse, email: string, now: Date) {
   return {
     filter: { _id: { intent: key }, email } as Document,
-    update: [{ $set: { email: literal(email), expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
+    // claimedAt changes on every claim, so that the write always counts as a change (see MongoOtpStore.issue).
+    update: [{ $set: { email: literal(email), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
   };
 }
 
@@ -191,61 +192,57 @@ const slotVerdict = (slot: Document, now: Date, maxAttempts: number, branches: D
   },
 });
 
-/** What an issue or resend decided, read back by the same command; refusals are judged again in JS for the wait. */
+/** What a resend decided, read back by the same command; refusals are judged again in JS for the wait. */
 export interface IssueVerdictDocument {
-  result: 'issued' | 'refused' | 'intent_used' | 'resent' | 'queued' | 'expired' | 'too_many_attempts';
+  result: 'refused' | 'resent' | 'queued' | 'expired' | 'too_many_attempts';
   reference?: string;
 }
 
 /**
- * Issues `otp` in its address's document, beside its other live codes, in one findAndModify:
- * the cooldown, send window, live codes and attempt budget are judged in the pipeline (in the
- * order issueRefusal in window-count.ts judges them); refused, only the verdict is written.
- * Issued, the reference is the first candidate no live code carries, the counters move, and
- * codes that have expired are dropped. No live code is ever removed.
+ * Issues `otp` with `reference` in its address's document, beside its other live codes, as
+ * one update that can share an ordered bulk write with the caller's counter (one command for
+ * the whole request). The cooldown, send window, live codes and attempt budget (in the order
+ * issueRefusal in window-count.ts judges them), the payment intent's single use and the
+ * reference's freshness are judged in the pipeline; refused, the update leaves the document
+ * exactly as it was (no field changes, so the write reports nothing modified) and the adapter
+ * reads why. Issued, the counters move and expired codes are dropped; no live code ever is.
  */
-export function issueStep(otp: NewOtp, limits: Omit<IssueLimits, 'client'> | undefined) {
+export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimits, 'client'> | undefined) {
   const now = otp.createdAt;
   // The document keeps the address as its _id and names the code's id codeId.
-  const { id: codeId, email: _address, reference: _chosen, ...code } = storedCode(otp, otp.references[0]);
-  const taken = { $map: { input: liveSlots(now), in: '$$this.reference' } };
-  const reference = {
-    $ifNull: [{ $first: { $filter: { input: literal(otp.references), as: 'candidate', cond: { $not: [{ $in: ['$$candidate', taken] }] } } } }, otp.references[0]],
-  };
-  const refused = limits
-    ? {
-        $or: [
-          sendRefused(limits, now),
-          // Codes that their wrong guesses killed hold no place (issueRefusal's rule).
-          { $gte: [{ $size: { $filter: { input: liveSlots(now), cond: { $lt: ['$$this.attempts', limits.attempts.maxAttempts] } } } }, limits.maxLive] },
-          { $gt: [{ $add: [attemptsHeld(limits.attempts, now), limits.attempts.maxAttempts] }, limits.attempts.budget.max] },
-        ],
-      }
-    : false;
-  const issued = { $eq: ['$verdict.result', 'issued'] };
-  const ifIssued = (value: unknown, otherwise: unknown) => ({ $cond: [issued, value, otherwise] });
-  const counters = limits ? sendCounted(limits, now) : {};
-  // A payment intent this address already had a code for: used (the intent marker, a step
+  const { id: codeId, email: _address, ...code } = storedCode(otp, reference);
+  const referenceTaken = { $in: [literal(reference), { $map: { input: liveSlots(now), in: '$$this.reference' } }] };
+  // A payment intent this address already had a code for is used (the intent marker, a step
   // before this one, stops other addresses).
   const liveIntents = { $filter: { input: { $ifNull: ['$intents', []] }, cond: { $gt: ['$$this.until', now] } } };
   const intentUsed = limits?.intent ? { $in: [literal(limits.intent.key), { $map: { input: liveIntents, in: '$$this.key' } }] } : false;
-  const intents = limits?.intent ? { intents: ifIssued({ $concatArrays: [liveIntents, [literal({ key: limits.intent.key, until: limits.intent.until })]] }, '$intents') } : {};
+  const refused = limits
+    ? [
+        sendRefused(limits, now),
+        // Codes that their wrong guesses killed hold no place (issueRefusal's rule).
+        { $gte: [{ $size: { $filter: { input: liveSlots(now), cond: { $lt: ['$$this.attempts', limits.attempts.maxAttempts] } } } }, limits.maxLive] },
+        { $gt: [{ $add: [attemptsHeld(limits.attempts, now), limits.attempts.maxAttempts] }, limits.attempts.budget.max] },
+      ]
+    : [];
+  const ifIssued = (value: unknown, field: string) => ({ $cond: ['$issuing', value, `$${field}`] });
+  const counters = limits ? sendCounted(limits, now) : {};
+  const intents = limits?.intent ? { intents: ifIssued({ $concatArrays: [liveIntents, [literal({ key: limits.intent.key, until: limits.intent.until })]] }, 'intents') } : {};
+  const lifetimeIfIssued = { $set: { expiresAt: { $cond: ['$issuing', lifetime(now).$set.expiresAt, '$expiresAt'] } } };
   return {
-    filter: { _id: otp.email },
+    filter: { _id: otp.email } as Document,
     update: [
-      { $set: { verdict: { $switch: { branches: [{ case: intentUsed, then: { result: 'intent_used' } }, { case: refused, then: { result: 'refused' } }], default: { result: 'issued', reference } } } } },
+      // A field of this update only (unset at the end), so that a refusal changes nothing.
+      { $set: { issuing: { $not: [{ $or: [intentUsed, referenceTaken, ...refused] }] } } },
       {
         $set: {
-          ...Object.fromEntries(Object.entries(counters).map(([field, value]) => [field, ifIssued(value, `$${field}`)])),
+          ...Object.fromEntries(Object.entries(counters).map(([field, value]) => [field, ifIssued(value, field)])),
           ...intents,
-          slots: ifIssued(
-            { $concatArrays: [liveSlots(now), [{ $mergeObjects: [literal({ codeId, ...code }), { reference: '$verdict.reference' }] }]] },
-            '$slots',
-          ),
-          lastIssued: ifIssued(literal(otp.id), '$lastIssued'),
+          slots: ifIssued({ $concatArrays: [liveSlots(now), [literal({ codeId, ...code })]] }, 'slots'),
+          lastIssued: ifIssued(literal(otp.id), 'lastIssued'),
         },
       },
-      lifetime(now),
+      lifetimeIfIssued,
+      { $unset: 'issuing' },
     ],
   };
 }
