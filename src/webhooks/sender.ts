@@ -81,6 +81,9 @@ export class WebhookSender {
         },
         body: event.payload,
         signal: AbortSignal.timeout(this.o.timeoutMs),
+        // Never follow a redirect: the signed event (with an address in it) would go wherever the
+        // receiver points, another host or a local one. A 3xx is a failure, tried again later.
+        redirect: 'manual',
       });
       await response.body?.cancel();
       if (response.ok) return { state: 'delivered' };
