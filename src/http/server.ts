@@ -61,6 +61,15 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
+/**
+ * Time bounds on every listener, so a caller that sends slowly (one byte every few seconds)
+ * cannot hold a connection, and its memory, for ever: Fastify's request timeout is none by
+ * default. A request (headers and body) must arrive within 15 s, its headers within 10 s; Node
+ * checks both once per `connectionsCheckingInterval`. WebSocket connections are upgraded once
+ * their request has arrived, so these do not cut them.
+ */
+export const LISTENER_TIMEOUTS = { requestMs: 15_000, headersMs: 10_000, checkEveryMs: 1_000 } as const;
+
 /** A worker's server: /healthz, /readyz and /metrics, nothing else. */
 export function createOpsServer(options: OpsServerOptions): HttpServer {
   const fastify = baseServer(options.logger, false);
@@ -73,6 +82,8 @@ function baseServer(logger: Logger, trustProxy: HttpServerOptions['trustProxy'])
     // Per-operation lines come from the GraphQL operations plugin; Fastify's own would double them.
     logger: false,
     bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: LISTENER_TIMEOUTS.requestMs,
+    http: { headersTimeout: LISTENER_TIMEOUTS.headersMs, connectionsCheckingInterval: LISTENER_TIMEOUTS.checkEveryMs },
     // A number means "this many proxy hops": Fastify takes that as a function of the hop index.
     trustProxy: typeof trustProxy === 'number' ? trustHops(trustProxy) : trustProxy,
     // Take the caller's X-Request-Id when it is sane, so one id follows a request across services.
