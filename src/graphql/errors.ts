@@ -56,6 +56,18 @@ export function variableProblems(error: unknown): FieldProblem[] | null {
   return [{ field, message: `${field} ${rule}` }];
 }
 
+/**
+ * graphql-js's validation of inline literals names the value too ("String cannot represent a
+ * non string value: 493817", "Expected value of type \"ID!\", found 12."). The rule stays, the
+ * value goes: it may be a code typed into a query by hand.
+ */
+const LITERAL_VALUE = [/(cannot represent[^:]*): [\s\S]*$/, /(Expected value of type "[^"]+"), found [\s\S]*$/] as const;
+
+export function withoutLiteralValue(message: string): string {
+  for (const pattern of LITERAL_VALUE) if (pattern.test(message)) return message.replace(pattern, '$1 (the value is not shown).');
+  return message;
+}
+
 /** The code for "try again shortly": the store could not be reached. */
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 
@@ -71,8 +83,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: SERVICE_UNAVAILABLE, retryable: true },
     };
   }
-  // Errors the GraphQL layer raised itself (parse, validation, variable coercion) are safe to show.
-  if (unwrapResolverError(error) instanceof GraphQLError) return formatted;
+  // Errors the GraphQL layer raised itself (parse, validation, variable coercion) are safe to
+  // show, once any literal value they quote is taken out.
+  if (unwrapResolverError(error) instanceof GraphQLError) return { ...formatted, message: withoutLiteralValue(formatted.message) };
   const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
   return {
     message: 'Internal server error',
