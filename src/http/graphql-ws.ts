@@ -5,10 +5,10 @@
 // count against the same per-client limits), and errors are formatted the same way.
 import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import type { GraphQLContext } from '../graphql/context.js';
-import { formatError } from '../graphql/errors.js';
+import { formatError, withoutLiteralValue } from '../graphql/errors.js';
 
 export interface GraphQLWsOptions {
   schema: GraphQLSchema;
@@ -18,6 +18,8 @@ export interface GraphQLWsOptions {
   /** CORS_ORIGINS: true = any, false = no browser origin, or the list. */
   corsOrigins: boolean | string[];
   production: boolean;
+  /** Whether introspection is allowed (GRAPHQL_INTROSPECTION; off in production), as over HTTP. */
+  introspection: boolean;
   /** Largest message a client may send; an OTP operation is a few hundred bytes. */
   maxPayloadBytes: number;
 }
@@ -40,7 +42,14 @@ export async function registerGraphQLWs(
   o: GraphQLWsOptions,
 ): Promise<void> {
   await fastify.register(websocket, { options: { maxPayload: o.maxPayloadBytes } });
-  const rules = [...specifiedRules, ...o.validationRules];
+  const rules = [...specifiedRules, ...o.validationRules, ...(o.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  // As over HTTP (graphql-armor's plugin there): no "Did you mean …?" in production, and no
+  // inline value quoted back.
+  const publicError = (error: GraphQLError) =>
+    new GraphQLError(withoutLiteralValue(o.production ? error.message.replace(/ Did you mean [\s\S]*\?$/, '') : error.message), {
+      nodes: error.nodes,
+      extensions: { ...error.extensions, code: error.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' },
+    });
 
   const wsHandler = makeHandler<Record<string, unknown>, { context: GraphQLContext }>({
     schema: o.schema,
@@ -53,7 +62,7 @@ export async function registerGraphQLWs(
         return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')];
       }
       const errors = validate(o.schema, document, rules);
-      if (errors.length > 0) return errors;
+      if (errors.length > 0) return errors.map(publicError);
       return {
         schema: o.schema,
         document,

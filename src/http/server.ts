@@ -177,6 +177,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     maxTokens: limits.parseOptions.maxTokens,
     corsOrigins: options.corsOrigins,
     production,
+    introspection,
     maxPayloadBytes: BODY_LIMIT_BYTES,
   });
   if (options.webhook) await registerSendGridWebhook(fastify, { ...options.webhook, metrics, logger });
