@@ -320,6 +320,14 @@ function readMerchants(env: { MERCHANTS_FILE?: string | undefined; NODE_ENV: str
   return env.NODE_ENV === 'production' ? new Map() : demoMerchants();
 }
 
+/** https://, or http:// to this machine (a local proxy or test double). */
+function isSafeServiceUrl(value: string): boolean {
+  const url = new URL(value);
+  if (url.protocol === 'https:') return true;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return url.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\./.test(host));
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(withoutEmpty(source));
   if (!parsed.success) {
@@ -355,6 +363,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     }
     // Open metrics tell anyone the service's traffic and outcomes: production wants a token.
     if (!env.METRICS_TOKEN) problems.push(`METRICS_TOKEN: must be set in production (/metrics then wants "Authorization: Bearer <token>"); ${GENERATE_SECRET}`);
+    // A short or patterned token is guessed; /metrics tells anyone the traffic and its outcomes.
+    const metricsWeakness = env.METRICS_TOKEN ? secretWeakness(env.METRICS_TOKEN) : null;
+    if (metricsWeakness) problems.push(`METRICS_TOKEN: must be random in production: this value ${metricsWeakness}; ${GENERATE_SECRET}`);
+    // Believing every X-Forwarded-For lets a caller name any client address it likes, and walk
+    // past every per-client limit.
+    if (env.TRUST_PROXY.trim() === 'true') {
+      problems.push('TRUST_PROXY: must not be true in production (any caller could claim any client address): give the number of proxy hops, or the proxies\' addresses or CIDRs');
+    }
+    // Outside services over plain HTTP carry API keys and addresses in clear; loopback stays allowed.
+    for (const [name, value] of [['SENDGRID_BASE_URL', env.SENDGRID_BASE_URL], ['WEBHOOK_URL', env.WEBHOOK_URL]] as const) {
+      if (value && !isSafeServiceUrl(value)) problems.push(`${name}: must be an https:// URL in production (http:// only to a loopback address)`);
+    }
     if (!env.SENDGRID_API_KEY && env.ROLE !== 'api') {
       problems.push('SENDGRID_API_KEY: must be set in production (the log mailer is for development only)');
     }
