@@ -86,6 +86,8 @@ const envSchema = z.object({
 
   CLIENT_MAX_REQUESTS_PER_WINDOW: int(1, 1_000_000).default(30),
   CLIENT_MAX_VERIFICATIONS_PER_WINDOW: int(1, 1_000_000).default(100),
+  // otpDelivery reads and otpDeliveryChanged subscriptions: a page polling every 2 s for 10 min is 300.
+  CLIENT_MAX_STATUS_READS_PER_WINDOW: int(1, 1_000_000).default(300),
   CLIENT_WINDOW_SECONDS: int(1, 86_400).default(600),
   CLIENT_IPV6_PREFIX_LENGTH: int(1, 128).default(64),
   TRUST_PROXY: z
@@ -168,6 +170,7 @@ export interface Config {
   client: {
     maxRequestsPerWindow: number;
     maxVerificationsPerWindow: number;
+    maxStatusReadsPerWindow: number;
     windowSeconds: number;
     /** IPv6 clients are counted per network of this prefix length. */
     ipv6PrefixLength: number;
@@ -456,6 +459,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     client: {
       maxRequestsPerWindow: env.CLIENT_MAX_REQUESTS_PER_WINDOW,
       maxVerificationsPerWindow: env.CLIENT_MAX_VERIFICATIONS_PER_WINDOW,
+      maxStatusReadsPerWindow: env.CLIENT_MAX_STATUS_READS_PER_WINDOW,
       windowSeconds: env.CLIENT_WINDOW_SECONDS,
       ipv6PrefixLength: env.CLIENT_IPV6_PREFIX_LENGTH,
     },

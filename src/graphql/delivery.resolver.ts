@@ -11,14 +11,19 @@ export class DeliveryResolver {
     nullable: true,
     description: "Where a code's email stands, by the requestId requestOtp returned; null for an unknown id or a code that is gone (used, replaced or deleted).",
   })
-  async otpDelivery(@Arg('requestId', (_type) => ID) requestId: string, @Ctx() { deliveries }: GraphQLContext): Promise<OtpDelivery | null> {
+  async otpDelivery(@Arg('requestId', (_type) => ID) requestId: string, @Ctx() { deliveries, service, clientIp }: GraphQLContext): Promise<OtpDelivery | null> {
+    await service.checkStatusRead({ clientIp });
     return deliveries.get(requestId);
   }
 
   @Subscription((_returns) => OtpDelivery, {
     description:
       'The delivery state now, then each change, over WebSocket (graphql-ws) at /graphql. Completes when the state is final or the code expires; at once for an unknown id or a code that is gone.',
-    subscribe: ({ args, context }) => (context as GraphQLContext).deliveries.watch(String(args.requestId)),
+    subscribe: async ({ args, context }) => {
+      const { deliveries, service, clientIp } = context as GraphQLContext;
+      await service.checkStatusRead({ clientIp });
+      return deliveries.watch(String(args.requestId));
+    },
   })
   otpDeliveryChanged(@Arg('requestId', (_type) => ID) _requestId: string, @Root() view: OtpDeliveryView): OtpDelivery {
     return view;

@@ -5,6 +5,7 @@
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { InvalidInputError } from '../otp/otp.input.js';
+import { RateLimitedError } from '../otp/otp.service.js';
 import { StoreUnavailableError } from '../store/otp.store.js';
 
 interface FieldProblem {
@@ -75,6 +76,15 @@ export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const problems = inputProblems(error) ?? variableProblems(error);
   if (problems) return badInput(problems, formatted);
+  const limited = unwrapResolverError(error);
+  if (limited instanceof RateLimitedError) {
+    return {
+      message: limited.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'RATE_LIMITED', retryAfterSeconds: limited.retryAfterSeconds },
+    };
+  }
   if (unwrapResolverError(error) instanceof StoreUnavailableError) {
     return {
       message: 'The service is briefly unavailable; retry in a few seconds.',
@@ -100,6 +110,7 @@ export function errorCode(error: unknown): string {
   if (inputProblems(error)) return ApolloServerErrorCode.BAD_USER_INPUT;
   const original = unwrapResolverError(error);
   if (original instanceof StoreUnavailableError) return SERVICE_UNAVAILABLE;
+  if (original instanceof RateLimitedError) return 'RATE_LIMITED';
   if (original instanceof GraphQLError) {
     const code = original.extensions?.code;
     return typeof code === 'string' ? code : 'GRAPHQL_ERROR';

@@ -75,6 +75,8 @@ export interface ClientPolicy {
   maxRequestsPerWindow: number;
   /** verifyOtp calls per client per window. Default 100. */
   maxVerificationsPerWindow: number;
+  /** otpDelivery reads and otpDeliveryChanged subscriptions per client per window. Default 300. */
+  maxStatusReadsPerWindow: number;
   /** Default 600. */
   windowSeconds: number;
   /** IPv6 callers are counted per network of this prefix length. Default 64. */
@@ -169,6 +171,7 @@ export class OtpService {
     guesses: WindowLimit;
     clientRequests: WindowLimit;
     clientVerifications: WindowLimit;
+    clientStatusReads: WindowLimit;
   };
 
   constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents }: OtpServiceDeps) {
@@ -193,6 +196,7 @@ export class OtpService {
       guesses,
       clientRequests: { max: clientPolicy.maxRequestsPerWindow, windowSeconds: clientPolicy.windowSeconds },
       clientVerifications: { max: clientPolicy.maxVerificationsPerWindow, windowSeconds: clientPolicy.windowSeconds },
+      clientStatusReads: { max: clientPolicy.maxStatusReadsPerWindow, windowSeconds: clientPolicy.windowSeconds },
     };
   }
 
@@ -344,7 +348,18 @@ export class OtpService {
     }
   }
 
-  private clientLimit(action: 'request' | 'verify', caller: Caller | undefined, limit: WindowLimit): ClientLimit | undefined {
+  /**
+   * Counts a delivery-status read (a query or a subscription) against the caller's budget:
+   * each costs a store read, so a loop of them must stop somewhere. Refused: RateLimitedError.
+   */
+  async checkStatusRead(caller?: Caller): Promise<void> {
+    const limit = this.clientLimit('status', caller, this.limits.clientStatusReads);
+    if (!limit) return;
+    const refused = await this.store.countClient(limit, this.clock.now()).catch((error: unknown) => this.unavailable(error));
+    if (refused !== null) throw new RateLimitedError(toSeconds(refused));
+  }
+
+  private clientLimit(action: 'request' | 'verify' | 'status', caller: Caller | undefined, limit: WindowLimit): ClientLimit | undefined {
     return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.ipv6PrefixLength)}`, limit } : undefined;
   }
 
@@ -388,6 +403,14 @@ export class OtpService {
  * and drawing thousands per request would cost more than it buys.
  */
 const MAX_REFERENCE_CANDIDATES = 8;
+
+/** A caller's budget is spent: a GraphQL error with code RATE_LIMITED and the wait. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many requests from this client. Try again later.');
+    this.name = 'RateLimitedError';
+  }
+}
 
 /** A wait in whole seconds, at least one: what Retry-After and retryAfterSeconds carry. */
 const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

@@ -95,7 +95,7 @@ export class MemoryOtpStore implements OtpStore {
       // the two are consecutive commands.
       const refusedClient = this.refuseClient(limits.client, now);
       if (refusedClient !== null) return { issued: false, retryAfterMs: refusedClient, limit: 'client' };
-      if (limits.client) this.countClient(limits.client, now);
+      if (limits.client) this.bumpClient(limits.client, now);
       if (limits.intent && !this.claimIntent(limits.intent, otp.email, now)) return { issued: false, retryAfterMs: 0, limit: 'intent' };
       if (limits.intent && (address.intents?.get(limits.intent.key) ?? 0) > now) return { issued: false, retryAfterMs: 0, limit: 'intent' };
       const refused = issueRefusal(this.limitState(address), limits, now);
@@ -121,7 +121,7 @@ export class MemoryOtpStore implements OtpStore {
     const now = at.getTime();
     const refusedClient = this.refuseClient(limits.client, now);
     if (refusedClient !== null) return { result: 'limited', retryAfterMs: refusedClient, limit: 'client' };
-    if (limits.client) this.countClient(limits.client, now);
+    if (limits.client) this.bumpClient(limits.client, now);
     const address = this.addresses.get(email);
     const record = address?.codes.includes(id) ? this.records.get(id) : undefined;
     if (!address || !record) return { result: 'not_found' };
@@ -147,7 +147,7 @@ export class MemoryOtpStore implements OtpStore {
     const now = command.now.getTime();
     const refusedClient = this.refuseClient(command.client, now);
     if (refusedClient !== null) return { result: 'limited', retryAfterMs: refusedClient };
-    if (command.client) this.countClient(command.client, now);
+    if (command.client) this.bumpClient(command.client, now);
 
     // Only the code the request issued: an unknown id, or another address's or purpose's,
     // is not found, and costs the address nothing (a stranger cannot spend it).
@@ -178,6 +178,13 @@ export class MemoryOtpStore implements OtpStore {
     if (claim && claim.until > now && claim.email !== email) return false;
     this.intentClaims.set(key, { email, until: Math.max(until.getTime(), claim?.email === email ? claim.until : 0) });
     return true;
+  }
+
+  async countClient(client: ClientLimit, at: Date): Promise<number | null> {
+    const now = at.getTime();
+    const refused = this.refuseClient(client, now);
+    if (refused === null) this.bumpClient(client, now);
+    return refused;
   }
 
   /** The address as the shared judges read it. */
@@ -398,7 +405,7 @@ export class MemoryOtpStore implements OtpStore {
     return client ? refusalMs(this.clients.get(client.key), client.limit, now) : null;
   }
 
-  private countClient(client: ClientLimit, now: number): void {
+  private bumpClient(client: ClientLimit, now: number): void {
     this.clients.set(client.key, counted(this.clients.get(client.key), client.limit, now));
   }
 

@@ -244,6 +244,11 @@ export class MongoOtpStore implements OtpStore {
     }
   }
 
+  async countClient(client: ClientLimit, now: Date): Promise<number | null> {
+    const claimed = await this.claim([this.clientClaim(client, now)]);
+    return 'refused' in claimed ? claimed.refused.retryAfterMs : null;
+  }
+
   async check(command: CheckCommand): Promise<CheckOutcome> {
     // As for issue: the caller's budget first, in its own command.
     if (command.client) {

@@ -273,6 +273,12 @@ export interface OtpStore extends WebhookOutbox {
   resend(command: ResendCommand): Promise<ResendOutcome>;
 
   /**
+   * Counts one against a caller's budget on its own (a status read, say): the wait in ms when
+   * the budget is spent (nothing counted then), else null.
+   */
+  countClient(client: ClientLimit, now: Date): Promise<number | null>;
+
+  /**
    * Checks one code, by its id, in one atomic step: the caller's budget, then the code's
    * existence for (email, purpose), expiry, attempt cap and hash. A wrong guess is counted on
    * the code and logged in the address's attempt budget; a right one consumes the code.

@@ -343,6 +343,15 @@ export function describeStoreContract(tier: StoreTier): void {
       expect(await check(refused, 'wrong', { client })).toMatchObject({ result: 'limited' });
     });
 
+    it("counts a caller's budget on its own (status reads), nothing counted once refused", async () => {
+      const client = { key: `status|${randomUUID()}`, limit: { max: 2, windowSeconds: 60 } };
+      const now = new Date();
+      expect(await Promise.all([store.countClient(client, now), store.countClient(client, now)])).toEqual([null, null]);
+      const refused = await store.countClient(client, now);
+      expect(refused).toBeGreaterThan(59_000);
+      expect(await store.countClient(client, new Date(now.getTime() + 61_000))).toBeNull();
+    });
+
     it('shares limits between handles on the same data', async () => {
       const other = await tier.sibling(store);
       const email = newOtp().email;

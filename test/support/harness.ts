@@ -59,6 +59,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     // Every test client is 127.0.0.1: per-client limits are raised unless a test is about them.
     CLIENT_MAX_REQUESTS_PER_WINDOW: '100000',
     CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '100000',
+    CLIENT_MAX_STATUS_READS_PER_WINDOW: '100000',
     // Production wants a metrics token; tests about /metrics give their own.
     // (and refuses the placeholder sender and names: tests keep them, and say so).
     ...(env.NODE_ENV === 'production' ? { METRICS_TOKEN: 'Hq7Zt3Lw9Kc2Vx7Nb4Rp1Hs6Jd0Fy5GaXe', MAIL_ALLOW_PLACEHOLDERS: 'true', VERIFICATION_TOKEN_PRIVATE_KEY: TEST_TOKEN_KEY } : {}),
