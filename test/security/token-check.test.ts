@@ -54,8 +54,9 @@ describe("the README's token check against npm start", () => {
     expect(service.lines.join('\n')).toContain('VERIFICATION_TOKEN_PRIVATE_KEY is not set');
 
     const written = await readmeLines();
-    expect(written).toContain('http://localhost:4000/.well-known/jwks.json');
-    const lines = written.replace('http://localhost:4000/', `http://localhost:${new URL(url).port}/`);
+    const jwks = /http:\/\/localhost:\d+\/\.well-known\/jwks\.json/;
+    expect(written).toMatch(jwks);
+    const lines = written.replace(jwks, `http://localhost:${new URL(url).port}/.well-known/jwks.json`);
     expect(lines.trim().split('\n')).toHaveLength(5);
     const check = async (token: string) => {
       const file = join(dir, `check-${Date.now()}.mjs`);
