@@ -29,6 +29,7 @@ import {
   type OutboxOutcome,
   type ResendCommand,
   type ResendOutcome,
+  type SendLimits,
   resentDelivery,
 } from './otp.store.js';
 import { counted, issueRefusal, refusalMs, sendRefusal, slidingCounted, type AddressLimitState, type SlidingLog, type WindowCount } from './window-count.js';
@@ -193,7 +194,7 @@ export class MemoryOtpStore implements OtpStore {
     return { cooldownUntil: address.cooldownUntil, sends: address.sends, guesses: address.guesses, codes: codes.map((r) => ({ expiresAt: r.expiresAt.getTime(), attempts: r.attempts })) };
   }
 
-  private countSend(address: AddressState, limits: IssueLimits | ResendCommand['limits'], now: number): void {
+  private countSend(address: AddressState, limits: Omit<SendLimits, 'client'>, now: number): void {
     address.cooldownUntil = limits.cooldownSeconds > 0 ? now + limits.cooldownSeconds * 1000 : 0;
     address.sends = counted(address.sends, limits.sends, now);
   }

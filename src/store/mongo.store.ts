@@ -28,7 +28,7 @@ import {
   type AddressDocument,
   type ClientDocument,
   type IntentDocument,
-  type IssueVerdictDocument,
+  type ResendVerdictDocument,
   type VerdictDocument,
 } from './mongo/address.updates.js';
 import { watchDeliveryChanges } from './mongo/delivery-feed.js';
@@ -228,7 +228,7 @@ export class MongoOtpStore implements OtpStore {
       returnDocument: 'after',
       projection: { verdict: 1, cooldownUntil: 1, sends: 1, slots: { $elemMatch: { codeId: command.id } } },
     });
-    const verdict = doc?.verdict as IssueVerdictDocument | undefined;
+    const verdict = doc?.verdict as ResendVerdictDocument | undefined;
     const slot = doc?.slots?.[0];
     if (!verdict || !slot) return { result: 'not_found' };
     switch (verdict.result) {

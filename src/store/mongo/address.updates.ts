@@ -65,7 +65,7 @@ export interface AddressDocument {
   /** Payment intents a code was issued for, until each intent expires: single use within the address. */
   intents?: { key: string; until: Date }[];
   /** What the last check, issue or resend decided, read back by the same command. */
-  verdict?: VerdictDocument | IssueVerdictDocument;
+  verdict?: VerdictDocument | ResendVerdictDocument;
   /** When every code has expired and every window has closed. */
   expiresAt: Date;
 }
@@ -193,7 +193,7 @@ const slotVerdict = (slot: Document, now: Date, maxAttempts: number, branches: D
 });
 
 /** What a resend decided, read back by the same command; refusals are judged again in JS for the wait. */
-export interface IssueVerdictDocument {
+export interface ResendVerdictDocument {
   result: 'refused' | 'resent' | 'queued' | 'expired' | 'too_many_attempts';
   reference?: string;
 }
@@ -256,7 +256,7 @@ export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimi
 export function resendStep({ email, id, now, maxAttempts, limits }: Omit<ResendCommand, 'limits'> & { limits: Omit<SendLimits, 'client'> }) {
   const isIt = { $eq: ['$$this.codeId', literal(id)] };
   const slot = { $first: { $filter: { input: '$slots', cond: isIt } } };
-  const is = (...results: IssueVerdictDocument['result'][]) => ({ $in: ['$verdict.result', results] });
+  const is = (...results: ResendVerdictDocument['result'][]) => ({ $in: ['$verdict.result', results] });
   const onTheWay = { $in: ['$$slot.delivery.state', ['pending', 'sending']] };
   const queued = is('queued');
   return {
