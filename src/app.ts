@@ -66,7 +66,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   // Signed webhooks to the merchant's backend: recorded by every role, sent where emails are sent.
   const merchantEvents = config.webhook ? new OutboxMerchantEvents(store, clock, logger) : NO_MERCHANT_EVENTS;
-  const service = createOtpService(config, { store, clock, observer: metrics, tokens, events: merchantEvents, intents: new PaymentIntents(config.merchants) });
+  const service = createOtpService(config, { store, clock, observer: metrics, logger, tokens, events: merchantEvents, intents: new PaymentIntents(config.merchants) });
   const production = config.nodeEnv === 'production';
 
   // The mail half: none in an API-only process.

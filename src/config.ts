@@ -3,26 +3,17 @@
 // never learns about a typo from a half-working service.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { int, optionalString } from './env.js';
 import { worstCaseSendMs } from './delivery/backoff.js';
 import { algorithmFor, readKey, readKeys } from './otp/verification-token.js';
 import { secretWeakness } from './secret-strength.js';
 import { demoMerchants, MerchantsFileError, readMerchantsFile } from './merchants/merchants.file.js';
 import type { MerchantDirectory } from './merchants/merchant.js';
+import { edgeEnvShape, readEdgeConfig, type EdgeConfig } from './edge/edge.config.js';
 
 export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
 const SENDGRID_DEFAULT_BASE_URL = 'https://api.sendgrid.com';
 
-const int = (min: number, max: number) =>
-  z.coerce
-    .number({ message: `must be a whole number from ${min} to ${max}` })
-    .int({ message: `must be a whole number from ${min} to ${max}` })
-    .min(min, { message: `must be a whole number from ${min} to ${max}` })
-    .max(max, { message: `must be a whole number from ${min} to ${max}` });
-
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
 /** The original design's names: fine for trying the service, wrong in anyone's production. */
 const PLACEHOLDER_BRAND = 'MyBank2U';
@@ -120,6 +111,7 @@ const envSchema = z.object({
   DELIVERY_LEASE_SECONDS: int(5, 3_600).default(60),
   DELIVERY_SWEEP_SECONDS: int(1, 3_600).default(30),
   DELIVERY_GRACE_SECONDS: int(1, 3_600).default(10),
+  ...edgeEnvShape,
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -175,6 +167,8 @@ export interface Config {
     /** IPv6 clients are counted per network of this prefix length. */
     ipv6PrefixLength: number;
   };
+  /** What the public edge holds against floods and bots (src/edge/edge.config.ts). */
+  edge: EdgeConfig;
   /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP. */
   trustProxy: boolean | number | string[];
   /** Allowed CORS origins: true = any (development default), false = none (production default). */
@@ -463,6 +457,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       windowSeconds: env.CLIENT_WINDOW_SECONDS,
       ipv6PrefixLength: env.CLIENT_IPV6_PREFIX_LENGTH,
     },
+    edge: readEdgeConfig(env),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     corsOrigins: env.CORS_ORIGINS
       ? env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)

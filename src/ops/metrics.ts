@@ -22,6 +22,7 @@ export class Metrics implements OtpObserver, EventObserver {
   private readonly events: Counter<'event' | 'result'>;
   private readonly webhooks: Counter<'outcome'>;
   private readonly merchantWebhooks: Counter<'outcome'>;
+  private readonly sendBudgetRefusals: Counter<'budget'>;
 
   constructor(store: OtpStore, now: () => Date) {
     collectDefaultMetrics({ register: this.registry });
@@ -51,6 +52,12 @@ export class Metrics implements OtpObserver, EventObserver {
       name: 'otp_merchant_webhooks_total',
       help: 'Tries of signed webhooks to the merchant (WEBHOOK_URL): delivered, retry (to be tried again), abandoned (after a day)',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.sendBudgetRefusals = new Counter({
+      name: 'otp_send_budget_refusals_total',
+      help: 'requestOtp and resendOtp calls refused because a shared send budget is spent: domain (one mail domain), global (everything)',
+      labelNames: ['budget'],
       registers,
     });
     this.emailDelay = new Histogram({
@@ -100,6 +107,10 @@ export class Metrics implements OtpObserver, EventObserver {
 
   verified(status: string): void {
     this.verifications.inc({ status });
+  }
+
+  sendBudgetRefused(budget: 'domain' | 'global'): void {
+    this.sendBudgetRefusals.inc({ budget });
   }
 
   delivered(record: OtpRecord, outcome: DeliveryOutcome): void {

@@ -2,6 +2,8 @@
 // policy from the same settings.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { SendBudgets } from '../edge/send-budgets.js';
+import type { Logger } from '../logger.js';
 import type { OtpStore } from '../store/otp.store.js';
 import type { MerchantEvents } from '../webhooks/merchant-events.js';
 import { OtpService, type OtpObserver } from './otp.service.js';
@@ -13,10 +15,15 @@ export function createVerificationTokens({ verificationToken: t }: Config): Veri
   return new VerificationTokens({ signing: t.signingKey ?? generateSigningKey(), previous: t.previousKeys }, t.ttlSeconds, t.audiences);
 }
 
-export function createOtpService(config: Config, deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents; intents?: IntentChecker }): OtpService {
+export function createOtpService(
+  config: Config,
+  deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; logger?: Logger; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents; intents?: IntentChecker },
+): OtpService {
   const { otp, client } = config;
+  const { logger, ...rest } = deps;
   return new OtpService({
-    ...deps,
+    ...rest,
+    sendBudgets: new SendBudgets(config.edge.sendBudgets, logger, deps.observer),
     secret: otp.secret,
     policy: {
       ttlSeconds: otp.ttlSeconds,

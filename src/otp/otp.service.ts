@@ -10,6 +10,7 @@ import {
   StoreUnavailableError,
   type CheckOutcome,
   type ClientLimit,
+  type IssueLimit,
   type IssueLimits,
   type OtpStore,
   type ResendOutcome,
@@ -36,6 +37,8 @@ import { generateReference, referenceCandidates } from './reference.js';
 import { NO_MERCHANTS, type IntentChecker } from './transaction.js';
 import type { VerificationTokens } from './verification-token.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
+import { canonicalMailbox } from '../edge/mailbox.js';
+import type { SendBudgets } from '../edge/send-budgets.js';
 
 export interface OtpPolicy {
   /** Life of a code, counted from each request. Default 300. */
@@ -137,6 +140,8 @@ export interface OtpObserver {
   requested(status: OtpStatus): void;
   resent(status: OtpStatus): void;
   verified(status: OtpStatus): void;
+  /** A request refused because a shared send budget (a domain's, or the global one) is spent. */
+  sendBudgetRefused?(budget: 'domain' | 'global'): void;
 }
 
 export interface OtpServiceDeps {
@@ -153,6 +158,8 @@ export interface OtpServiceDeps {
   events?: MerchantEvents;
   /** Checks the payment intents merchants' backends sign (default: none is known). */
   intents?: IntentChecker;
+  /** The per-domain and global send budgets (default: none). */
+  sendBudgets?: SendBudgets;
 }
 
 export class OtpService {
@@ -166,6 +173,7 @@ export class OtpService {
   private readonly drawReference: () => string;
   private readonly events: MerchantEvents;
   private readonly intents: IntentChecker;
+  private readonly sendBudgets: SendBudgets | undefined;
   private readonly limits: {
     issue: Omit<IssueLimits, 'client'>;
     guesses: WindowLimit;
@@ -174,8 +182,9 @@ export class OtpService {
     clientStatusReads: WindowLimit;
   };
 
-  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents }: OtpServiceDeps) {
+  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents, sendBudgets }: OtpServiceDeps) {
     this.intents = intents ?? NO_MERCHANTS;
+    this.sendBudgets = sendBudgets;
     this.drawReference = reference ?? generateReference;
     this.events = events ?? NO_MERCHANT_EVENTS;
     this.store = store;
@@ -243,7 +252,7 @@ export class OtpService {
   }
 
   private async issue(command: RequestOtpCommand, caller: Caller | undefined): Promise<RequestOtpResult> {
-    const { email, purpose } = this.checkAddress(command);
+    const { email, mailbox, purpose } = this.checkAddress(command);
     const locale = canonicalLocale(command.locale);
     const createdAt = this.clock.now();
     const intent = await this.checkIntent(command.paymentIntent, email, createdAt, true);
@@ -258,6 +267,7 @@ export class OtpService {
     const otp = {
       id,
       email,
+      mailbox,
       purpose,
       codeHash: this.hasher.hash(email, purpose, code, transaction),
       sealedCode: this.hasher.seal(code, id),
@@ -268,28 +278,31 @@ export class OtpService {
       transaction,
     };
     // The caller's budget first (an inbox flood across many addresses stops here), then the
-    // address's cooldown, send window, live codes and attempt budget: one atomic step in the
-    // store. No earlier live code is removed: a stranger's request cannot cut the owner's.
+    // domain's and the global send budgets, then the mailbox's cooldown, send window, live
+    // codes and attempt budget: one atomic step in the store. The mailbox, not the spelling:
+    // `a+1@gmail.com` and `a@gmail.com` share those limits (the email goes as written).
+    // No earlier live code is removed: a stranger's request cannot cut the owner's.
     // A payment intent is single use: its id is recorded with the code, until the intent expires.
     const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt };
-    const outcome = await this.store.issue(otp, { client: this.clientLimit('request', caller, this.limits.clientRequests), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
+    const outcome = await this.store.issue(otp, { ...this.sendLimits('request', caller, mailbox), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
     if (!outcome.issued && outcome.limit === 'intent') throw new InvalidInputError('paymentIntent', 'has been used already: ask the merchant for a new one');
-    if (!outcome.issued) return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
+    if (!outcome.issued) return this.rateLimited(email, mailbox, outcome, createdAt);
     // The code's id is the request's handle for its delivery status: 122 random bits, unguessable.
     return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference, requestId: id };
   }
 
   private async resend(command: ResendOtpCommand, caller: Caller | undefined): Promise<ResendOtpResult> {
-    const { email } = this.checkAddress({ email: command.email });
+    const { email, mailbox } = this.checkAddress({ email: command.email });
     checkRequestId(command.requestId);
     const { cooldownSeconds, sends } = this.limits.issue;
-    const limits: SendLimits = { client: this.clientLimit('request', caller, this.limits.clientRequests), cooldownSeconds, sends };
-    const outcome: ResendOutcome = await this.store.resend({ email, id: command.requestId, now: this.clock.now(), maxAttempts: this.policy.maxAttempts, limits });
+    const limits: SendLimits = { ...this.sendLimits('request', caller, mailbox), cooldownSeconds, sends };
+    const now = this.clock.now();
+    const outcome: ResendOutcome = await this.store.resend({ mailbox, id: command.requestId, now, maxAttempts: this.policy.maxAttempts, limits });
     switch (outcome.result) {
       case 'resent':
         return { status: OtpStatus.SENT, email, expiresAt: outcome.expiresAt, reference: outcome.reference, requestId: command.requestId, resent: outcome.queued };
       case 'limited':
-        return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
+        return this.rateLimited(email, mailbox, outcome, now);
       case 'not_found':
         return { status: OtpStatus.NOT_FOUND, email };
       case 'expired':
@@ -300,7 +313,7 @@ export class OtpService {
   }
 
   private async check(command: VerifyOtpCommand, caller: Caller | undefined): Promise<VerifyOtpResult> {
-    const { email, purpose } = this.checkAddress(command);
+    const { email, mailbox, purpose } = this.checkAddress(command);
     checkRequestId(command.requestId);
     if (!isValidCode(command.otp, this.policy.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
@@ -312,7 +325,7 @@ export class OtpService {
     // another request's id (or none of the address's) cannot spend it. The hash covers the
     // transaction: one changed, added or left out is a wrong guess like any other.
     const outcome = await this.store.check({
-      email,
+      mailbox,
       purpose,
       id: command.requestId,
       codeHash: this.hasher.hash(email, purpose, command.otp, transaction),
@@ -359,6 +372,17 @@ export class OtpService {
     if (refused !== null) throw new RateLimitedError(toSeconds(refused));
   }
 
+  /** The caller's request budget and the shared send budgets an email to `mailbox` counts against. */
+  private sendLimits(action: 'request', caller: Caller | undefined, mailbox: string): Pick<SendLimits, 'client' | 'shared'> {
+    return { client: this.clientLimit(action, caller, this.limits.clientRequests), shared: this.sendBudgets?.for(mailbox) ?? [] };
+  }
+
+  /** RATE_LIMITED with the wait; a shared budget's refusal is also told to the budgets (metric, log line). */
+  private rateLimited(email: string, mailbox: string, refusal: { limit: IssueLimit; retryAfterMs: number }, now: Date) {
+    if (refusal.limit === 'domain' || refusal.limit === 'global') this.sendBudgets?.refused(refusal.limit, mailbox, refusal.retryAfterMs, now);
+    return { status: OtpStatus.RATE_LIMITED as const, email, retryAfterSeconds: toSeconds(refusal.retryAfterMs) };
+  }
+
   private clientLimit(action: 'request' | 'verify' | 'status', caller: Caller | undefined, limit: WindowLimit): ClientLimit | undefined {
     return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.ipv6PrefixLength)}`, limit } : undefined;
   }
@@ -389,11 +413,11 @@ export class OtpService {
     return raw === undefined || raw === null ? Promise.resolve(null) : this.intents.check(raw, { email, now, fresh });
   }
 
-  private checkAddress(command: { email: string; purpose?: string | null }): { email: string; purpose: string } {
+  private checkAddress(command: { email: string; purpose?: string | null }): { email: string; mailbox: string; purpose: string } {
     const email = normaliseEmail(command.email);
     if (email === null) throw new InvalidInputError('email', EMAIL_RULE);
     if (!isValidPurpose(command.purpose)) throw new InvalidInputError('purpose', PURPOSE_RULE);
-    return { email, purpose: command.purpose ?? DEFAULT_PURPOSE };
+    return { email, mailbox: canonicalMailbox(email), purpose: command.purpose ?? DEFAULT_PURPOSE };
   }
 }
 

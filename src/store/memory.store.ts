@@ -14,6 +14,7 @@ import {
   type CheckCommand,
   type CheckOutcome,
   type ClientLimit,
+  type SharedBudget,
   type DeliveryEvent,
   type DeliveryEventResult,
   type DeliveryOutcome,
@@ -66,7 +67,7 @@ export class MemoryOtpStore implements OtpStore {
   private readonly addresses = new Map<string, AddressState>();
   private readonly clients = new Map<string, WindowCount>();
   /** Payment intents claimed by an address (MongoDB's intent markers), until each expires. */
-  private readonly intentClaims = new Map<string, { email: string; until: number }>();
+  private readonly intentClaims = new Map<string, { mailbox: string; until: number }>();
   /** Ids whose delivery is pending or claimed: what the sweep looks at. */
   private readonly undelivered = new Set<string>();
   private readonly checkpoints = new Map<string, string>();
@@ -88,7 +89,7 @@ export class MemoryOtpStore implements OtpStore {
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
     const now = otp.createdAt.getTime();
-    const address = this.addresses.get(otp.email) ?? emptyAddress();
+    const address = this.addresses.get(otp.mailbox) ?? emptyAddress();
     // Expired codes go on the way, as MongoDB's issue update drops them; live ones never do.
     for (const id of address.codes) if ((this.records.get(id)?.expiresAt.getTime() ?? 0) <= now) this.remove(id);
     if (limits) {
@@ -97,7 +98,9 @@ export class MemoryOtpStore implements OtpStore {
       const refusedClient = this.refuseClient(limits.client, now);
       if (refusedClient !== null) return { issued: false, retryAfterMs: refusedClient, limit: 'client' };
       if (limits.client) this.bumpClient(limits.client, now);
-      if (limits.intent && !this.claimIntent(limits.intent, otp.email, now)) return { issued: false, retryAfterMs: 0, limit: 'intent' };
+      const refusedShared = this.countShared(limits.shared, now);
+      if (refusedShared) return { issued: false, ...refusedShared };
+      if (limits.intent && !this.claimIntent(limits.intent, otp.mailbox, now)) return { issued: false, retryAfterMs: 0, limit: 'intent' };
       if (limits.intent && (address.intents?.get(limits.intent.key) ?? 0) > now) return { issued: false, retryAfterMs: 0, limit: 'intent' };
       const refused = issueRefusal(this.limitState(address), limits, now);
       if (refused) return { issued: false, ...refused };
@@ -112,18 +115,20 @@ export class MemoryOtpStore implements OtpStore {
     record.seq = ++this.seq;
     this.records.set(record.id, record);
     address.codes.push(record.id);
-    this.addresses.set(otp.email, address);
+    this.addresses.set(otp.mailbox, address);
     this.undelivered.add(record.id);
     for (const notify of this.subscribers) notify(record);
     return { issued: true, reference };
   }
 
-  async resend({ email, id, now: at, maxAttempts, limits }: ResendCommand): Promise<ResendOutcome> {
+  async resend({ mailbox, id, now: at, maxAttempts, limits }: ResendCommand): Promise<ResendOutcome> {
     const now = at.getTime();
     const refusedClient = this.refuseClient(limits.client, now);
     if (refusedClient !== null) return { result: 'limited', retryAfterMs: refusedClient, limit: 'client' };
     if (limits.client) this.bumpClient(limits.client, now);
-    const address = this.addresses.get(email);
+    const refusedShared = this.countShared(limits.shared, now);
+    if (refusedShared) return { result: 'limited', ...refusedShared };
+    const address = this.addresses.get(mailbox);
     const record = address?.codes.includes(id) ? this.records.get(id) : undefined;
     if (!address || !record) return { result: 'not_found' };
     if (record.expiresAt.getTime() <= now) return { result: 'expired' };
@@ -152,7 +157,7 @@ export class MemoryOtpStore implements OtpStore {
 
     // Only the code the request issued: an unknown id, or another address's or purpose's,
     // is not found, and costs the address nothing (a stranger cannot spend it).
-    const address = this.addresses.get(command.email);
+    const address = this.addresses.get(command.mailbox);
     const record = address?.codes.includes(command.id) ? this.records.get(command.id) : undefined;
     if (!address || !record || record.purpose !== command.purpose) return { result: 'not_found' };
     if (record.expiresAt.getTime() <= now) return { result: 'expired' };
@@ -170,14 +175,14 @@ export class MemoryOtpStore implements OtpStore {
   }
 
   /**
-   * Claims a payment intent for `email`, as MongoDB's marker does: another address's live claim
+   * Claims a payment intent for `mailbox`, as MongoDB's marker does: another address's live claim
    * refuses it; the same address may come back (after a refused request, say), and only a code
    * issued for it (the address's own record) makes it used.
    */
-  private claimIntent({ key, until }: { key: string; until: Date }, email: string, now: number): boolean {
+  private claimIntent({ key, until }: { key: string; until: Date }, mailbox: string, now: number): boolean {
     const claim = this.intentClaims.get(key);
-    if (claim && claim.until > now && claim.email !== email) return false;
-    this.intentClaims.set(key, { email, until: Math.max(until.getTime(), claim?.email === email ? claim.until : 0) });
+    if (claim && claim.until > now && claim.mailbox !== mailbox) return false;
+    this.intentClaims.set(key, { mailbox, until: Math.max(until.getTime(), claim?.mailbox === mailbox ? claim.until : 0) });
     return true;
   }
 
@@ -199,8 +204,8 @@ export class MemoryOtpStore implements OtpStore {
     address.sends = counted(address.sends, limits.sends, now);
   }
 
-  async findLatest(email: string, purpose: string): Promise<OtpRecord | null> {
-    const codes = (this.addresses.get(email)?.codes ?? []).map((id) => this.records.get(id));
+  async findLatest(mailbox: string, purpose: string): Promise<OtpRecord | null> {
+    const codes = (this.addresses.get(mailbox)?.codes ?? []).map((id) => this.records.get(id));
     return this.copy(codes.findLast((r) => r?.purpose === purpose));
   }
 
@@ -389,12 +394,12 @@ export class MemoryOtpStore implements OtpStore {
   deleteExpired(): number {
     const now = this.clock.now().getTime();
     let deleted = 0;
-    for (const [email, address] of this.addresses) {
+    for (const [mailbox, address] of this.addresses) {
       const codes = address.codes.map((id) => this.records.get(id)?.expiresAt.getTime() ?? 0);
       const until = Math.max(address.cooldownUntil, address.sends?.resetAt ?? 0, address.guessesUntil ?? 0, ...codes, ...(address.intents?.values() ?? []));
       if (until > now) continue;
       for (const id of [...address.codes]) this.remove(id);
-      this.addresses.delete(email);
+      this.addresses.delete(mailbox);
       deleted += 1;
     }
     for (const [key, window] of this.clients) if (window.resetAt <= now) this.clients.delete(key);
@@ -410,12 +415,25 @@ export class MemoryOtpStore implements OtpStore {
     this.clients.set(client.key, counted(this.clients.get(client.key), client.limit, now));
   }
 
+  /**
+   * Counts one in each shared send budget, in order, as MongoDB's ordered bulk write does: the
+   * first that is spent stops there (those before it counted), with its wait.
+   */
+  private countShared(shared: readonly SharedBudget[] | undefined, now: number): { limit: SharedBudget['name']; retryAfterMs: number } | null {
+    for (const budget of shared ?? []) {
+      const wait = this.refuseClient(budget, now);
+      if (wait !== null) return { limit: budget.name, retryAfterMs: wait };
+      this.bumpClient(budget, now);
+    }
+    return null;
+  }
+
   private remove(id: string): void {
     const record = this.records.get(id);
     if (!record) return;
     this.records.delete(id);
     this.undelivered.delete(id);
-    const address = this.addresses.get(record.email);
+    const address = this.addresses.get(record.mailbox);
     if (address) address.codes = address.codes.filter((c) => c !== id);
   }
 

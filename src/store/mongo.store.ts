@@ -57,6 +57,7 @@ import {
   type OutboxOutcome,
   type ResendCommand,
   type ResendOutcome,
+  type SharedBudget,
 } from './otp.store.js';
 
 interface CheckpointDocument {
@@ -194,24 +195,27 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
-    // The caller's budget, the payment intent's marker and the address's update as one ordered
-    // bulk write: one command when the code is issued. A refused address writes nothing, so
-    // fewer changes than steps mean a refusal (or a taken reference): one read then says which.
+    // The caller's budget, the shared send budgets, the payment intent's marker and the
+    // mailbox's update as one ordered bulk write: one command when the code is issued. A refused
+    // mailbox writes nothing, so fewer changes than steps mean a refusal (or a taken
+    // reference): one read then says which.
     let claims = [
       ...(limits?.client ? [this.clientClaim(limits.client, otp.createdAt)] : []),
-      ...(limits?.intent ? [this.intentClaim(limits.intent, otp.email, otp.createdAt)] : []),
+      ...(limits?.shared ?? []).map((budget) => this.sharedClaim(budget, otp.createdAt)),
+      ...(limits?.intent ? [this.intentClaim(limits.intent, otp.mailbox, otp.createdAt)] : []),
     ];
+    const refused = async (refusal: { limit: IssueLimit; retryAfterMs: number }): Promise<IssueOutcome> => ({ issued: false, ...refusal });
     for (const reference of otp.references) {
       const address: Claim = { ...issueStep(otp, reference, limits), refusal: async () => null };
       const outcome = await this.claim([...claims, address]);
-      if ('refused' in outcome) return { issued: false, ...outcome.refused };
+      if ('refused' in outcome) return refused(outcome.refused);
       if (outcome.changed === claims.length + 1) return { issued: true, reference };
-      const doc = await this.addresses.findOne({ _id: otp.email }, { projection: ISSUE_PROJECTION });
+      const doc = await this.addresses.findOne({ _id: otp.mailbox }, { projection: ISSUE_PROJECTION });
       const mine = doc?.slots?.find((slot) => slot.codeId === otp.id);
       if (mine) return { issued: true, reference: mine.reference };
-      if (limits?.intent && doc?.intents?.some((i) => i.key === limits.intent!.key && i.until > otp.createdAt)) return { issued: false, retryAfterMs: 0, limit: 'intent' };
+      if (limits?.intent && doc?.intents?.some((i) => i.key === limits.intent!.key && i.until > otp.createdAt)) return refused({ retryAfterMs: 0, limit: 'intent' });
       const refusal = limits && doc ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
-      if (refusal) return { issued: false, ...refusal };
+      if (refusal) return refused(refusal);
       // The reference was a live code's: the next candidate, the claims already counted.
       claims = [];
     }
@@ -219,9 +223,14 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async resend(command: ResendCommand): Promise<ResendOutcome> {
-    if (command.limits.client) {
-      const claimed = await this.claim([this.clientClaim(command.limits.client, command.now)]);
-      if ('refused' in claimed) return { result: 'limited', retryAfterMs: claimed.refused.retryAfterMs, limit: 'client' };
+    // The caller's budget and the shared send budgets first, in one command.
+    const first = [...(command.limits.client ? [this.clientClaim(command.limits.client, command.now)] : []), ...(command.limits.shared ?? []).map((budget) => this.sharedClaim(budget, command.now))];
+    if (first.length > 0) {
+      const claimed = await this.claim(first);
+      if ('refused' in claimed) {
+        const { limit, retryAfterMs } = claimed.refused;
+        return { result: 'limited', retryAfterMs, limit: limit === 'domain' || limit === 'global' ? limit : 'client' };
+      }
     }
     const { filter, update } = resendStep(command);
     const doc = await this.addresses.findOneAndUpdate(filter, update, {
@@ -272,11 +281,11 @@ export class MongoOtpStore implements OtpStore {
     }
   }
 
-  async findLatest(email: string, purpose: string): Promise<OtpRecord | null> {
-    const doc = await this.addresses.findOne({ _id: email }, { projection: { slots: 1 } });
+  async findLatest(mailbox: string, purpose: string): Promise<OtpRecord | null> {
+    const doc = await this.addresses.findOne({ _id: mailbox }, { projection: { slots: 1 } });
     // Slots are kept in issue order: the last is the newest.
     const slot = doc?.slots?.findLast((s) => s.purpose === purpose);
-    return slot ? toRecord(email, slot) : null;
+    return slot ? toRecord(mailbox, slot) : null;
   }
 
   claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null> {
@@ -412,13 +421,22 @@ export class MongoOtpStore implements OtpStore {
     };
   }
 
-  /** A payment intent's marker as a claim: refused when another address holds it. */
-  private intentClaim(intent: IntentUse, email: string, now: Date): Claim {
+  /** A shared send budget as a claim: counted like a caller's, refused under its own name. */
+  private sharedClaim(budget: SharedBudget, now: Date): Claim {
+    const claim = this.clientClaim(budget, now);
+    return { ...claim, refusal: async () => {
+      const refusal = await claim.refusal();
+      return refusal && { limit: budget.name, retryAfterMs: refusal.retryAfterMs };
+    } };
+  }
+
+  /** A payment intent's marker as a claim: refused when another mailbox holds it. */
+  private intentClaim(intent: IntentUse, mailbox: string, now: Date): Claim {
     return {
-      ...intentStep(intent, email, now),
+      ...intentStep(intent, mailbox, now),
       refusal: async () => {
         const doc = await this.intents.findOne({ _id: { intent: intent.key } });
-        return doc && doc.email !== email ? { limit: 'intent', retryAfterMs: 0 } : null;
+        return doc && doc.email !== mailbox ? { limit: 'intent', retryAfterMs: 0 } : null;
       },
     };
   }

@@ -43,8 +43,13 @@ export interface DeliveryInfo {
 
 export interface OtpRecord {
   id: string;
-  /** Normalised (trimmed, lower-cased). */
+  /** Normalised (trimmed, lower-cased): where the email goes, as the caller wrote it. */
   email: string;
+  /**
+   * The inbox `email` reaches (src/edge/mailbox.ts): what the address's limits and codes are
+   * kept under, so that `a+1@gmail.com` and `a@gmail.com` share one cooldown and send window.
+   */
+  mailbox: string;
   purpose: string;
   /** HMAC of the code (see CodeHasher.hash); the only form kept for checking. */
   codeHash: string;
@@ -65,7 +70,7 @@ export interface OtpRecord {
   delivery: DeliveryInfo;
 }
 
-export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction'> & {
+export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'mailbox' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction'> & {
   /**
    * References to choose from, in order of preference, all different: the first one that no
    * live code of the address carries is stored. Give one more than the address may hold live codes.
@@ -129,10 +134,25 @@ export interface ClientLimit {
   limit: WindowLimit;
 }
 
+/**
+ * A send budget many mailboxes share (their domain's, or everyone's). It counts the requests
+ * that may send an email (past the caller's budget, before the mailbox's limits), not only the
+ * emails sent: counting after the mailbox's verdict would cost MongoDB a second command on a
+ * refusal, and a caller's refused requests are bounded by its own budget anyway.
+ */
+export interface SharedBudget {
+  name: 'domain' | 'global';
+  /** Names the budget, e.g. `domain|gmail.com`, `global`. */
+  key: string;
+  limit: WindowLimit;
+}
+
 /** What an email costs an address: a cooldown between two, and a window of at most so many. */
 export interface SendLimits {
   /** The caller's own budget, counted first: an inbox flood across many addresses stops here. */
   client?: ClientLimit;
+  /** The domain's and the global send budgets, judged after the caller's. */
+  shared?: readonly SharedBudget[];
   /** Minimum gap between two emails for one address; 0: none. */
   cooldownSeconds: number;
   /** Emails (new codes and resends) per address per window. A refused request does not count. */
@@ -172,13 +192,14 @@ export interface IssueLimits extends SendLimits {
   attempts: AttemptBudget;
 }
 
-/** Which limit refused a request: the caller's, the cooldown, the send window, the live codes, the attempt budget. */
-export type IssueLimit = 'client' | 'intent' | 'cooldown' | 'sends' | 'live' | 'attempts';
+/** Which limit refused a request: the caller's, a shared send budget's, the cooldown, the send window, the live codes, the attempt budget. */
+export type IssueLimit = 'client' | 'domain' | 'global' | 'intent' | 'cooldown' | 'sends' | 'live' | 'attempts';
 
 export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number; limit: IssueLimit };
 
 export interface ResendCommand {
-  email: string;
+  /** The address's mailbox (OtpRecord.mailbox). */
+  mailbox: string;
   /** The id of the code to send again (the request's id). */
   id: string;
   now: Date;
@@ -200,7 +221,8 @@ export type ResendOutcome =
   | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'intent' | 'live' | 'attempts'> };
 
 export interface CheckCommand {
-  email: string;
+  /** The address's mailbox (OtpRecord.mailbox). */
+  mailbox: string;
   purpose: string;
   /** The id of the code to check (the request's id): no other code of the address is looked at. */
   id: string;
@@ -285,8 +307,8 @@ export interface OtpStore extends WebhookOutbox {
    */
   check(command: CheckCommand): Promise<CheckOutcome>;
 
-  /** The newest live code for (email, purpose), expired or not; null if there is none. */
-  findLatest(email: string, purpose: string): Promise<OtpRecord | null>;
+  /** The newest live code for (mailbox, purpose), expired or not; null if there is none. */
+  findLatest(mailbox: string, purpose: string): Promise<OtpRecord | null>;
 
   /** A live code by its id, expired or not; null once it is gone. */
   findById(id: string): Promise<OtpRecord | null>;
@@ -385,6 +407,7 @@ export function storedCode(otp: NewOtp, reference: string): OtpRecord {
   return {
     id: otp.id,
     email: otp.email,
+    mailbox: otp.mailbox,
     purpose: otp.purpose,
     codeHash: otp.codeHash,
     sealedCode: otp.sealedCode,

@@ -54,6 +54,8 @@ describeOnTier(faultTier, 'MongoDB under faults (real mongod processes, the serv
     SENDGRID_BASE_URL: sendgrid.baseUrl,
     CLIENT_MAX_REQUESTS_PER_WINDOW: '100000',
     CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '100000',
+    SEND_BUDGET_PER_DOMAIN: '0',
+    SEND_BUDGET_TOTAL: '0',
     // Deliveries in these tests come from the change stream; the sweep only when a test says so.
     DELIVERY_SWEEP_SECONDS: '3600',
     DELIVERY_GRACE_SECONDS: '3600',

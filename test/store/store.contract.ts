@@ -8,9 +8,11 @@ import { describeOnTier, type StoreTier } from '../support/stores.js';
 let counter = 0;
 export function newOtp(overrides: Partial<NewOtp> = {}, now = new Date()): NewOtp {
   counter += 1;
+  const email = overrides.email ?? `contract${counter}-${Date.now()}@example.com`;
   return {
     id: randomUUID(),
-    email: `contract${counter}-${Date.now()}@example.com`,
+    email,
+    mailbox: email,
     purpose: 'default',
     codeHash: `hash-${counter}`,
     sealedCode: `sealed-${counter}`,
@@ -41,7 +43,7 @@ export function describeStoreContract(tier: StoreTier): void {
     });
     /** Checks `otp` (by its id) with `codeHash` (its own: the right code) and generous limits unless given. */
     const check = (otp: NewOtp, codeHash = otp.codeHash, extra: Partial<CheckCommand> = {}) =>
-      store.check({ email: otp.email, purpose: otp.purpose, id: otp.id, codeHash, now: new Date(), maxAttempts: 5, guesses: { max: 1000, windowSeconds: 3600 }, ...extra });
+      store.check({ mailbox: otp.mailbox, purpose: otp.purpose, id: otp.id, codeHash, now: new Date(), maxAttempts: 5, guesses: { max: 1000, windowSeconds: 3600 }, ...extra });
     /** Generous limits, but for what a test is about. */
     const limits = (overrides: Partial<IssueLimits> = {}): IssueLimits => ({
       cooldownSeconds: 0,
@@ -50,8 +52,8 @@ export function describeStoreContract(tier: StoreTier): void {
       attempts: { maxAttempts: 5, budget: { max: 100_000, windowSeconds: 3600 } },
       ...overrides,
     });
-    const resend = (otp: Pick<NewOtp, 'email' | 'id'>, extra: Partial<ResendCommand> = {}) =>
-      store.resend({ email: otp.email, id: otp.id, now: new Date(), maxAttempts: 5, limits: limits(), ...extra });
+    const resend = (otp: Pick<NewOtp, 'mailbox' | 'id'>, extra: Partial<ResendCommand> = {}) =>
+      store.resend({ mailbox: otp.mailbox, id: otp.id, now: new Date(), maxAttempts: 5, limits: limits(), ...extra });
     afterAll(async () => store && tier.dispose(store));
 
     it('finds the newest code for (email, purpose) and only for that pair', async () => {
@@ -342,6 +344,43 @@ export function describeStoreContract(tier: StoreTier): void {
       const client = { key: key.replace('request', 'verify'), limit: { max: 1, windowSeconds: 60 } };
       expect(await check(refused, 'wrong', { client })).toEqual({ result: 'not_found' });
       expect(await check(refused, 'wrong', { client })).toMatchObject({ result: 'limited' });
+    });
+
+    it('keeps the codes of every spelling of a mailbox under its limits, each with the address it was asked for', async () => {
+      const mailbox = `mbox-${randomUUID()}@gmail.com`;
+      const spelled = mailbox.replace('@', '+shop@');
+      const cap = limits({ sends: { max: 2, windowSeconds: 600 } });
+      const first = newOtp({ email: mailbox, mailbox });
+      const second = newOtp({ email: spelled, mailbox });
+      expect(await store.issue(first, cap)).toMatchObject({ issued: true });
+      expect(await store.issue(second, cap)).toMatchObject({ issued: true });
+      expect(await store.issue(newOtp({ email: mailbox.replace('@', '+3@'), mailbox }), cap)).toMatchObject({ issued: false, limit: 'sends' });
+      expect(await store.findById(second.id)).toMatchObject({ email: spelled, mailbox });
+      expect(await store.findLatest(mailbox, 'default')).toMatchObject({ id: second.id, email: spelled });
+      const [claimed] = await store.claimDeliveries([second.id], 'w1', 30_000);
+      expect(claimed).toMatchObject({ id: second.id, email: spelled });
+      expect(await check(second)).toEqual({ result: 'verified' });
+      expect(await check(first)).toEqual({ result: 'verified' });
+    });
+
+    it('counts the shared send budgets in order after the caller\'s, naming the one that is spent', async () => {
+      const domain = { name: 'domain' as const, key: `domain|${randomUUID()}.example`, limit: { max: 2, windowSeconds: 60 } };
+      const global = { name: 'global' as const, key: `global-${randomUUID()}`, limit: { max: 3, windowSeconds: 60 } };
+      const shared = limits({ shared: [domain, global] });
+      expect(await store.issue(newOtp(), shared)).toMatchObject({ issued: true });
+      const resendable = newOtp();
+      expect(await store.issue(resendable, shared)).toMatchObject({ issued: true });
+      const refused = newOtp();
+      const outcome = await store.issue(refused, shared);
+      expect(outcome).toMatchObject({ issued: false, limit: 'domain' });
+      expect((outcome as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(58_000);
+      expect(await store.findLatest(refused.mailbox, 'default')).toBeNull();
+      // Another domain passes its own budget and spends the global one's last place.
+      const elsewhere = limits({ shared: [{ ...domain, key: `${domain.key}-2` }, global] });
+      expect(await store.issue(newOtp(), elsewhere)).toMatchObject({ issued: true });
+      expect(await store.issue(newOtp(), elsewhere)).toMatchObject({ issued: false, limit: 'global' });
+      // A resend is an email like any other.
+      expect(await resend(resendable, { limits: { ...limits(), shared: [global] } })).toMatchObject({ result: 'limited', limit: 'global' });
     });
 
     it("counts a caller's budget on its own (status reads), nothing counted once refused", async () => {

@@ -60,6 +60,9 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     CLIENT_MAX_REQUESTS_PER_WINDOW: '100000',
     CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '100000',
     CLIENT_MAX_STATUS_READS_PER_WINDOW: '100000',
+    // Every test address is at example.com: the shared send budgets too, unless a test is about them.
+    SEND_BUDGET_PER_DOMAIN: '0',
+    SEND_BUDGET_TOTAL: '0',
     // Production wants a metrics token; tests about /metrics give their own.
     // (and refuses the placeholder sender and names: tests keep them, and say so).
     ...(env.NODE_ENV === 'production' ? { METRICS_TOKEN: 'Hq7Zt3Lw9Kc2Vx7Nb4Rp1Hs6Jd0Fy5GaXe', MAIL_ALLOW_PLACEHOLDERS: 'true', VERIFICATION_TOKEN_PRIVATE_KEY: TEST_TOKEN_KEY } : {}),

@@ -23,11 +23,13 @@ import {
 
 /**
  * A code as kept in its address's document, beside its other live codes: an OtpRecord without the
- * address (the document's _id), its id as `codeId`, and a `claim` mark that tells a
+ * mailbox (the document's _id), its id as `codeId`, and a `claim` mark that tells a
  * dispatcher whether the claim it asked for is the one that was taken.
  */
-export type SlotDocument = Omit<OtpRecord, 'id' | 'email' | 'delivery'> & {
+export type SlotDocument = Omit<OtpRecord, 'id' | 'email' | 'mailbox' | 'delivery'> & {
   codeId: string;
+  /** The address as written, when it is not the mailbox itself (`a+1@gmail.com`). */
+  email?: string;
   delivery: DeliveryInfo & { claim?: string };
 };
 
@@ -43,7 +45,10 @@ export interface VerdictDocument {
   until?: Date;
 }
 
-/** One per address: its limits and its live codes. Deleted by the TTL index at `expiresAt`. */
+/**
+ * One per mailbox (src/edge/mailbox.ts), whatever spellings of it callers used: its limits and
+ * its live codes. Deleted by the TTL index at `expiresAt`.
+ */
 export interface AddressDocument {
   _id: string;
   cooldownUntil?: Date | null;
@@ -77,6 +82,7 @@ export interface AddressDocument {
  */
 export interface IntentDocument {
   _id: { intent: string };
+  /** The mailbox that claimed it (named `email` before mailboxes were keyed apart). */
   email: string;
   expiresAt: Date;
 }
@@ -132,14 +138,14 @@ const liveGuesses = (limit: WindowLimit, now: Date) => ({
  * and the upsert collides with the existing document (duplicate key): the command stops there.
  */
 /**
- * A payment intent claimed for `email` (see IntentDocument): refused, when another address
+ * A payment intent claimed for `mailbox` (see IntentDocument): refused, when another mailbox
  * holds it, the filter matches nothing and the upsert collides on _id, as in clientStep.
  */
-export function intentStep({ key, until }: IntentUse, email: string, now: Date) {
+export function intentStep({ key, until }: IntentUse, mailbox: string, now: Date) {
   return {
-    filter: { _id: { intent: key }, email } as Document,
+    filter: { _id: { intent: key }, email: mailbox } as Document,
     // claimedAt changes on every claim, so that the write always counts as a change (see MongoOtpStore.issue).
-    update: [{ $set: { email: literal(email), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
+    update: [{ $set: { email: literal(mailbox), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
   };
 }
 
@@ -209,8 +215,10 @@ export interface ResendVerdictDocument {
  */
 export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimits, 'client'> | undefined) {
   const now = otp.createdAt;
-  // The document keeps the address as its _id and names the code's id codeId.
-  const { id: codeId, email: _address, ...code } = storedCode(otp, reference);
+  // The document keeps the mailbox as its _id (the address as written only where it differs)
+  // and names the code's id codeId.
+  const { id: codeId, email, mailbox, ...stored } = storedCode(otp, reference);
+  const code = email === mailbox ? stored : { ...stored, email };
   const referenceTaken = { $in: [literal(reference), { $map: { input: liveSlots(now), in: '$$this.reference' } }] };
   // A payment intent this address already had a code for is used (the intent marker, a step
   // before this one, stops other addresses).
@@ -229,7 +237,7 @@ export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimi
   const intents = limits?.intent ? { intents: ifIssued({ $concatArrays: [liveIntents, [literal({ key: limits.intent.key, until: limits.intent.until })]] }, 'intents') } : {};
   const lifetimeIfIssued = { $set: { expiresAt: { $cond: ['$issuing', lifetime(now).$set.expiresAt, '$expiresAt'] } } };
   return {
-    filter: { _id: otp.email } as Document,
+    filter: { _id: otp.mailbox } as Document,
     update: [
       // A field of this update only (unset at the end), so that a refusal changes nothing.
       { $set: { issuing: { $not: [{ $or: [intentUsed, referenceTaken, ...refused] }] } } },
@@ -253,14 +261,14 @@ export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimi
  * email is queued unless one is still on its way: the delivery goes back to pending and
  * `lastIssued` names the code afresh ("<codeId>|<resends>"), which wakes the dispatchers.
  */
-export function resendStep({ email, id, now, maxAttempts, limits }: Omit<ResendCommand, 'limits'> & { limits: Omit<SendLimits, 'client'> }) {
+export function resendStep({ mailbox, id, now, maxAttempts, limits }: Omit<ResendCommand, 'limits'> & { limits: Omit<SendLimits, 'client'> }) {
   const isIt = { $eq: ['$$this.codeId', literal(id)] };
   const slot = { $first: { $filter: { input: '$slots', cond: isIt } } };
   const is = (...results: ResendVerdictDocument['result'][]) => ({ $in: ['$verdict.result', results] });
   const onTheWay = { $in: ['$$slot.delivery.state', ['pending', 'sending']] };
   const queued = is('queued');
   return {
-    filter: { _id: email, 'slots.codeId': id },
+    filter: { _id: mailbox, 'slots.codeId': id },
     update: [
       {
         $set: {
@@ -319,12 +327,12 @@ export type CheckStepInput = Omit<CheckCommand, 'client'>;
  * hash. A wrong guess is counted on the code and logged in the attempt budget; a right one
  * removes the code, which gives its unused attempts back.
  */
-export function checkStep({ email, purpose, id, codeHash, now, maxAttempts, guesses }: CheckStepInput) {
+export function checkStep({ mailbox, purpose, id, codeHash, now, maxAttempts, guesses }: CheckStepInput) {
   const isIt = { $and: [{ $eq: ['$$this.codeId', literal(id)] }, { $eq: ['$$this.purpose', literal(purpose)] }] };
   const slot = { $first: { $filter: { input: '$slots', cond: isIt } } };
   const is = (result: VerdictDocument['result']) => ({ $eq: ['$verdict.result', result] });
   return {
-    filter: { _id: email, slots: { $elemMatch: { codeId: id, purpose } } },
+    filter: { _id: mailbox, slots: { $elemMatch: { codeId: id, purpose } } },
     update: [
       {
         $set: {

@@ -31,9 +31,10 @@ const updateSlots = (test: Document, change: Document) => ({
 const deliveryChange = (ids: string) => ({ $concat: [new ObjectId().toHexString(), '|', ids] });
 
 /** A slot as the record the rest of the service knows. */
-export const toRecord = (email: string, { codeId, delivery: { claim: _claim, ...delivery }, ...rest }: SlotDocument): OtpRecord => ({
+export const toRecord = (mailbox: string, { codeId, email, delivery: { claim: _claim, ...delivery }, ...rest }: SlotDocument): OtpRecord => ({
   id: codeId,
-  email,
+  email: email ?? mailbox,
+  mailbox,
   ...rest,
   delivery,
 });
