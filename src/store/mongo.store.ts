@@ -204,18 +204,17 @@ export class MongoOtpStore implements OtpStore {
       ...(limits?.shared ?? []).map((budget) => this.sharedClaim(budget, otp.createdAt)),
       ...(limits?.intent ? [this.intentClaim(limits.intent, otp.mailbox, otp.createdAt)] : []),
     ];
-    const refused = async (refusal: { limit: IssueLimit; retryAfterMs: number }): Promise<IssueOutcome> => ({ issued: false, ...refusal });
     for (const reference of otp.references) {
       const address: Claim = { ...issueStep(otp, reference, limits), refusal: async () => null };
       const outcome = await this.claim([...claims, address]);
-      if ('refused' in outcome) return refused(outcome.refused);
+      if ('refused' in outcome) return { issued: false, ...outcome.refused };
       if (outcome.changed === claims.length + 1) return { issued: true, reference };
       const doc = await this.addresses.findOne({ _id: otp.mailbox }, { projection: ISSUE_PROJECTION });
       const mine = doc?.slots?.find((slot) => slot.codeId === otp.id);
       if (mine) return { issued: true, reference: mine.reference };
-      if (limits?.intent && doc?.intents?.some((i) => i.key === limits.intent!.key && i.until > otp.createdAt)) return refused({ retryAfterMs: 0, limit: 'intent' });
+      if (limits?.intent && doc?.intents?.some((i) => i.key === limits.intent!.key && i.until > otp.createdAt)) return { issued: false, retryAfterMs: 0, limit: 'intent' };
       const refusal = limits && doc ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
-      if (refusal) return refused(refusal);
+      if (refusal) return { issued: false, ...refusal };
       // The reference was a live code's: the next candidate, the claims already counted.
       claims = [];
     }
