@@ -12,6 +12,7 @@ import { SendGridEvents } from './delivery/sendgrid-events.js';
 import { NO_MERCHANT_EVENTS, OutboxMerchantEvents } from './webhooks/merchant-events.js';
 import { WebhookSender } from './webhooks/sender.js';
 import { buildOtpSchema } from './graphql/schema.js';
+import { SubscriptionCaps } from './edge/subscription-caps.js';
 import { createHttpServer, createOpsServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail/create-mailer.js';
@@ -106,6 +107,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           introspection: config.graphql.introspection,
           trustProxy: config.trustProxy,
           corsOrigins: config.corsOrigins,
+          subscriptionCaps: new SubscriptionCaps({ ...config.edge.subscriptions, ipv6PrefixLength: config.client.ipv6PrefixLength }, metrics),
           playground: config.graphql.playground,
           batching: config.graphql.batching,
           metrics,

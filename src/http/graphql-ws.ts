@@ -7,6 +7,8 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
+import type { WebSocket } from 'ws';
+import { Connection, type CapRefusal, type SubscriptionCaps } from '../edge/subscription-caps.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { formatError, withoutLiteralValue } from '../graphql/errors.js';
 
@@ -22,7 +24,36 @@ export interface GraphQLWsOptions {
   introspection: boolean;
   /** Largest message a client may send; an OTP operation is a few hundred bytes. */
   maxPayloadBytes: number;
+  /** Connections per client, live subscriptions per connection and per client (src/edge/subscription-caps.ts). */
+  caps: SubscriptionCaps;
 }
+
+/** graphql-ws leaves 4400–4499 to applications; 4429 mirrors HTTP's 429. */
+const TOO_MANY = 4429;
+
+const CAP_MESSAGES: Record<CapRefusal['cap'], string> = {
+  connections_per_client: 'Too many open WebSocket connections from this client',
+  subscriptions_per_connection: 'Too many live subscriptions on this connection',
+  subscriptions_per_client: 'Too many live subscriptions from this client',
+};
+
+/**
+ * Closes a flooding socket with 4429: the close frame is sent, reading stops at once (a flood's
+ * buffered messages would otherwise each be parsed and refused), and the connection is cut a
+ * second later whether or not the client answers the close.
+ */
+function hangUp(socket: WebSocket): void {
+  if (socket.readyState !== socket.OPEN) return;
+  socket.close(TOO_MANY, 'Too many refused subscriptions');
+  socket.pause();
+  setTimeout(() => socket.terminate(), 1_000).unref();
+}
+
+/** A cap's refusal in the documented error shape: the cap's code and its number, nothing else. */
+export const capError = ({ cap, max }: CapRefusal) => ({
+  message: `${CAP_MESSAGES[cap]} (at most ${max}). Close one before opening another.`,
+  extensions: { code: cap === 'connections_per_client' ? 'TOO_MANY_CONNECTIONS' : 'TOO_MANY_SUBSCRIPTIONS', max },
+});
 
 /**
  * Whether a WebSocket upgrade from `origin` may proceed. Browsers always send Origin and cannot
@@ -51,10 +82,22 @@ export async function registerGraphQLWs(
       extensions: { ...error.extensions, code: error.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' },
     });
 
-  const wsHandler = makeHandler<Record<string, unknown>, { context: GraphQLContext }>({
+  // Each socket's live subscriptions, counted against the caps from admission to completion.
+  const connections = new WeakMap<object, Connection>();
+  const handler = makeHandler<Record<string, unknown>, { context: GraphQLContext }>({
     schema: o.schema,
     isProd: o.production,
-    onSubscribe: (ctx, _id, payload): ExecutionArgs | readonly GraphQLError[] => {
+    onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
+      // The caps first: a refusal costs no parse, no validation and no store read.
+      const connection = connections.get(ctx.extra.socket);
+      const refused = connection ? connection.start(id) : { cap: 'subscriptions_per_connection' as const, max: 0 };
+      if (refused) {
+        // A client that keeps sending past its cap is closed, and what it already sent is not
+        // read: each refusal is work and a frame to write.
+        if (connection?.exhausted) hangUp(ctx.extra.socket);
+        const { message, extensions } = capError(refused);
+        return [new GraphQLError(message, { extensions })];
+      }
       let document;
       try {
         document = parse(payload.query, { maxTokens: o.maxTokens });
@@ -74,16 +117,35 @@ export async function registerGraphQLWs(
     // Errors in results (malformed input, a store outage) take the HTTP answers' shape.
     onNext: (_ctx, _id, _payload, _args, result) =>
       result.errors ? { ...result, errors: result.errors.map((error) => formatError(error.toJSON(), error)) } : undefined,
+    // An operation's end, however it ends, frees its place under the caps.
+    onComplete: (ctx, id) => connections.get(ctx.extra.socket)?.end(id),
+    onError: (ctx, id) => connections.get(ctx.extra.socket)?.end(id),
   });
+  // Counts the connection for its client (a burst of upgrades may pass the pre-upgrade check
+  // together: the one past the cap is closed at once) and frees it when the socket closes.
+  const wsHandler: typeof handler = function (this: FastifyInstance, socket, request) {
+    const connection = o.caps.connect(request.ip);
+    if (!(connection instanceof Connection)) {
+      socket.close(TOO_MANY, capError(connection).message);
+      return;
+    }
+    connections.set(socket, connection);
+    socket.once('close', () => connection.close());
+    handler.call(this, socket, request);
+  };
 
   fastify.route({
     method: 'GET',
     url: path,
     // Refused before the upgrade: a browser page from an origin CORS would not serve.
     preValidation: async (request, reply) => {
-      if (request.ws && !originAllowed(request.headers.origin, o.corsOrigins)) {
+      if (!request.ws) return;
+      if (!originAllowed(request.headers.origin, o.corsOrigins)) {
         await reply.code(403).send({ errors: [{ message: 'This origin may not open a WebSocket here', extensions: { code: 'FORBIDDEN_ORIGIN' } }] });
+        return;
       }
+      const refused = o.caps.mayConnect(request.ip);
+      if (refused) await reply.code(429).send({ errors: [capError(refused)] });
     },
     handler: httpGet,
     wsHandler,

@@ -19,6 +19,7 @@ import { operationsPlugin } from '../graphql/operations.plugin.js';
 import { playgroundAssetsInstalled, playgroundPlugin, registerPlaygroundAssets, type PlaygroundMode } from '../graphql/playground.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Readiness } from '../ops/readiness.js';
+import type { SubscriptionCaps } from '../edge/subscription-caps.js';
 import { registerGraphQLWs } from './graphql-ws.js';
 import { registerOpsRoutes } from './ops.routes.js';
 import { registerSendGridWebhook } from './sendgrid-webhook.routes.js';
@@ -43,6 +44,8 @@ export interface HttpServerOptions {
   trustProxy: boolean | number | string[];
   /** Allowed CORS origins: true = any, false = none. */
   corsOrigins: boolean | string[];
+  /** What one client may hold open over WebSocket. */
+  subscriptionCaps: SubscriptionCaps;
 }
 
 export interface HttpServer {
@@ -179,6 +182,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     production,
     introspection,
     maxPayloadBytes: BODY_LIMIT_BYTES,
+    caps: options.subscriptionCaps,
   });
   if (options.webhook) await registerSendGridWebhook(fastify, { ...options.webhook, metrics, logger });
   // The keys a merchant's backend checks verification tokens with (jose's createRemoteJWKSet).

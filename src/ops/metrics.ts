@@ -2,6 +2,7 @@
 // as in tests, never collide). No label ever carries an email address or a code: labels are
 // statuses, outcomes and operation names from a fixed list.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SubscriptionCap } from '../edge/subscription-caps.js';
 import type { DeliveryOutcome, OtpRecord, OtpStore } from '../store/otp.store.js';
 import type { OtpObserver } from '../otp/otp.service.js';
 import type { EventObserver, SendGridEventName } from '../delivery/sendgrid-events.js';
@@ -23,6 +24,7 @@ export class Metrics implements OtpObserver, EventObserver {
   private readonly webhooks: Counter<'outcome'>;
   private readonly merchantWebhooks: Counter<'outcome'>;
   private readonly sendBudgetRefusals: Counter<'budget'>;
+  private readonly subscriptionCapRefusals: Counter<'cap'>;
 
   constructor(store: OtpStore, now: () => Date) {
     collectDefaultMetrics({ register: this.registry });
@@ -58,6 +60,12 @@ export class Metrics implements OtpObserver, EventObserver {
       name: 'otp_send_budget_refusals_total',
       help: 'requestOtp and resendOtp calls refused because a shared send budget is spent: domain (one mail domain), global (everything)',
       labelNames: ['budget'],
+      registers,
+    });
+    this.subscriptionCapRefusals = new Counter({
+      name: 'otp_websocket_cap_refusals_total',
+      help: 'WebSocket connections and subscriptions refused by a cap: connections_per_client, subscriptions_per_connection, subscriptions_per_client',
+      labelNames: ['cap'],
       registers,
     });
     this.emailDelay = new Histogram({
@@ -111,6 +119,10 @@ export class Metrics implements OtpObserver, EventObserver {
 
   sendBudgetRefused(budget: 'domain' | 'global'): void {
     this.sendBudgetRefusals.inc({ budget });
+  }
+
+  subscriptionCapRefused(cap: SubscriptionCap): void {
+    this.subscriptionCapRefusals.inc({ cap });
   }
 
   delivered(record: OtpRecord, outcome: DeliveryOutcome): void {

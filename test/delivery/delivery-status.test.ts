@@ -20,7 +20,7 @@ describeEachTier('delivery status and SendGrid events on the $name store', (tier
   const fresh = () => `status${++n}-${Date.now()}@example.com`;
 
   beforeAll(async () => {
-    h = await startHarness({ ...env, SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY, OTP_RESEND_COOLDOWN_SECONDS: '0' });
+    h = await startHarness({ ...env, SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY, OTP_RESEND_COOLDOWN_SECONDS: '0', WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '64' });
   });
   afterAll(async () => {
     await h.close();
@@ -64,6 +64,35 @@ describeEachTier('delivery status and SendGrid events on the $name store', (tier
     }
     expect(await metric('otp_email_events_total{event="delivered",result="applied"}')).toBeGreaterThanOrEqual(1);
     expect(await metric('otp_email_events_total{event="other",result="ignored"}')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives the watchers of one code one shared store read per change, however many watch', async () => {
+    const WATCHERS = 50;
+    const requestId = await sentCode();
+    // Counts the real store's status reads (the store itself answers them).
+    const store = h.app.store;
+    const original = store.deliveryStatus.bind(store);
+    let reads = 0;
+    store.deliveryStatus = (id) => {
+      if (id === requestId) reads++;
+      return original(id);
+    };
+    const client = wsClient(h.url);
+    try {
+      const watches = Array.from({ length: WATCHERS }, () => collect<{ otpDeliveryChanged: { state: string } }>(client, CHANGES, { id: requestId }));
+      await eventually('every watcher has the current state', () => watches.every((w) => w.values.length === 1));
+      // Opening: at most one read each (they may share, but must not need more).
+      expect(reads).toBeLessThanOrEqual(WATCHERS);
+      reads = 0;
+      expect((await postEvents(h.url, [event(requestId, 'delivered')])).status).toBe(204);
+      await Promise.all(watches.map((w) => w.ended));
+      expect(watches.every((w) => w.values.map((v) => v.otpDeliveryChanged.state).join() === 'SENT,DELIVERED')).toBe(true);
+      // One change, one read for all fifty (it was fifty, one per watcher).
+      expect(reads).toBe(1);
+    } finally {
+      store.deliveryStatus = original;
+      await client.dispose();
+    }
   });
 
   it("follows a code through the typed client's watchOtpDelivery", async () => {
