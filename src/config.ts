@@ -36,6 +36,9 @@ const envSchema = z.object({
   STORE: z.enum(['auto', 'memory', 'mongodb'], { message: 'must be auto, memory or mongodb' }).default('auto'),
   MONGODB_URI: optionalString,
   MONGODB_DB: z.string().min(1).default('otp'),
+  // Every MongoDB operation's time bound (src/store/mongo/time-bound.ts): a frozen or
+  // unreachable database answers SERVICE_UNAVAILABLE after this long, and stores nothing late.
+  MONGODB_TIMEOUT_MS: int(500, 120_000).default(5_000),
 
   SENDGRID_API_KEY: optionalString,
   SENDGRID_BASE_URL: z.url({ message: 'must be an http(s) URL' }).default(SENDGRID_DEFAULT_BASE_URL),
@@ -134,7 +137,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   /** auto: MONGODB_URI, else an embedded mongod if one can start, else the in-process store. */
   store: Env['STORE'];
-  mongodb: { uri: string | undefined; db: string };
+  mongodb: { uri: string | undefined; db: string; timeoutMs: number };
   mail: {
     sendgridApiKey: string | undefined;
     sendgridBaseUrl: string;
@@ -428,7 +431,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
     store: env.STORE,
-    mongodb: { uri: env.MONGODB_URI, db: env.MONGODB_DB },
+    mongodb: { uri: env.MONGODB_URI, db: env.MONGODB_DB, timeoutMs: env.MONGODB_TIMEOUT_MS },
     mail: {
       sendgridApiKey: env.SENDGRID_API_KEY,
       sendgridBaseUrl: env.SENDGRID_BASE_URL,

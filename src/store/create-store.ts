@@ -30,10 +30,10 @@ export function mongoHosts(uri: string): string {
   return authority.slice(authority.lastIndexOf('@') + 1) || '(none)';
 }
 
-async function connectFromUri(uri: string, dbName: string): Promise<MongoOtpStore> {
+async function connectFromUri(uri: string, dbName: string, timeoutMs: number): Promise<MongoOtpStore> {
   const hosts = mongoHosts(uri);
   try {
-    return await MongoOtpStore.connect({ uri, dbName });
+    return await MongoOtpStore.connect({ uri, dbName, timeoutMs });
   } catch (error) {
     if (error instanceof StandaloneServerError) throw new StoreStartError(error.message, { variable: 'MONGODB_URI', hosts });
     // The URI parser (mongodb-connection-string-url) throws its own MongoParseError class.
@@ -59,14 +59,14 @@ export async function createStore(config: Config, clock: Clock, logger: Logger):
   if (config.store === 'memory') return memory('STORE=memory');
 
   if (config.mongodb.uri) {
-    const store = await connectFromUri(config.mongodb.uri, config.mongodb.db);
+    const store = await connectFromUri(config.mongodb.uri, config.mongodb.db, config.mongodb.timeoutMs);
     logger.info({ store: 'mongodb', db: config.mongodb.db, hosts: mongoHosts(config.mongodb.uri) }, 'using MongoDB from MONGODB_URI');
     return store;
   }
 
   const embedded = await embeddedMongo();
   if (embedded.ok) {
-    const store = await MongoOtpStore.connect({ uri: embedded.uri, dbName: config.mongodb.db, onClose: embedded.stop });
+    const store = await MongoOtpStore.connect({ uri: embedded.uri, dbName: config.mongodb.db, onClose: embedded.stop, timeoutMs: config.mongodb.timeoutMs });
     logger.info({ store: 'mongodb', binary: embedded.binary }, 'using an embedded mongod replica set (data is lost on exit)');
     return store;
   }

@@ -34,6 +34,7 @@ import {
 import { watchDeliveryChanges } from './mongo/delivery-feed.js';
 import { watchIssues } from './mongo/insert-feed.js';
 import { MongoDeliveries, toRecord } from './mongo/deliveries.js';
+import { beforeDeadline, isTimeBound, timeBound, writeDeadline } from './mongo/time-bound.js';
 import { MongoOutbox } from './mongo/outbox.js';
 import { issueRefusal, refusalMs, sendRefusal, type AddressLimitState, type WindowCount } from './window-count.js';
 import {
@@ -114,7 +115,12 @@ export interface MongoStoreOptions {
   onClose?: () => Promise<void>;
   /** The driver's command monitoring (the bench counts the commands each operation issues). */
   monitorCommands?: boolean;
+  /** Every operation's time bound, and the deadline of a request's writes (mongo/time-bound.ts). Default 5 s. */
+  timeoutMs?: number;
 }
+
+/** MONGODB_TIMEOUT_MS's default: past an election caused by a step-down (1–3 s), short enough for a person waiting. */
+export const DEFAULT_TIMEOUT_MS = 5_000;
 
 /** A stored window as the embedded store's counter, so both judge a refusal with one function. */
 const windowCount = (window: { count: number; resetAt: Date } | undefined): WindowCount | undefined =>
@@ -144,14 +150,18 @@ export class MongoOtpStore implements OtpStore {
   private constructor(
     readonly client: MongoClient,
     readonly db: Db,
-    private readonly onClose?: () => Promise<void>,
+    private readonly onClose: (() => Promise<void>) | undefined,
+    private readonly timeoutMs: number,
   ) {
     // One collection, two kinds of document: so that a request's steps go in one command.
-    this.addresses = db.collection<AddressDocument>(STATE_COLLECTION);
-    this.clients = db.collection<ClientDocument>(STATE_COLLECTION);
-    this.intents = db.collection<IntentDocument>(STATE_COLLECTION);
-    this.checkpoints = db.collection<CheckpointDocument>(CHECKPOINT_COLLECTION);
-    this.outbox = new MongoOutbox(db);
+    // Every operation on them is time-bound (the change streams are watched through them too,
+    // unbounded: a feed waits by design, and its own errors reopen it).
+    const collection = <T extends Document>(name: string) => timeBound(db.collection<T>(name), timeoutMs);
+    this.addresses = collection<AddressDocument>(STATE_COLLECTION);
+    this.clients = collection<ClientDocument>(STATE_COLLECTION);
+    this.intents = collection<IntentDocument>(STATE_COLLECTION);
+    this.checkpoints = collection<CheckpointDocument>(CHECKPOINT_COLLECTION);
+    this.outbox = new MongoOutbox((name) => collection(name));
     this.deliveries = new MongoDeliveries(this.addresses, (step) => this.retryWhileUnavailable(step));
   }
 
@@ -171,7 +181,7 @@ export class MongoOtpStore implements OtpStore {
     const client = new MongoClient(options.uri, { monitorCommands: options.monitorCommands ?? false });
     try {
       await client.connect();
-      const store = new MongoOtpStore(client, client.db(options.dbName), options.onClose);
+      const store = new MongoOtpStore(client, client.db(options.dbName), options.onClose, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       await store.createIndexes();
       return store;
     } catch (error) {
@@ -232,7 +242,7 @@ export class MongoOtpStore implements OtpStore {
       }
     }
     const { filter, update } = resendStep(command);
-    const doc = await this.addresses.findOneAndUpdate(filter, update, {
+    const doc = await this.addresses.findOneAndUpdate(filter, this.beforeDeadline(update), {
       returnDocument: 'after',
       projection: { verdict: 1, cooldownUntil: 1, sends: 1, slots: { $elemMatch: { codeId: command.id } } },
     });
@@ -265,7 +275,7 @@ export class MongoOtpStore implements OtpStore {
     }
     const { filter, update } = checkStep(command);
     // No upsert: a code that is not this address's matches nothing, and nothing is written.
-    const doc = await this.addresses.findOneAndUpdate(filter, update, { returnDocument: 'after', projection: { verdict: 1 } });
+    const doc = await this.addresses.findOneAndUpdate(filter, this.beforeDeadline(update), { returnDocument: 'after', projection: { verdict: 1 } });
     const verdict = doc?.verdict as VerdictDocument | undefined;
     if (!verdict) return { result: 'not_found' };
     switch (verdict.result) {
@@ -390,6 +400,7 @@ export class MongoOtpStore implements OtpStore {
     const wrapped: unknown = error instanceof MongoBulkWriteError ? error.errorResponse : undefined;
     if (wrapped instanceof Error) return this.isUnavailable(wrapped);
     return (
+      isTimeBound(error, firstWriteError) ||
       error instanceof MongoNetworkError ||
       error instanceof MongoServerSelectionError ||
       error instanceof MongoNotConnectedError ||
@@ -399,7 +410,7 @@ export class MongoOtpStore implements OtpStore {
   }
 
   async ping(): Promise<void> {
-    await this.db.command({ ping: 1 });
+    await this.db.command({ ping: 1 }, { signal: AbortSignal.timeout(this.timeoutMs) });
   }
 
   async close(): Promise<void> {
@@ -446,11 +457,17 @@ export class MongoOtpStore implements OtpStore {
    * no refusal after all (two first requests raced to create the same document), the claims
    * from there on are tried again. Returns null when every claim went through.
    */
+  /** A request's write, refused by mongod itself if it runs after the request has given up. */
+  private beforeDeadline(update: Document[]): Document[] {
+    return beforeDeadline(update, writeDeadline(this.timeoutMs));
+  }
+
   private async claim(claims: Claim[]): Promise<{ refused: { limit: IssueLimit; retryAfterMs: number } } | { changed: number }> {
     let remaining = claims;
     let changed = 0;
     for (let attempt = 0; remaining.length > 0; attempt += 1) {
-      const operations = remaining.map(({ filter, update }) => ({ updateOne: { filter, update, upsert: true } }));
+      const deadline = writeDeadline(this.timeoutMs);
+      const operations = remaining.map(({ filter, update }) => ({ updateOne: { filter, update: beforeDeadline(update, deadline), upsert: true } }));
       try {
         const result = await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: true });
         return { changed: changed + result.modifiedCount + result.upsertedCount };

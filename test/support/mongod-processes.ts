@@ -65,6 +65,15 @@ export class MongodNode {
     child.stdout!.resume();
   }
 
+  /** SIGSTOP: the process is frozen (its sockets stay open, nothing answers); SIGCONT thaws it. */
+  freeze(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   /** SIGTERM (a clean shutdown) or SIGKILL; waits for the process to end. */
   async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.process;

@@ -1,7 +1,7 @@
 // The merchant webhooks' outbox on MongoDB: one document per event, claimed with a lease on the
 // database's clock (like deliveries), so any replica's sender may take it and a restart loses
 // nothing. Removed once delivered or given up on; a TTL index is the backstop.
-import { ObjectId, type Collection, type Db } from 'mongodb';
+import { ObjectId, type Collection, type Document } from 'mongodb';
 import type { OutboxEvent, OutboxOutcome, WebhookOutbox } from '../otp.store.js';
 
 interface OutboxDocument {
@@ -23,8 +23,9 @@ const KEEP_MS = 7 * 24 * 3600 * 1000;
 export class MongoOutbox implements WebhookOutbox {
   private readonly events: Collection<OutboxDocument>;
 
-  constructor(db: Db) {
-    this.events = db.collection<OutboxDocument>(OUTBOX_COLLECTION);
+  /** `collection` opens a collection by name (the store's: time-bound). */
+  constructor(collection: (name: string) => Collection<Document>) {
+    this.events = collection(OUTBOX_COLLECTION) as unknown as Collection<OutboxDocument>;
   }
 
   async createIndexes(): Promise<void> {
