@@ -39,6 +39,10 @@ describe('production refuses weak settings', () => {
     ['TRUST_PROXY=true', { TRUST_PROXY: 'true' }, /^TRUST_PROXY: must not be true in production/],
     ['a one-letter METRICS_TOKEN', { METRICS_TOKEN: 'a' }, /^METRICS_TOKEN: must be random in production: this value is 1 characters/],
     ['a patterned METRICS_TOKEN', { METRICS_TOKEN: 'ab'.repeat(20) }, /^METRICS_TOKEN: must be random in production: this value is one short pattern repeated/],
+    // Long and varied enough for the frequency rule (163 bits), but words: zxcvbn-ts reads them.
+    ['the phrase the review tried as OTP_SECRET', { OTP_SECRET: 'please-change-this-otp-secret-in-production' }, /^OTP_SECRET: must be random: this value is 77% dictionary words, names, keyboard patterns or sequences \(by zxcvbn-ts\)/],
+    ['a passphrase as OTP_SECRET', { OTP_SECRET: 'correct-horse-battery-staple-correct-horse' }, /^OTP_SECRET: must be random: this value is \d+% dictionary words/],
+    ['a keyboard walk and a sequence as METRICS_TOKEN', { METRICS_TOKEN: 'qwertyuiopasdfghjklzxcvbnm1234567890QWE' }, /^METRICS_TOKEN: must be random in production: this value is 100% dictionary words/],
     ['http:// for SendGrid', { SENDGRID_BASE_URL: 'http://api.sendgrid.com' }, /^SENDGRID_BASE_URL: must be an https:\/\/ URL in production/],
     ['http:// for the merchant webhook', { WEBHOOK_URL: 'http://shop.example/hooks', WEBHOOK_SECRET }, /^WEBHOOK_URL: must be an https:\/\/ URL in production/],
   ])('refuses %s', (_name, env, line) => {

@@ -130,4 +130,4 @@ describe('operations endpoints', () => {
   });
 });
 
-const TEST_SECRET_FRAGMENT = 'test-secret-0123456789';
+const TEST_SECRET_FRAGMENT = 'tS7kQ2vZ9xW4bN1m';

@@ -9,7 +9,7 @@ import { createOtpClient, type OtpClient } from '../../packages/client/src/index
 import { loadConfig } from '../../src/config.js';
 import { FakeSendGrid } from './fake-sendgrid.js';
 
-export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+export const TEST_SECRET = 'test-secret-tS7kQ2vZ9xW4bN1mR8cH3jL6pF0dG5yE_uA';
 /** A verification-token signing key for tests that configure one (production wants one). */
 export const TEST_TOKEN_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 export const TEST_API_KEY = 'SG.test-key-not-real';
