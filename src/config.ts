@@ -372,7 +372,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       problems.push('TRUST_PROXY: must not be true in production (any caller could claim any client address): give the number of proxy hops, or the proxies\' addresses or CIDRs');
     }
     // Outside services over plain HTTP carry API keys and addresses in clear; loopback stays allowed.
-    for (const [name, value] of [['SENDGRID_BASE_URL', env.SENDGRID_BASE_URL], ['WEBHOOK_URL', env.WEBHOOK_URL]] as const) {
+    for (const [name, value] of [['SENDGRID_BASE_URL', env.SENDGRID_BASE_URL], ['WEBHOOK_URL', env.WEBHOOK_URL], ['CHALLENGE_VERIFY_URL', env.CHALLENGE_VERIFY_URL]] as const) {
       if (value && !isSafeServiceUrl(value)) problems.push(`${name}: must be an https:// URL in production (http:// only to a loopback address)`);
     }
     if (!env.SENDGRID_API_KEY && env.ROLE !== 'api') {
@@ -415,6 +415,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const tokenKeys = readTokenKeys(env, problems);
+  const edge = readEdgeConfig(env, problems);
   const merchants = readMerchants(env, problems);
   if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: must be set with WEBHOOK_URL (a Standard Webhooks secret, whsec_ and base64)');
   if (env.WEBHOOK_SECRET && !env.WEBHOOK_URL) problems.push('WEBHOOK_URL: must be set with WEBHOOK_SECRET (where the signed events go)');
@@ -460,7 +461,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       windowSeconds: env.CLIENT_WINDOW_SECONDS,
       ipv6PrefixLength: env.CLIENT_IPV6_PREFIX_LENGTH,
     },
-    edge: readEdgeConfig(env),
+    edge,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     corsOrigins: env.CORS_ORIGINS
       ? env.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)

@@ -3,6 +3,7 @@
 // but kept beside the code they configure.
 import type { z } from 'zod';
 import { int } from '../env.js';
+import { challengeEnvShape, readChallengeConfig, type ChallengeConfig } from './challenge/challenge.config.js';
 import type { SendBudgetPolicy } from './send-budgets.js';
 import type { SubscriptionCapPolicy } from './subscription-caps.js';
 
@@ -17,6 +18,7 @@ export const edgeEnvShape = {
   WS_MAX_CONNECTIONS_PER_CLIENT: int(1, 100_000).default(50),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 1_000).default(10),
   WS_MAX_SUBSCRIPTIONS_PER_CLIENT: int(1, 100_000).default(100),
+  ...challengeEnvShape,
 };
 
 type EdgeEnv = { [K in keyof typeof edgeEnvShape]: z.infer<(typeof edgeEnvShape)[K]> };
@@ -24,13 +26,19 @@ type EdgeEnv = { [K in keyof typeof edgeEnvShape]: z.infer<(typeof edgeEnvShape)
 export interface EdgeConfig {
   sendBudgets: SendBudgetPolicy;
   subscriptions: Omit<SubscriptionCapPolicy, 'ipv6PrefixLength'>;
+  /** The bot check in front of requestOtp (off by default). */
+  challenge: ChallengeConfig;
 }
 
 /** Refused subscribes a connection may send before it is closed: far past any honest client's retries. */
 const REFUSALS_PER_CONNECTION = 100;
 
-export function readEdgeConfig(env: EdgeEnv): EdgeConfig {
+/** The edge's settings; problems with them are added to `problems`, each naming its variable. */
+export function readEdgeConfig(env: EdgeEnv, problems: string[]): EdgeConfig {
+  const challenge = readChallengeConfig(env);
+  problems.push(...challenge.problems);
   return {
+    challenge: challenge.config,
     sendBudgets: { maxPerDomain: env.SEND_BUDGET_PER_DOMAIN, maxTotal: env.SEND_BUDGET_TOTAL, windowSeconds: env.SEND_BUDGET_WINDOW_SECONDS },
     subscriptions: {
       connectionsPerClient: env.WS_MAX_CONNECTIONS_PER_CLIENT,

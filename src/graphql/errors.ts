@@ -4,6 +4,7 @@
 // value is never echoed back (it may be someone's code). Anything unexpected is masked.
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ChallengeFailedError, ChallengeUnavailableError } from '../edge/challenge/challenge.js';
 import { InvalidInputError } from '../otp/otp.input.js';
 import { RateLimitedError } from '../otp/otp.service.js';
 import { StoreUnavailableError } from '../store/otp.store.js';
@@ -85,7 +86,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
       extensions: { code: 'RATE_LIMITED', retryAfterSeconds: limited.retryAfterSeconds },
     };
   }
-  if (unwrapResolverError(error) instanceof StoreUnavailableError) {
+  const unwrapped = unwrapResolverError(error);
+  if (unwrapped instanceof ChallengeFailedError) {
+    return { message: unwrapped.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'CHALLENGE_FAILED', reason: unwrapped.reason } };
+  }
+  if (unwrapped instanceof StoreUnavailableError || unwrapped instanceof ChallengeUnavailableError) {
     return {
       message: 'The service is briefly unavailable; retry in a few seconds.',
       locations: formatted.locations,
@@ -109,7 +114,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
 export function errorCode(error: unknown): string {
   if (inputProblems(error)) return ApolloServerErrorCode.BAD_USER_INPUT;
   const original = unwrapResolverError(error);
-  if (original instanceof StoreUnavailableError) return SERVICE_UNAVAILABLE;
+  if (original instanceof StoreUnavailableError || original instanceof ChallengeUnavailableError) return SERVICE_UNAVAILABLE;
+  if (original instanceof ChallengeFailedError) return 'CHALLENGE_FAILED';
   if (original instanceof RateLimitedError) return 'RATE_LIMITED';
   if (original instanceof GraphQLError) {
     const code = original.extensions?.code;

@@ -28,6 +28,12 @@ export class RequestOtpInput {
     description: 'BCP 47 language tag for the email ("ms", "zh-CN"); the closest of otpPolicy.locales is used, else English.',
   })
   locale?: string | null;
+
+  @Field((_type) => String, {
+    nullable: true,
+    description: "The bot check's token, when otpPolicy.challenge says one is on: the ALTCHA widget's payload, or the Turnstile or hCaptcha widget's response. Single use.",
+  })
+  challenge?: string | null;
 }
 
 @InputType({ description: 'A code to check: the one the request named by requestId issued, and no other.' })

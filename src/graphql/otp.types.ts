@@ -2,6 +2,7 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { OtpDeliveryState } from '../delivery/delivery-status.js';
+import type { ChallengeKind } from '../edge/challenge/challenge.js';
 import { OtpStatus } from '../otp/otp.status.js';
 
 registerEnumType(OtpStatus, { name: 'OtpStatus', description: 'The outcome of a request or a verification.' });
@@ -125,6 +126,25 @@ export class VerifyOtpPayload {
   verificationToken?: string | null;
 }
 
+export enum OtpChallengeKind {
+  ALTCHA = 'altcha',
+  TURNSTILE = 'turnstile',
+  HCAPTCHA = 'hcaptcha',
+}
+registerEnumType(OtpChallengeKind, { name: 'OtpChallengeKind', description: 'Which bot check: ALTCHA (self-hosted proof of work), Cloudflare Turnstile or hCaptcha.' });
+
+@ObjectType({ description: "The bot check requestOtp wants: show its widget, and send the widget's token as requestOtp's challenge." })
+export class OtpChallenge {
+  @Field((_type) => OtpChallengeKind)
+  kind!: ChallengeKind; // the enum's values are these names
+
+  @Field((_type) => String, { nullable: true, description: "Turnstile's or hCaptcha's public site key, for the widget." })
+  siteKey!: string | null;
+
+  @Field((_type) => String, { nullable: true, description: "ALTCHA: the path (on this service) the widget's challengeurl points at." })
+  challengeUrl!: string | null;
+}
+
 @ObjectType({ description: 'The rules in force, so a frontend can size its input and its countdowns.' })
 export class OtpPolicy {
   @Field((_type) => Int)
@@ -147,4 +167,7 @@ export class OtpPolicy {
 
   @Field((_type) => [String], { description: 'The languages emails are written in (BCP 47); others fall back to the closest, else the first.' })
   locales!: string[];
+
+  @Field((_type) => OtpChallenge, { nullable: true, description: 'The bot check requestOtp wants, or null when none is on.' })
+  challenge!: OtpChallenge | null;
 }

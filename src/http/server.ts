@@ -21,6 +21,7 @@ import type { Metrics } from '../ops/metrics.js';
 import type { Readiness } from '../ops/readiness.js';
 import type { SubscriptionCaps } from '../edge/subscription-caps.js';
 import { registerGraphQLWs } from './graphql-ws.js';
+import { registerChallengeRoutes } from './challenge.routes.js';
 import { registerOpsRoutes } from './ops.routes.js';
 import { registerSendGridWebhook } from './sendgrid-webhook.routes.js';
 
@@ -184,6 +185,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     maxPayloadBytes: BODY_LIMIT_BYTES,
     caps: options.subscriptionCaps,
   });
+  registerChallengeRoutes(fastify, service.challenge);
   if (options.webhook) await registerSendGridWebhook(fastify, { ...options.webhook, metrics, logger });
   // The keys a merchant's backend checks verification tokens with (jose's createRemoteJWKSet).
   fastify.get(JWKS_PATH, async (_request, reply) =>

@@ -2,6 +2,8 @@
 // policy from the same settings.
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import { createChallenge } from '../edge/challenge/challenge.config.js';
+import type { Challenge } from '../edge/challenge/challenge.js';
 import { SendBudgets } from '../edge/send-budgets.js';
 import type { Logger } from '../logger.js';
 import type { OtpStore } from '../store/otp.store.js';
@@ -17,13 +19,14 @@ export function createVerificationTokens({ verificationToken: t }: Config): Veri
 
 export function createOtpService(
   config: Config,
-  deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; logger?: Logger; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents; intents?: IntentChecker },
+  deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; logger?: Logger; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents; intents?: IntentChecker; challenge?: Challenge | null },
 ): OtpService {
   const { otp, client } = config;
   const { logger, ...rest } = deps;
   return new OtpService({
     ...rest,
     sendBudgets: new SendBudgets(config.edge.sendBudgets, logger, deps.observer),
+    challenge: deps.challenge === undefined ? createChallenge(config.edge.challenge, otp.secret) : deps.challenge,
     secret: otp.secret,
     policy: {
       ttlSeconds: otp.ttlSeconds,

@@ -38,6 +38,7 @@ import { NO_MERCHANTS, type IntentChecker } from './transaction.js';
 import type { VerificationTokens } from './verification-token.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 import { canonicalMailbox } from '../edge/mailbox.js';
+import type { Challenge } from '../edge/challenge/challenge.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
 
 export interface OtpPolicy {
@@ -98,6 +99,8 @@ export interface RequestOtpCommand {
   paymentIntent?: string | null;
   /** BCP 47: the language of the email. */
   locale?: string | null;
+  /** The bot check's token, when one is on (otpPolicy.challenge). */
+  challenge?: string | null;
 }
 
 export interface VerifyOtpCommand {
@@ -160,6 +163,8 @@ export interface OtpServiceDeps {
   intents?: IntentChecker;
   /** The per-domain and global send budgets (default: none). */
   sendBudgets?: SendBudgets;
+  /** The bot check requestOtp wants (default: none). */
+  challenge?: Challenge | null;
 }
 
 export class OtpService {
@@ -174,6 +179,8 @@ export class OtpService {
   private readonly events: MerchantEvents;
   private readonly intents: IntentChecker;
   private readonly sendBudgets: SendBudgets | undefined;
+  /** The bot check requestOtp wants, or null; the HTTP layer serves ALTCHA's challenges from it. */
+  readonly challenge: Challenge | null;
   private readonly limits: {
     issue: Omit<IssueLimits, 'client'>;
     guesses: WindowLimit;
@@ -182,7 +189,8 @@ export class OtpService {
     clientStatusReads: WindowLimit;
   };
 
-  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents, sendBudgets }: OtpServiceDeps) {
+  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents, sendBudgets, challenge }: OtpServiceDeps) {
+    this.challenge = challenge ?? null;
     this.intents = intents ?? NO_MERCHANTS;
     this.sendBudgets = sendBudgets;
     this.drawReference = reference ?? generateReference;
@@ -260,6 +268,9 @@ export class OtpService {
     if (!transaction && this.requiresTransaction(purpose)) {
       throw new InvalidInputError('paymentIntent', "is required for this purpose (see otpPolicy(purpose).transactionRequired): the merchant's backend signs the payment the code confirms");
     }
+    // The bot check last among the checks (bad input is told as such first) and before
+    // anything is counted or stored: a missing or failed one costs the service no write.
+    await this.challenge?.check(command.challenge, caller?.clientIp);
     const id = randomUUID();
     const code = generateCode(this.policy.codeLength);
     // The expiry is computed per request (the old design computed it once, at cold start).
@@ -400,6 +411,7 @@ export class OtpService {
       purpose: forPurpose,
       transactionRequired: this.requiresTransaction(forPurpose),
       locales: [...SUPPORTED_LOCALES],
+      challenge: this.challenge?.info ?? null,
     };
   }
 

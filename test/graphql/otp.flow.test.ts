@@ -208,6 +208,7 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
       purpose: 'default',
       transactionRequired: false,
       locales: ['en', 'ms', 'zh-Hans'],
+      challenge: null, // no bot check unless CHALLENGE turns one on
     });
   });
 

@@ -24,6 +24,12 @@ export type DeliveryState =
   /** SendGrid accepted it (202): not yet news of delivery. */
   | 'SENT';
 
+/** Which bot check: ALTCHA (self-hosted proof of work), Cloudflare Turnstile or hCaptcha. */
+export type OtpChallengeKind =
+  | 'ALTCHA'
+  | 'HCAPTCHA'
+  | 'TURNSTILE';
+
 /** The outcome of a request or a verification. */
 export type OtpStatus =
   | 'EXPIRED'
@@ -36,6 +42,8 @@ export type OtpStatus =
 
 /** Who to send a code to, and what for. */
 export type RequestOtpInput = {
+  /** The bot check's token, when otpPolicy.challenge says one is on: the ALTCHA widget's payload, or the Turnstile or hCaptcha widget's response. Single use. */
+  challenge?: string | null | undefined;
   /** Trimmed and lower-cased before use; at most 254 characters. */
   email: string;
   /** BCP 47 language tag for the email ("ms", "zh-CN"); the closest of otpPolicy.locales is used, else English. */
@@ -89,7 +97,7 @@ export type OtpPolicyQueryVariables = Exact<{
 }>;
 
 
-export type OtpPolicyQuery = { otpPolicy: { ttlSeconds: number, codeLength: number, maxAttempts: number, resendCooldownSeconds: number, purpose: string, transactionRequired: boolean, locales: Array<string> } };
+export type OtpPolicyQuery = { otpPolicy: { ttlSeconds: number, codeLength: number, maxAttempts: number, resendCooldownSeconds: number, purpose: string, transactionRequired: boolean, locales: Array<string>, challenge: { kind: OtpChallengeKind, siteKey: string | null, challengeUrl: string | null } | null } };
 
 export type RequestOtpMutationVariables = Exact<{
   input: RequestOtpInput;
@@ -159,6 +167,11 @@ export const OtpPolicyDocument = new TypedDocumentString(`
     purpose
     transactionRequired
     locales
+    challenge {
+      kind
+      siteKey
+      challengeUrl
+    }
   }
 }
     `) as unknown as TypedDocumentString<OtpPolicyQuery, OtpPolicyQueryVariables>;
