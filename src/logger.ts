@@ -1,7 +1,6 @@
 // One pino logger for the process. Secrets are redacted by path so a careless log call
 // cannot leak them; codes are never passed to a logger outside the development log mailer.
 import { pino, type Logger } from 'pino';
-import type { Config } from './config.js';
 
 export type { Logger };
 
@@ -22,7 +21,13 @@ export const REDACT_PATHS = [
   '*.sealedCode',
 ];
 
-export function createLogger(config: Pick<Config, 'logLevel' | 'nodeEnv'>, destination?: pino.DestinationStream): Logger {
+/** What the logger needs of the configuration (taken by shape, so that this file imports nothing of ours). */
+export interface LoggerSettings {
+  logLevel: pino.LevelWithSilentOrString;
+  nodeEnv: string;
+}
+
+export function createLogger(config: LoggerSettings, destination?: pino.DestinationStream): Logger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },

@@ -5,7 +5,7 @@
 // event loop stalled ~20 s). Clients are counted by network, as the per-client limits are
 // (IPv6 per /64). The counts are per process: behind a balancer with N API processes, one
 // client can hold at most N times these.
-import { clientNetwork } from '../otp/client-network.js';
+import { clientNetwork } from './client-network.js';
 
 export interface SubscriptionCapPolicy {
   /** Open WebSocket connections per client network. */

@@ -17,7 +17,7 @@ import {
   type SendLimits,
   type WindowLimit,
 } from '../store/otp.store.js';
-import { clientNetwork } from './client-network.js';
+import { clientNetwork } from '../edge/client-network.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
   canonicalLocale,

@@ -2,7 +2,7 @@
 // oversized bodies. Each is stopped at its stated bound, and the server keeps serving.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientNetwork } from '../../src/otp/client-network.js';
+import { clientNetwork } from '../../src/edge/client-network.js';
 import { startHarness, withHarness, wrongCode, type Harness } from '../support/harness.js';
 
 const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
