@@ -42,11 +42,11 @@ export class SubscriptionCaps {
     return this.connectionsOf(this.clientOf(ip)) >= this.policy.connectionsPerClient ? this.refuse('connections_per_client', this.policy.connectionsPerClient) : null;
   }
 
-  /** Counts a connection that was upgraded; null if the client is (now) at its cap (a burst that passed mayConnect together). */
+  /** Counts a connection that was upgraded; the refusal if the client is (now) at its cap (a burst that passed mayConnect together). */
   connect(ip: string): Connection | CapRefusal {
-    const client = this.clientOf(ip);
     const refused = this.mayConnect(ip);
     if (refused) return refused;
+    const client = this.clientOf(ip);
     bump(this.connections, client, 1);
     return new Connection(client, this);
   }
@@ -64,19 +64,13 @@ export class SubscriptionCaps {
     return null;
   }
 
-  /** @internal */
-  release(client: string): void {
-    bump(this.subscriptions, client, -1);
+  /** @internal Ends `count` of `client`'s subscriptions. */
+  release(client: string, count = 1): void {
+    bump(this.subscriptions, client, -count);
   }
 
   get refusalsPerConnection(): number {
     return this.policy.refusalsPerConnection;
-  }
-
-  /** Live counts, for tests and the gauge: [connections, subscriptions] over all clients. */
-  totals(): { connections: number; subscriptions: number } {
-    const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-    return { connections: sum(this.connections), subscriptions: sum(this.subscriptions) };
   }
 
   private connectionsOf(client: string): number {
@@ -130,7 +124,7 @@ export class Connection {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (let i = 0; i < this.live.size; i++) this.caps.release(this.client);
+    this.caps.release(this.client, this.live.size);
     this.live.clear();
     this.caps.disconnect(this.client);
   }
