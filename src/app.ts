@@ -9,7 +9,7 @@ import type { Config } from './config.js';
 import { DeliveryStatuses } from './delivery/delivery-status.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { SendGridEvents } from './delivery/sendgrid-events.js';
-import { NO_MERCHANT_EVENTS, OutboxMerchantEvents } from './webhooks/merchant-events.js';
+import { NO_MERCHANT_EVENTS, StandardMerchantEvents } from './webhooks/merchant-events.js';
 import { WebhookSender } from './webhooks/sender.js';
 import { buildOtpSchema } from './graphql/schema.js';
 import { SubscriptionCaps } from './edge/subscription-caps.js';
@@ -65,8 +65,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       'MERCHANTS_FILE is not set: the demo merchant "Demo Shop" takes payment intents signed with its public development key (development only); make one with: node scripts/demo-intent.mjs 149.90 MYR',
     );
   }
-  // Signed webhooks to the merchant's backend: recorded by every role, sent where emails are sent.
-  const merchantEvents = config.webhook ? new OutboxMerchantEvents(store, clock, logger) : NO_MERCHANT_EVENTS;
+  // Signed webhooks to the merchant's backend: recorded by every role with the change they
+  // report, sent where emails are sent.
+  const merchantEvents = config.webhook ? new StandardMerchantEvents(clock) : NO_MERCHANT_EVENTS;
   const service = createOtpService(config, { store, clock, observer: metrics, logger, tokens, events: merchantEvents, intents: new PaymentIntents(config.merchants) });
   const production = config.nodeEnv === 'production';
 

@@ -357,12 +357,11 @@ export class Dispatcher {
   }
 
   private async finish(record: OtpRecord, outcome: DeliveryOutcome): Promise<void> {
-    if (!(await this.o.store.completeDelivery(record.id, this.worker, outcome))) return;
+    // A failed email's webhook is written with the outcome, in one step.
+    const webhook = outcome.state === 'failed' ? this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, reason: outcome.cause ?? 'refused' }) : undefined;
+    if (!(await this.o.store.completeDelivery(record.id, this.worker, outcome, webhook))) return;
     if (outcome.state !== 'retry') {
       this.o.observer?.delivered(record, outcome);
-      if (outcome.state === 'failed') {
-        await this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, reason: outcome.cause ?? 'refused' });
-      }
       return;
     }
     this.o.observer?.retried(1);

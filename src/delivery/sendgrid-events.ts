@@ -72,13 +72,14 @@ export class SendGridEvents {
     }
     const { to, from } = MOVES[name];
     const event: DeliveryEvent = { eventId, to, from };
-    const result = await this.store.recordDeliveryEvent(id, event);
+    // A bounce or a drop: the merchant's backend hears of it too, with the address the code was
+    // for, written in the step that moves the state (so a replay, seen as a duplicate, never
+    // finds the event missing). The address is read first; it never changes.
+    const failed = (to === 'bounced' || to === 'dropped') && this.merchant !== NO_MERCHANT_EVENTS ? to : null;
+    const record = failed && (await this.store.findById(id));
+    const webhook = failed && record ? this.merchant.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: id, reason: failed }) : undefined;
+    const result = await this.store.recordDeliveryEvent(id, event, webhook);
     this.observer?.deliveryEvent(name, result);
-    if (result === 'applied' && (to === 'bounced' || to === 'dropped')) {
-      // The merchant's backend hears of it too, with the address the code was for.
-      const record = await this.store.findById(id);
-      if (record) await this.merchant.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: id, reason: to });
-    }
     this.logger.info({ event: name, requestId: id, result }, 'email event');
     return result;
   }

@@ -344,14 +344,15 @@ export class OtpService {
       maxAttempts: this.policy.maxAttempts,
       guesses: this.limits.guesses,
       client: this.clientLimit('verify', caller, this.limits.clientVerifications),
+      // The merchant's events are written in the same step as what they report: the consume
+      // (verified), or the guess that uses up the code's attempts (locked). Either is made
+      // beforehand, and only the one that happens is kept.
+      webhooks: { verified: this.events.verified({ email, purpose, transaction }), locked: this.events.locked({ email, purpose }) },
     });
     const result = this.verdict(outcome);
     if (result.status === OtpStatus.VERIFIED) {
-      await this.events.verified({ email, purpose, transaction });
       return { ...result, verificationToken: await this.tokens.sign({ email, purpose, transaction }, this.clock.now(), audience) };
     }
-    // The guess that used up the code's attempts: the code is now locked.
-    if (outcome.result === 'mismatched' && outcome.attempts === this.policy.maxAttempts) await this.events.locked({ email, purpose });
     return result;
   }
 

@@ -24,6 +24,7 @@ import {
   type IssueLimits,
   type IssueOutcome,
   type NewOtp,
+  type NewWebhook,
   type OtpRecord,
   type OtpStore,
   type OutboxEvent,
@@ -165,9 +166,11 @@ export class MemoryOtpStore implements OtpStore {
     // Equality of two HMACs: timing reveals nothing, as the caller cannot choose a hash.
     if (record.codeHash === command.codeHash) {
       this.remove(record.id);
+      this.putWebhook(command.webhooks?.verified);
       return { result: 'verified' };
     }
     record.attempts += 1;
+    if (record.attempts === command.maxAttempts) this.putWebhook(command.webhooks?.locked);
     // The wrong guess keeps its share of the attempt budget for the window.
     address.guesses = slidingCounted(address.guesses, command.guesses, now);
     address.guessesUntil = now + command.guesses.windowSeconds * 1000;
@@ -236,17 +239,18 @@ export class MemoryOtpStore implements OtpStore {
     return held;
   }
 
-  async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
+  async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome, webhook?: NewWebhook): Promise<boolean> {
     const record = this.records.get(id);
     if (!record || record.delivery.state !== 'sending' || record.delivery.claimedBy !== worker) return false;
     const now = this.clock.now();
     record.delivery = completedDelivery(outcome, { now, after: (ms) => new Date(now.getTime() + ms) }, record.delivery.events);
     if (outcome.state !== 'retry') this.undelivered.delete(id);
+    if (outcome.state === 'failed') this.putWebhook(webhook);
     this.changed([id]);
     return true;
   }
 
-  async recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult> {
+  async recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult> {
     const record = this.records.get(id);
     if (!record || record.expiresAt <= this.clock.now()) return 'unknown';
     const { delivery } = record;
@@ -255,6 +259,7 @@ export class MemoryOtpStore implements OtpStore {
     if (event.to === null || !event.from.includes(delivery.state)) return 'recorded';
     delivery.state = event.to;
     delivery.updatedAt = this.clock.now();
+    this.putWebhook(webhook);
     this.changed([id]);
     return 'applied';
   }
@@ -263,8 +268,18 @@ export class MemoryOtpStore implements OtpStore {
     return this.copy(this.records.get(id));
   }
 
-  async enqueueWebhook(event: Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>): Promise<void> {
-    if (!this.outbox.has(event.id)) this.outbox.set(event.id, { ...event, attempts: 0, dueAt: 0, claim: null });
+  async enqueueWebhook(event: NewWebhook): Promise<void> {
+    this.putWebhook(event);
+  }
+
+  /** Webhooks go into the outbox in the step that makes them: nothing waits to be moved. */
+  async relayWebhooks(): Promise<number> {
+    return 0;
+  }
+
+  /** Synchronous, so that it is part of the step that calls it (no await in between). */
+  private putWebhook(event: NewWebhook | undefined): void {
+    if (event && !this.outbox.has(event.id)) this.outbox.set(event.id, { ...event, attempts: 0, dueAt: 0, claim: null });
   }
 
   async claimWebhooks(worker: string, leaseMs: number, limit: number): Promise<OutboxEvent[]> {

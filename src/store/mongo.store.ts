@@ -52,6 +52,7 @@ import {
   type IssueLimits,
   type IssueOutcome,
   type NewOtp,
+  type NewWebhook,
   type OtpRecord,
   type OtpStore,
   type OutboxEvent,
@@ -72,6 +73,13 @@ export const CHECKPOINT_COLLECTION = 'checkpoints';
 
 /** Server answers during elections and shutdowns: the operation may succeed on a retry. */
 const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+
+/**
+ * Writes the server refused as they stand (a validator, a document grown past 16 MB): the
+ * change and the event it reports were refused together, nothing was written, and the caller
+ * hears "unavailable, try again" rather than an internal error (an operator must act).
+ */
+const REFUSED_WRITE_CODES = new Set([121, 10334, 17419]);
 
 const DUPLICATE_KEY = 11000;
 
@@ -161,7 +169,7 @@ export class MongoOtpStore implements OtpStore {
     this.clients = collection<ClientDocument>(STATE_COLLECTION);
     this.intents = collection<IntentDocument>(STATE_COLLECTION);
     this.checkpoints = collection<CheckpointDocument>(CHECKPOINT_COLLECTION);
-    this.outbox = new MongoOutbox((name) => collection(name));
+    this.outbox = new MongoOutbox((name) => collection(name), this.addresses);
     this.deliveries = new MongoDeliveries(this.addresses, (step) => this.retryWhileUnavailable(step));
   }
 
@@ -309,12 +317,12 @@ export class MongoOtpStore implements OtpStore {
     return this.deliveries.renewLeases(ids, worker, leaseMs);
   }
 
-  completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
-    return this.deliveries.completeDelivery(id, worker, outcome);
+  completeDelivery(id: string, worker: string, outcome: DeliveryOutcome, webhook?: NewWebhook): Promise<boolean> {
+    return this.deliveries.completeDelivery(id, worker, outcome, webhook);
   }
 
-  recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult> {
-    return this.deliveries.recordDeliveryEvent(id, event);
+  recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult> {
+    return this.deliveries.recordDeliveryEvent(id, event, webhook);
   }
 
   findById(id: string): Promise<OtpRecord | null> {
@@ -345,8 +353,12 @@ export class MongoOtpStore implements OtpStore {
     }
   }
 
-  enqueueWebhook(event: Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>): Promise<void> {
+  enqueueWebhook(event: NewWebhook): Promise<void> {
     return this.outbox.enqueueWebhook(event);
+  }
+
+  relayWebhooks(limit: number): Promise<number> {
+    return this.outbox.relayWebhooks(limit);
   }
 
   claimWebhooks(worker: string, leaseMs: number, limit: number): Promise<OutboxEvent[]> {
@@ -405,7 +417,7 @@ export class MongoOtpStore implements OtpStore {
       error instanceof MongoServerSelectionError ||
       error instanceof MongoNotConnectedError ||
       error instanceof MongoTopologyClosedError ||
-      (error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(error.code))))
+      (error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(error.code)) || REFUSED_WRITE_CODES.has(Number(error.code))))
     );
   }
 

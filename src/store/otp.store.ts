@@ -234,6 +234,12 @@ export interface CheckCommand {
   /** The address's attempt budget's window: how long a wrong guess keeps its share. */
   guesses: WindowLimit;
   client?: ClientLimit;
+  /**
+   * The merchant's webhooks this check may make, written in the same atomic step as the
+   * change they report: `verified` when the code is consumed, `locked` when the wrong guess
+   * uses up its attempts. None given: none written.
+   */
+  webhooks?: { verified?: NewWebhook; locked?: NewWebhook };
 }
 
 /**
@@ -261,6 +267,13 @@ export interface OutboxEvent {
   attempts: number;
 }
 
+/**
+ * A webhook as the service makes it, handed to the store with the change it reports (a check,
+ * a delivery outcome, a provider event) so that both are written in one atomic step: if the
+ * event cannot be recorded, the change does not happen either.
+ */
+export type NewWebhook = Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>;
+
 /** What became of one try: delivered (removed), given up on (removed), or due again later. */
 export type OutboxOutcome =
   | { state: 'delivered' }
@@ -269,7 +282,14 @@ export type OutboxOutcome =
 
 /** The outbox of merchant webhooks: kept in the store so a restart or another replica still sends them. */
 export interface WebhookOutbox {
-  enqueueWebhook(event: Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>): Promise<void>;
+  /** Puts an event in the outbox; an id already there is left as it is. */
+  enqueueWebhook(event: NewWebhook): Promise<void>;
+  /**
+   * Moves up to `limit` events written beside their change (MongoDB keeps them in the
+   * address's document until then) into the outbox; returns how many it moved. The embedded
+   * store writes them into its outbox at once: nothing to move.
+   */
+  relayWebhooks(limit: number): Promise<number>;
   /** Claims up to `limit` events that are due (store's clock) for `worker`, for `leaseMs`. */
   claimWebhooks(worker: string, leaseMs: number, limit: number): Promise<OutboxEvent[]>;
   /** Records a try's outcome if `worker` still holds the claim. */
@@ -335,9 +355,10 @@ export interface OtpStore extends WebhookOutbox {
 
   /**
    * Records the outcome if `worker` still holds the claim; a retry makes the code pending again
-   * from `retryInMs` on. The sealed code stays either way: a resend needs it.
+   * from `retryInMs` on. The sealed code stays either way: a resend needs it. `webhook`, for a
+   * failed outcome, is written in the same step.
    */
-  completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean>;
+  completeDelivery(id: string, worker: string, outcome: DeliveryOutcome, webhook?: NewWebhook): Promise<boolean>;
 
   /**
    * Ids of codes unexpired at `now` and pending since before `pendingBefore` (and past their
@@ -345,8 +366,11 @@ export interface OtpStore extends WebhookOutbox {
    */
   findDueDeliveries(now: Date, pendingBefore: Date, limit: number): Promise<string[]>;
 
-  /** Records a provider event on a live code's delivery, in one atomic step. */
-  recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult>;
+  /**
+   * Records a provider event on a live code's delivery, in one atomic step; `webhook` is
+   * written in that step when the event moves the state (`applied`), and only then.
+   */
+  recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult>;
 
   /** A code's delivery, expired or not; null when the code is gone (verified, replaced, deleted) or never was. */
   deliveryStatus(id: string): Promise<DeliveryStatus | null>;

@@ -30,6 +30,13 @@ export interface WebhookSenderOptions {
   observer?: { merchantWebhook(outcome: OutboxOutcome['state']): void };
 }
 
+/** Address documents read per relay. */
+const RELAY_BATCH = 100;
+/** Events sent at once. */
+const SEND_BATCH = 20;
+/** Relays and batches per poll, at most. */
+const ROUNDS_PER_POLL = 10;
+
 export class WebhookSender {
   private readonly signer: Webhook;
   private readonly worker = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -59,11 +66,19 @@ export class WebhookSender {
     await this.running;
   }
 
-  /** Sends what is due now; resolves when those tries are done. */
+  /**
+   * Sends what is due now; resolves when those tries are done. A full batch is followed by
+   * another at once (a few rounds per poll), so a burst of events does not wait a second per 20.
+   */
   async sendDue(): Promise<void> {
     const leaseMs = this.o.timeoutMs * 3;
-    const events = await this.o.outbox.claimWebhooks(this.worker, leaseMs, 20);
-    await Promise.all(events.map(async (event) => this.finish(event, await this.send(event))));
+    for (let round = 0; round < ROUNDS_PER_POLL; round += 1) {
+      // Events written beside their change (MongoDB) join the outbox first.
+      const relayed = await this.o.outbox.relayWebhooks(RELAY_BATCH);
+      const events = await this.o.outbox.claimWebhooks(this.worker, leaseMs, SEND_BATCH);
+      await Promise.all(events.map(async (event) => this.finish(event, await this.send(event))));
+      if (relayed < RELAY_BATCH && events.length < SEND_BATCH) return;
+    }
   }
 
   private async send(event: OutboxEvent): Promise<OutboxOutcome> {

@@ -1,8 +1,8 @@
 // How many MongoDB commands each mutation costs on its request path, counted with the
 // driver's command monitoring over real HTTP to the real service (so the per-client limits
 // are on). Counts are exact, not timings: each outcome's count is asserted, and none may
-// exceed two. The dispatcher is stopped while counting: its change stream and claims are the
-// mailer's work, not the request's.
+// exceed two. The dispatcher and the webhook sender are stopped while counting: their change
+// stream, claims and relays are the mailer's work, not the request's.
 import { makeIntent } from '../support/intents.js';
 import { randomUUID } from 'node:crypto';
 import type { CommandStartedEvent } from 'mongodb';
@@ -32,10 +32,14 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
         CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1000',
         OTP_MAX_SENDS_PER_WINDOW: '2',
         OTP_MAX_ATTEMPTS: '2',
+        // Merchant webhooks on: otp.verified and otp.locked are written in the same commands.
+        WEBHOOK_URL: 'http://127.0.0.1:9/otp-events',
+        WEBHOOK_SECRET: `whsec_${Buffer.alloc(32, 7).toString('base64')}`,
       },
       { store },
     );
     await h.app.dispatcher!.stop();
+    await h.app.webhookSender?.stop();
     store.client.on('commandStarted', record);
   });
   afterAll(async () => {
@@ -113,6 +117,10 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
     outcomes.push(await counted(VERIFY_OTP, { email: fresh, requestId: next.requestId, otp: await codeOf(next.requestId!) }));
     expect(outcomes.map((o) => o.status)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'MISMATCHED', 'MISMATCHED', 'TOO_MANY_ATTEMPTS', 'VERIFIED']);
     for (const o of outcomes) expect(o.commands).toEqual(TWO);
+    // The lock and the verification each left their event in the address's document, in those commands.
+    const waiting = async (mailbox: string) => ((await store.db.collection(STATE_COLLECTION).findOne({ _id: mailbox as never }))?.webhooks ?? []).map((w: { type: string }) => w.type);
+    expect(await waiting(email)).toEqual(['otp.locked']);
+    expect(await waiting(fresh)).toEqual(['otp.verified']);
   });
 
   it('a refused caller costs two commands and touches no address', async () => {

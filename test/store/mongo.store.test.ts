@@ -37,10 +37,41 @@ describeOnTier(tier, 'MongoDB specifics', () => {
       expect(indexes.find((i) => i.name === 'slot_delivery_due')).toBeDefined();
     });
 
+    it("keeps an address's document while a webhook waits in it, and lets it go when the relay has moved it", async () => {
+      const otp = newOtp();
+      await store.issue(otp);
+      const verified = { id: `msg_${randomUUID()}`, type: 'otp.verified', payload: '{}', createdAt: new Date() };
+      expect(await store.check({ mailbox: otp.mailbox, purpose: otp.purpose, id: otp.id, codeHash: otp.codeHash, now: new Date(), maxAttempts: 5, guesses: { max: 10, windowSeconds: 60 }, webhooks: { verified } })).toEqual({ result: 'verified' });
+      const doc = () => store.db.collection(STATE_COLLECTION).findOne({ _id: otp.mailbox as never });
+      // Nothing else keeps it (no code, no window): only the waiting event, for a week.
+      expect((await doc())!.expiresAt.getTime()).toBeGreaterThanOrEqual(verified.createdAt.getTime() + 7 * 24 * 3600 * 1000);
+      expect(await store.relayWebhooks(1000)).toBeGreaterThanOrEqual(1);
+      const relieved = await doc();
+      expect(relieved?.webhooks).toBeUndefined();
+      expect(relieved!.expiresAt.getTime()).toBeLessThan(Date.now() + 60_000);
+    });
+
+    it('sends a finished event no second time when a relay that died between its two writes moves it again', async () => {
+      const otp = newOtp();
+      await store.issue(otp);
+      const verified = { id: `msg_${randomUUID()}`, type: 'otp.verified', payload: '{}', createdAt: new Date() };
+      await store.check({ mailbox: otp.mailbox, purpose: otp.purpose, id: otp.id, codeHash: otp.codeHash, now: new Date(), maxAttempts: 5, guesses: { max: 10, windowSeconds: 60 }, webhooks: { verified } });
+      // The dead relay's first write: the event in the outbox, still in the address too.
+      await store.enqueueWebhook(verified);
+      const worker = `w-${randomUUID()}`;
+      expect((await store.claimWebhooks(worker, 60_000, 1000)).map((e) => e.id)).toContain(verified.id);
+      expect(await store.completeWebhook(verified.id, worker, { state: 'delivered' })).toBe(true);
+      // The next relay moves it again: the finished marker keeps it from being sent twice.
+      await store.relayWebhooks(1000);
+      expect((await store.claimWebhooks(worker, 60_000, 1000)).map((e) => e.id)).not.toContain(verified.id);
+      expect((await store.db.collection(STATE_COLLECTION).findOne({ _id: otp.mailbox as never }))?.webhooks).toBeUndefined();
+    });
+
     it('creates indexes idempotently: a second start on the same database is fine', async () => {
       const again = (await tier.sibling(store)) as MongoOtpStore;
       await again.createIndexes();
-      expect((await again.db.collection(STATE_COLLECTION).indexes()).length).toBe(4);
+      // _id, the TTL, the two delivery indexes and the relay's sparse one on waiting webhooks.
+      expect((await again.db.collection(STATE_COLLECTION).indexes()).length).toBe(5);
       await again.close();
     });
 

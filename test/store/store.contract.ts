@@ -1,8 +1,8 @@
 // The promises every OtpStore keeps, written once and run against each adapter: the embedded
 // store always, MongoDB wherever a mongod is reachable.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { CheckCommand, InsertEvent, IssueLimits, NewOtp, OtpStore, ResendCommand } from '../../src/store/otp.store.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckCommand, InsertEvent, IssueLimits, NewOtp, NewWebhook, OtpStore, ResendCommand } from '../../src/store/otp.store.js';
 import { describeOnTier, type StoreTier } from '../support/stores.js';
 
 let counter = 0;
@@ -513,6 +513,96 @@ export function describeStoreContract(tier: StoreTier): void {
         await subscription.close();
         if (sibling !== store) await sibling.close();
       }
+    });
+
+    describe('merchant webhooks, written in the step that makes the change they report', () => {
+      let made = 0;
+      const webhook = (type: string): NewWebhook => ({ id: `msg_contract_${++made}_${randomUUID()}`, type, payload: JSON.stringify({ type, n: made }), createdAt: new Date() });
+      /** The outbox's events among `ids`, as a sender sees them: relayed, then claimed. */
+      const outbox = async (ids: string[]) => {
+        await store.relayWebhooks(1000);
+        const claimed = await store.claimWebhooks(`contract-${randomUUID()}`, 60_000, 1000);
+        return claimed.filter((e) => ids.includes(e.id)).map((e) => e.id).sort();
+      };
+
+      it('records otp.verified with the consume, and nothing for a wrong guess, a replay or an unknown code', async () => {
+        const otp = newOtp();
+        await store.issue(otp);
+        const w = () => ({ webhooks: { verified: webhook('otp.verified'), locked: webhook('otp.locked') } });
+        const wrong = w();
+        expect(await check(otp, 'wrong', wrong)).toMatchObject({ result: 'mismatched', attempts: 1 });
+        const right = w();
+        expect(await check(otp, otp.codeHash, right)).toEqual({ result: 'verified' });
+        const replay = w();
+        expect(await check(otp, otp.codeHash, replay)).toEqual({ result: 'not_found' });
+        const stranger = w();
+        expect(await check(newOtp(), 'x', stranger)).toEqual({ result: 'not_found' });
+        const all = [wrong, right, replay, stranger].flatMap((c) => [c.webhooks.verified.id, c.webhooks.locked.id]);
+        expect(await outbox(all)).toEqual([right.webhooks.verified.id]);
+        expect(await outbox(all)).toEqual([]); // claimed once
+      });
+
+      it('records otp.locked with the guess that uses up the attempts, once, under concurrent guesses', async () => {
+        const otp = newOtp();
+        await store.issue(otp);
+        const commands = Array.from({ length: 6 }, () => ({ webhooks: { verified: webhook('otp.verified'), locked: webhook('otp.locked') } }));
+        const outcomes = await Promise.all(commands.map((c) => check(otp, 'wrong', { ...c, maxAttempts: 3 })));
+        expect(outcomes.filter((o) => o.result === 'mismatched')).toHaveLength(3);
+        const lockedBy = commands.filter((_, i) => outcomes[i]!.result === 'mismatched' && (outcomes[i] as { attempts: number }).attempts === 3);
+        expect(lockedBy).toHaveLength(1);
+        expect(await outbox(commands.flatMap((c) => [c.webhooks.verified.id, c.webhooks.locked.id]))).toEqual([lockedBy[0]!.webhooks.locked.id]);
+      });
+
+      it('records otp.delivery_failed with a failed outcome held by its dispatcher, and not with a retry or a lost claim', async () => {
+        const otp = newOtp();
+        await store.issue(otp);
+        await store.claimDelivery(otp.id, 'w', 60_000);
+        const retry = webhook('otp.delivery_failed');
+        expect(await store.completeDelivery(otp.id, 'w', { state: 'retry', attempts: 1, error: 'SendGrid answered 503', retryInMs: 0 }, retry)).toBe(true);
+        const lost = webhook('otp.delivery_failed');
+        expect(await store.completeDelivery(otp.id, 'not-me', { state: 'failed', at: new Date(), attempts: 1, error: 'x' }, lost)).toBe(false);
+        expect(await store.claimDelivery(otp.id, 'w', 60_000)).not.toBeNull();
+        const failed = webhook('otp.delivery_failed');
+        expect(await store.completeDelivery(otp.id, 'w', { state: 'failed', at: new Date(), attempts: 2, error: 'SendGrid answered 400', cause: 'refused' }, failed)).toBe(true);
+        expect((await store.findById(otp.id))?.delivery.state).toBe('failed');
+        expect(await outbox([retry.id, lost.id, failed.id])).toEqual([failed.id]);
+      });
+
+      it('records a provider event\'s webhook only when the event moves the state: not on a replay or a move not allowed', async () => {
+        const otp = newOtp();
+        await store.issue(otp);
+        await store.claimDelivery(otp.id, 'w', 60_000);
+        await store.completeDelivery(otp.id, 'w', { state: 'sent', at: new Date(), attempts: 1 });
+        const bounce = { eventId: `bounce-${otp.id}`, to: 'bounced', from: ['sent', 'deferred', 'delivered'] } as const;
+        const first = webhook('otp.delivery_failed');
+        expect(await store.recordDeliveryEvent(otp.id, bounce, first)).toBe('applied');
+        const replay = webhook('otp.delivery_failed');
+        expect(await store.recordDeliveryEvent(otp.id, bounce, replay)).toBe('duplicate');
+        const drop = webhook('otp.delivery_failed');
+        expect(await store.recordDeliveryEvent(otp.id, { eventId: `drop-${otp.id}`, to: 'dropped', from: ['sent'] }, drop)).toBe('recorded');
+        const unknown = webhook('otp.delivery_failed');
+        expect(await store.recordDeliveryEvent(randomUUID(), bounce, unknown)).toBe('unknown');
+        expect(await outbox([first.id, replay.id, drop.id, unknown.id])).toEqual([first.id]);
+      });
+
+      it('keeps an event in the outbox once, however often it is relayed or enqueued, until a try delivers it', async () => {
+        const otp = newOtp();
+        await store.issue(otp);
+        const verified = webhook('otp.verified');
+        await check(otp, otp.codeHash, { webhooks: { verified } });
+        await store.relayWebhooks(1000);
+        await store.relayWebhooks(1000);
+        await store.enqueueWebhook(verified);
+        const worker = `w-${randomUUID()}`;
+        const claimed = (await store.claimWebhooks(worker, 60_000, 1000)).filter((e) => e.id === verified.id);
+        expect(claimed).toEqual([{ id: verified.id, type: 'otp.verified', payload: verified.payload, createdAt: verified.createdAt, attempts: 0 }]);
+        expect(await store.completeWebhook(verified.id, worker, { state: 'retry', retryInMs: 0, error: 'the receiver answered 503' })).toBe(true);
+        const again = (await store.claimWebhooks(worker, 60_000, 1000)).filter((e) => e.id === verified.id);
+        expect(again).toMatchObject([{ id: verified.id, attempts: 1 }]);
+        expect(await store.completeWebhook(verified.id, worker, { state: 'delivered' })).toBe(true);
+        expect(await store.completeWebhook(verified.id, worker, { state: 'delivered' })).toBe(false);
+        expect(await outbox([verified.id])).toEqual([]);
+      });
     });
 
     it('ignores provider events for an expired code', async () => {

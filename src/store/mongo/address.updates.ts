@@ -15,6 +15,7 @@ import {
   type IntentUse,
   type IssueLimits,
   type NewOtp,
+  type NewWebhook,
   type OtpRecord,
   type ResendCommand,
   type SendLimits,
@@ -69,10 +70,32 @@ export interface AddressDocument {
   deliveryChange?: string;
   /** Payment intents a code was issued for, until each intent expires: single use within the address. */
   intents?: { key: string; until: Date }[];
+  /**
+   * Merchant webhooks written with the change they report, until the outbox's relay moves them
+   * to the outbox collection (mongo/outbox.ts): the address's own small outbox.
+   */
+  webhooks?: EmbeddedWebhook[];
   /** What the last check, issue or resend decided, read back by the same command. */
   verdict?: VerdictDocument | ResendVerdictDocument;
   /** When every code has expired and every window has closed. */
   expiresAt: Date;
+}
+
+/** A webhook waiting in its address's document; it keeps the document alive until `keepUntil`. */
+export type EmbeddedWebhook = NewWebhook & { keepUntil: Date };
+
+/** How long a webhook waiting to be relayed keeps its address's document (the outbox keeps events as long). */
+export const WEBHOOK_KEEP_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * A pipeline stage that adds `webhook` to the document's `webhooks` when `when` holds (an
+ * aggregation expression of the same update), leaving them as they were (or missing)
+ * otherwise; none without a webhook.
+ */
+export function webhookStage(when: unknown, webhook: NewWebhook | undefined): Document[] {
+  if (!webhook) return [];
+  const embedded: EmbeddedWebhook = { ...webhook, keepUntil: new Date(webhook.createdAt.getTime() + WEBHOOK_KEEP_MS) };
+  return [{ $set: { webhooks: { $cond: [when, { $concatArrays: [{ $ifNull: ['$webhooks', []] }, [literal(embedded)]] }, '$webhooks'] } } }];
 }
 
 /**
@@ -118,10 +141,15 @@ const counted = (path: string, limit: WindowLimit, now: Date) => ({
   ],
 });
 
-/** The document's life: until its last code expires and its last window closes (now, if nothing is left). */
-const lifetime = (now: Date) => ({
+/**
+ * The document's life: until its last code expires, its last window closes and its last
+ * webhook is relayed (now, if nothing is left). `now` may be '$$NOW' (the relay's).
+ */
+export const lifetime = (now: Date | '$$NOW') => ({
   $set: {
-    expiresAt: { $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guessesUntil', { $max: '$slots.expiresAt' }, { $max: '$intents.until' }] }, now] },
+    expiresAt: {
+      $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guessesUntil', { $max: '$slots.expiresAt' }, { $max: '$intents.until' }, { $max: '$webhooks.keepUntil' }] }, now],
+    },
   },
 });
 
@@ -327,7 +355,7 @@ export type CheckStepInput = Omit<CheckCommand, 'client'>;
  * hash. A wrong guess is counted on the code and logged in the attempt budget; a right one
  * removes the code, which gives its unused attempts back.
  */
-export function checkStep({ mailbox, purpose, id, codeHash, now, maxAttempts, guesses }: CheckStepInput) {
+export function checkStep({ mailbox, purpose, id, codeHash, now, maxAttempts, guesses, webhooks }: CheckStepInput) {
   const isIt = { $and: [{ $eq: ['$$this.codeId', literal(id)] }, { $eq: ['$$this.purpose', literal(purpose)] }] };
   const slot = { $first: { $filter: { input: '$slots', cond: isIt } } };
   const is = (result: VerdictDocument['result']) => ({ $eq: ['$verdict.result', result] });
@@ -361,6 +389,9 @@ export function checkStep({ mailbox, purpose, id, codeHash, now, maxAttempts, gu
           guessesUntil: { $cond: [is('mismatched'), after(now, guesses.windowSeconds), '$guessesUntil'] },
         },
       },
+      // The merchant's events, in the same step as the consume or the guess they report.
+      ...webhookStage(is('verified'), webhooks?.verified),
+      ...webhookStage({ $and: [is('mismatched'), { $eq: ['$verdict.attempts', maxAttempts] }] }, webhooks?.locked),
       lifetime(now),
     ],
   };

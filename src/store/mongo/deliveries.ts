@@ -10,9 +10,10 @@ import {
   type DeliveryEventResult,
   type DeliveryOutcome,
   type DeliveryStatus,
+  type NewWebhook,
   type OtpRecord,
 } from '../otp.store.js';
-import type { AddressDocument, SlotDocument } from './address.updates.js';
+import { lifetime, webhookStage, type AddressDocument, type SlotDocument } from './address.updates.js';
 
 /** A claim whose lease has run out, on the database's clock. */
 const leaseLapsed = (slot: string) => ({ $lte: [`${slot}.delivery.leaseUntil`, '$$NOW'] });
@@ -99,7 +100,7 @@ export class MongoDeliveries {
     return result.matchedCount;
   }
 
-  async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome): Promise<boolean> {
+  async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome, webhook?: NewWebhook): Promise<boolean> {
     const held = { codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker };
     const isHeld = { $and: [{ $eq: ['$$this.codeId', { $literal: id }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
     const serverClock: { now: unknown; after: (ms: number) => unknown } = { now: '$$NOW', after: (ms) => ({ $add: ['$$NOW', ms] }) };
@@ -112,14 +113,18 @@ export class MongoDeliveries {
           slots: updateSlots(isHeld, { delivery: { ...delivery, error: { $literal: delivery.error } } }),
         },
       },
+      // The merchant hears of a failed email from the same step (the filter: the claim is held).
+      ...(outcome.state === 'failed' && webhook ? [...webhookStage(true, webhook), lifetime('$$NOW')] : []),
     ]);
     return result.modifiedCount === 1;
   }
 
-  async recordDeliveryEvent(id: string, event: DeliveryEvent): Promise<DeliveryEventResult> {
+  async recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult> {
     const isIt = { $eq: ['$$this.codeId', { $literal: id }] };
     const isNew = { $not: [{ $in: [{ $literal: event.eventId }, { $ifNull: ['$$this.delivery.events', []] }] }] };
     const moves = event.to === null ? false : { $in: ['$$this.delivery.state', { $literal: event.from }] };
+    // Whether the event moves the code's state (read before the slots change below).
+    const applies = { $anyElementTrue: [{ $map: { input: '$slots', in: { $and: [isIt, isNew, moves] } } }] };
     // One atomic step: the event id is kept (the latest few) and the state moved when it may;
     // the document before the update tells which of the two happened.
     const before = await this.addresses.findOneAndUpdate(
@@ -128,9 +133,8 @@ export class MongoDeliveries {
       [
         {
           $set: {
-            deliveryChange: {
-              $cond: [{ $anyElementTrue: [{ $map: { input: '$slots', in: { $and: [isIt, isNew, moves] } } }] }, deliveryChange(id), '$deliveryChange'],
-            },
+            deliveryChange: { $cond: [applies, deliveryChange(id), '$deliveryChange'] },
+            ...(webhook ? { applying: applies } : {}),
             slots: updateSlots({ $and: [isIt, isNew] }, {
               delivery: {
                 $mergeObjects: [
@@ -142,6 +146,8 @@ export class MongoDeliveries {
             }),
           },
         },
+        // The merchant's event, in the same step as the move it reports.
+        ...(webhook ? [...webhookStage('$applying', webhook), { $unset: 'applying' }, lifetime('$$NOW')] : []),
       ],
       { returnDocument: 'before', projection: { slots: 1 } },
     );

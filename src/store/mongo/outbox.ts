@@ -1,8 +1,13 @@
 // The merchant webhooks' outbox on MongoDB: one document per event, claimed with a lease on the
 // database's clock (like deliveries), so any replica's sender may take it and a restart loses
-// nothing. Removed once delivered or given up on; a TTL index is the backstop.
-import { ObjectId, type Collection, type Document } from 'mongodb';
-import type { OutboxEvent, OutboxOutcome, WebhookOutbox } from '../otp.store.js';
+// nothing. An event is first written inside its address's document, in the same command as the
+// change it reports (address.updates.ts, deliveries.ts); the relay here moves it into this
+// collection: an upsert by its id, then its removal from the address. A crash between the two
+// leaves it in both, and the next relay's upsert finds it already there. Finished events stay
+// an hour as markers, so that such a late relay does not send one again; a TTL index removes them.
+import { ObjectId, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import type { NewWebhook, OutboxEvent, OutboxOutcome, WebhookOutbox } from '../otp.store.js';
+import { lifetime, WEBHOOK_KEEP_MS, type AddressDocument } from './address.updates.js';
 
 interface OutboxDocument {
   _id: string;
@@ -10,21 +15,28 @@ interface OutboxDocument {
   payload: string;
   createdAt: Date;
   attempts: number;
-  /** Not to be tried before this (database clock). */
+  /** Not to be tried before this (database clock); the far future once finished. */
   dueAt: Date;
   claim: { by: string; mark: string; until: Date } | null;
-  /** A week after it was made, whatever became of it. */
+  /** Delivered or given up on: kept as a marker until `expiresAt`. */
+  done?: boolean;
+  /** A week after it was made, or an hour after it was finished. */
   expiresAt: Date;
 }
 
 export const OUTBOX_COLLECTION = 'webhook_outbox';
-const KEEP_MS = 7 * 24 * 3600 * 1000;
+/** How long a finished event is remembered, against a relay that crashed between its two writes. */
+const FINISHED_KEEP_MS = 3600 * 1000;
+const NEVER = new Date(8.64e15);
 
 export class MongoOutbox implements WebhookOutbox {
   private readonly events: Collection<OutboxDocument>;
 
-  /** `collection` opens a collection by name (the store's: time-bound). */
-  constructor(collection: (name: string) => Collection<Document>) {
+  /** `collection` opens a collection by name (the store's: time-bound); `addresses` holds events not yet relayed. */
+  constructor(
+    collection: (name: string) => Collection<Document>,
+    private readonly addresses: Collection<AddressDocument>,
+  ) {
     this.events = collection(OUTBOX_COLLECTION) as unknown as Collection<OutboxDocument>;
   }
 
@@ -33,15 +45,34 @@ export class MongoOutbox implements WebhookOutbox {
       { key: { dueAt: 1 }, name: 'due' },
       { key: { expiresAt: 1 }, name: 'ttl_expiresAt', expireAfterSeconds: 0 },
     ]);
+    // Only documents with events waiting are in it: the relay's poll reads nothing else.
+    await this.addresses.createIndexes([{ key: { 'webhooks.keepUntil': 1 }, name: 'webhooks_waiting', sparse: true }]);
   }
 
-  async enqueueWebhook({ id, type, payload, createdAt }: Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>): Promise<void> {
-    // An upsert, so that a retried write after a lost answer does not make a second event.
-    await this.events.updateOne(
-      { _id: id },
-      { $setOnInsert: { type, payload, createdAt, attempts: 0, dueAt: new Date(0), claim: null, expiresAt: new Date(createdAt.getTime() + KEEP_MS) } },
-      { upsert: true },
+  async enqueueWebhook(event: NewWebhook): Promise<void> {
+    await this.events.bulkWrite([this.upsert(event)]);
+  }
+
+  async relayWebhooks(limit: number): Promise<number> {
+    const docs = await this.addresses.find({ 'webhooks.keepUntil': { $exists: true } }, { projection: { webhooks: 1 }, limit }).toArray();
+    const waiting = docs.flatMap((doc) => doc.webhooks ?? []);
+    if (waiting.length === 0) return 0;
+    await this.events.bulkWrite(waiting.map((event) => this.upsert(event)), { ordered: false });
+    // Only the events read are removed: one written since then waits for the next relay.
+    await this.addresses.bulkWrite(
+      docs.map((doc) => {
+        const relayed = (doc.webhooks ?? []).map((event) => event.id);
+        const left = { $filter: { input: { $ifNull: ['$webhooks', []] }, cond: { $not: [{ $in: ['$$this.id', { $literal: relayed }] }] } } };
+        return {
+          updateOne: {
+            filter: { _id: doc._id },
+            update: [{ $set: { webhooks: { $let: { vars: { left }, in: { $cond: [{ $eq: [{ $size: '$$left' }, 0] }, '$$REMOVE', '$$left'] } } } } }, lifetime('$$NOW')],
+          },
+        };
+      }),
+      { ordered: false },
     );
+    return waiting.length;
   }
 
   async claimWebhooks(worker: string, leaseMs: number, limit: number): Promise<OutboxEvent[]> {
@@ -60,11 +91,21 @@ export class MongoOutbox implements WebhookOutbox {
   }
 
   async completeWebhook(id: string, worker: string, outcome: OutboxOutcome): Promise<boolean> {
-    const held = { _id: id, 'claim.by': worker };
-    if (outcome.state !== 'retry') return (await this.events.deleteOne(held)).deletedCount === 1;
-    const result = await this.events.updateOne(held, [
-      { $set: { attempts: { $add: ['$attempts', 1] }, dueAt: { $add: ['$$NOW', outcome.retryInMs] }, claim: null } },
-    ]);
+    const held = { _id: id, 'claim.by': worker, done: { $ne: true } };
+    const finished = [{ $set: { done: true, dueAt: NEVER, claim: null, payload: '', expiresAt: { $add: ['$$NOW', FINISHED_KEEP_MS] } } }];
+    const retry = [{ $set: { attempts: { $add: ['$attempts', 1] }, dueAt: { $add: ['$$NOW', outcome.state === 'retry' ? outcome.retryInMs : 0] }, claim: null } }];
+    const result = await this.events.updateOne(held, outcome.state === 'retry' ? retry : finished);
     return result.modifiedCount === 1;
+  }
+
+  /** An upsert, so that a retried or repeated write (a relay after a crash) does not make a second event. */
+  private upsert({ id, type, payload, createdAt }: NewWebhook): AnyBulkWriteOperation<OutboxDocument> {
+    return {
+      updateOne: {
+        filter: { _id: id },
+        update: { $setOnInsert: { type, payload, createdAt, attempts: 0, dueAt: new Date(0), claim: null, expiresAt: new Date(createdAt.getTime() + WEBHOOK_KEEP_MS) } },
+        upsert: true,
+      },
+    };
   }
 }
