@@ -64,6 +64,11 @@ export interface DeliveryObserver {
   delivered(record: OtpRecord, outcome: DeliveryOutcome): void;
   /** Emails put back to wait for another attempt. */
   retried(recipients: number): void;
+  /**
+   * Of those, the ones whose call got no answer after it may have reached the provider (a
+   * timeout): the retry sends the same code, and the user may receive it twice.
+   */
+  retriedUnconfirmed(recipients: number): void;
 }
 
 /** The SendGrid custom argument that names the code on its events. */
@@ -289,15 +294,18 @@ export class Dispatcher {
   /** Sends one template's emails and records each one's outcome. */
   private async sendGroup(template: MailTemplate, items: Sending[]): Promise<void> {
     const results = await this.sendSplitting(template, items);
-    const outcomes = results.map(({ item, error }) => ({ item, outcome: this.outcomeOf(item, error) }));
+    const outcomes = results.map(({ item, error }) => ({ item, error, outcome: this.outcomeOf(item, error) }));
     await Promise.all(outcomes.map(({ item, outcome }) => this.finish(item.record, outcome)));
+    // At least once, with the same code: a call that may have been accepted is tried again.
+    const unconfirmed = outcomes.filter((o) => o.outcome.state === 'retry' && o.error?.unconfirmed).length;
+    if (unconfirmed > 0) this.o.observer?.retriedUnconfirmed(unconfirmed);
     // One line per kind of outcome, with the first one's reason (they share a call, mostly a reason too).
     const of = <S extends DeliveryOutcome['state']>(state: S) =>
       outcomes.map((o) => o.outcome).filter((o): o is Extract<DeliveryOutcome, { state: S }> => o.state === state);
     const [sent, failed, retried] = [of('sent'), of('failed'), of('retry')];
     if (sent.length > 0) this.o.logger.info({ count: sent.length }, 'emails sent');
     if (failed[0]) this.o.logger.error({ reason: failed[0].error, count: failed.length }, 'email delivery failed for good');
-    if (retried[0]) this.o.logger.warn({ reason: retried[0].error, count: retried.length, delayMs: retried[0].retryInMs }, 'email send failed; will retry');
+    if (retried[0]) this.o.logger.warn({ reason: retried[0].error, count: retried.length, unconfirmed, delayMs: retried[0].retryInMs }, 'email send failed; will retry');
   }
 
   /**

@@ -33,6 +33,11 @@ export class MailError extends Error {
     readonly status: number | null = null,
     /** When the provider said when to come back (a 429's Retry-After). */
     readonly retryAfterMs: number | null = null,
+    /**
+     * No answer, but the request may have reached the provider (a timeout or a reset after it
+     * was sent): it may have been accepted, so a retry may deliver the email a second time.
+     */
+    readonly unconfirmed = false,
   ) {
     super(message);
     this.name = 'MailError';

@@ -62,9 +62,15 @@ function toMailError(error: unknown): MailError {
     return new MailError(`SendGrid answered ${status}`, transient, status, retryAfterMs(headers?.['retry-after'], Date.now()));
   }
   const code = (error as { code?: unknown }).code;
-  // No HTTP answer at all: a timeout, a refused or reset connection. Worth retrying.
-  return new MailError(`SendGrid unreachable (${typeof code === 'string' ? code : 'network error'})`, true);
+  // No HTTP answer at all: a timeout, a refused or reset connection. Worth retrying. A refused
+  // connection or an unknown host never carried the request; a timeout or a reset may have
+  // come after SendGrid took it.
+  const unconfirmed = typeof code !== 'string' || !NEVER_SENT.has(code);
+  return new MailError(`SendGrid unreachable (${typeof code === 'string' ? code : 'network error'})`, true, null, null, unconfirmed);
 }
+
+/** Network errors that mean the request never reached SendGrid. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent or unreadable. */
 export function retryAfterMs(value: unknown, now: number): number | null {

@@ -18,6 +18,7 @@ export class Metrics implements OtpObserver, EventObserver {
   private readonly resends: Counter<'status'>;
   private readonly verifications: Counter<'status'>;
   private readonly emails: Counter<'outcome'>;
+  private readonly unconfirmedRetries: Counter;
   private readonly emailDelay: Histogram;
   private readonly operationDuration: Histogram<'operation'>;
   private readonly events: Counter<'event' | 'result'>;
@@ -36,6 +37,11 @@ export class Metrics implements OtpObserver, EventObserver {
       name: 'otp_emails_total',
       help: 'Email deliveries: sent, retried (one per retry of a provider call, per recipient), failed',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.unconfirmedRetries = new Counter({
+      name: 'otp_email_unconfirmed_retries_total',
+      help: 'Emails tried again after a SendGrid call that got no answer but may have been accepted (a timeout): each may reach its inbox twice, with the same code',
       registers,
     });
     this.events = new Counter({
@@ -145,6 +151,10 @@ export class Metrics implements OtpObserver, EventObserver {
 
   retried(recipients: number): void {
     this.emails.inc({ outcome: 'retried' }, recipients);
+  }
+
+  retriedUnconfirmed(recipients: number): void {
+    this.unconfirmedRetries.inc(recipients);
   }
 
   operation(name: string | null | undefined, seconds: number): void {

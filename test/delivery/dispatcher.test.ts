@@ -2,7 +2,7 @@
 // SendGrid server: retries, permanent failures, several dispatchers, restarts and leases.
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ManualClock, systemClock, type Clock } from '../../src/clock.js';
-import { Dispatcher } from '../../src/delivery/dispatcher.js';
+import { Dispatcher, type DeliveryObserver } from '../../src/delivery/dispatcher.js';
 import { OtpEmails } from '../../src/mail/otp.template.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { loadConfig } from '../../src/config.js';
@@ -25,7 +25,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
   const siblings: OtpStore[] = [];
   let n = 0;
 
-  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string; on?: OtpStore; leaseSeconds?: number } = {}) => {
+  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string; on?: OtpStore; leaseSeconds?: number; observer?: DeliveryObserver } = {}) => {
     const d = new Dispatcher({
       store: options.on ?? store,
       mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: options.timeoutMs ?? 2000, from: 'otp@example.com' }),
@@ -37,6 +37,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
       sweepSeconds: 0,
       ...(options.worker ? { worker: options.worker } : {}),
       ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
     });
     running.push(d);
     return d;
@@ -95,6 +96,33 @@ describeEachTier('dispatcher on the $name store', (tier) => {
     // The outcome of the third call is recorded a moment after its answer, later under load.
     await expect.poll(async () => (await store.findLatest(email, 'default'))?.delivery.state, { timeout: 5_000 }).toBe('sent');
     expect((await store.findLatest(email, 'default'))?.delivery).toMatchObject({ state: 'sent', attempts: 3 });
+  });
+
+  it('sends a timed-out call again with the same code, counted as unconfirmed; a 503 is an answer, not counted so', async () => {
+    await onRealTime();
+    const counted = { retried: 0, unconfirmed: 0 };
+    const observer: DeliveryObserver = {
+      delivered: () => undefined,
+      retried: (n) => void (counted.retried += n),
+      retriedUnconfirmed: (n) => void (counted.unconfirmed += n),
+    };
+    // SendGrid takes the first call and answers after the mailer has given up on it.
+    sendgrid.answer({ status: 202, delayMs: 600 });
+    await dispatcher({ timeoutMs: 150, observer }).start();
+    const state = (email: string) => async () => (await store.findLatest(email, 'default'))?.delivery.state;
+    const email = await request();
+    await expect.poll(() => sendgrid.emailsTo(email).length, { timeout: 5_000 }).toBe(2);
+    const [first, second] = sendgrid.emailsTo(email);
+    expect(second!.code).toBe(first!.code); // at least once, with the same code
+    await expect.poll(state(email), { timeout: 5_000 }).toBe('sent');
+    expect(counted).toEqual({ retried: 1, unconfirmed: 1 });
+
+    sendgrid.answer({ status: 503 });
+    const other = await request();
+    await sendgrid.waitForEmails(1, other);
+    await expect.poll(state(other), { timeout: 5_000 }).toBe('sent');
+    expect(sendgrid.emailsTo(other)).toHaveLength(1);
+    expect(counted).toEqual({ retried: 2, unconfirmed: 1 });
   });
 
   it("waits as long as a 429's Retry-After says before trying again", async () => {
