@@ -1,23 +1,15 @@
 // The SendGrid adapter's reading of a failed call, through the real SDK: an answer, a call that
 // never left (nothing listens), and one that timed out after SendGrid took it (the fake
 // answers late), which alone is "unconfirmed": the email may already be on its way.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, expect, it, describe } from 'vitest';
 import { MailError } from '../../src/mail/mailer.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
+import { freePort } from '../support/mongod-processes.js';
 
 const template = { subject: 'Your code', text: 'Code {{otp}}', html: '<p>Code {{otp}}</p>' };
 const recipients = [{ to: 'someone@example.com', substitutions: { otp: '123456' } }];
 
-/** A port nothing listens on: taken, then freed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const failure = (mailer: SendGridMailer) => mailer.send(template, recipients).then(() => null, (error: unknown) => error as MailError);
 
@@ -36,7 +28,7 @@ describe('SendGrid mailer failures', () => {
   });
 
   it('a refused connection is transient and confirmed unsent; an answer is never unconfirmed', async () => {
-    expect(await failure(mailer(`http://127.0.0.1:${await closedPort()}`))).toMatchObject({ transient: true, unconfirmed: false });
+    expect(await failure(mailer(`http://127.0.0.1:${await freePort()}`))).toMatchObject({ transient: true, unconfirmed: false });
     sendgrid.answer({ status: 503 });
     expect(await failure(mailer(sendgrid.baseUrl))).toMatchObject({ transient: true, status: 503, unconfirmed: false });
   });
