@@ -498,3 +498,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
   };
 }
+
+/** Every environment variable the service reads (the compose file forwards each of them). */
+export const ENV_NAMES = Object.keys(envSchema.shape) as readonly (keyof Env)[];

@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_SECONDS.
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createApp, type App } from './app.js';
 import { createLogger } from './logger.js';
 import { StoreStartError } from './store/create-store.js';
@@ -9,8 +10,12 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 
 /** The configuration, or null when it is invalid (said in one JSON line; the process then exits 1). */
 function readConfig(): Config | null {
-  // Variables already in the environment win over .env, as with every dotenv loader.
+  // Variables already in the environment win over .env, as with every dotenv loader. Those .env
+  // gave are named in a refusal: a .env written for Docker (NODE_ENV=production, say) would
+  // otherwise break `npm start` with no word of where the value came from.
+  const before = new Set(Object.keys(process.env));
   if (existsSync('.env')) process.loadEnvFile('.env');
+  const fromEnvFile = Object.keys(process.env).filter((name) => !before.has(name));
   // `npm run worker` passes --role=worker: the same as ROLE=worker, and it wins over ROLE.
   const role = process.argv.find((arg) => arg.startsWith('--role='));
   if (role) process.env.ROLE = role.slice('--role='.length);
@@ -22,7 +27,11 @@ function readConfig(): Config | null {
       // naming each variable and what it must be.
       const logger = createLogger({ logLevel: 'info', nodeEnv: 'production' });
       const variables = error.problems.map((problem) => problem.split(':')[0]);
-      logger.fatal({ variables, problems: error.problems }, `start-up abandoned: invalid configuration: ${error.problems.join('; ')}`);
+      const envFile = fromEnvFile.length > 0 ? ` (read from ${resolve('.env')}: ${fromEnvFile.join(', ')})` : '';
+      logger.fatal(
+        { variables, problems: error.problems, ...(fromEnvFile.length > 0 ? { fromEnvFile } : {}) },
+        `start-up abandoned: invalid configuration: ${error.problems.join('; ')}${envFile}`,
+      );
       logger.flush(() => process.exit(1));
       return null;
     }

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +67,22 @@ describe('npm start (dist/src/main.js)', () => {
     const { child, lines } = startService({ OTP_MAX_ATTEMPTS: '3' }, dir);
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
-    expect(configRefusal(lines).problems).toEqual(['OTP_LENGTH: must be a whole number from 4 to 10']);
+    const refusal = configRefusal(lines);
+    expect(refusal.problems).toEqual(['OTP_LENGTH: must be a whole number from 4 to 10']);
+    // It says the value came from .env, and which ones .env gave (the environment's OTP_MAX_ATTEMPTS won).
+    expect(refusal).toMatchObject({ fromEnvFile: ['OTP_LENGTH'] });
+    expect(refusal.msg).toContain(`(read from ${join(realpathSync(dir), '.env')}: OTP_LENGTH)`);
+  });
+
+  it('names .env when a Docker .env (NODE_ENV=production) at the root breaks npm start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'otp-env-'));
+    await writeFile(join(dir, '.env'), 'NODE_ENV=production\nMAIL_FROM=otp@shop.my\n');
+    const { child, lines } = startService({ NODE_ENV: undefined }, dir);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    const refusal = configRefusal(lines);
+    expect(refusal).toMatchObject({ fromEnvFile: ['NODE_ENV', 'MAIL_FROM'] });
+    expect(refusal.msg).toMatch(/\(read from .*\.env: NODE_ENV, MAIL_FROM\)$/);
   });
 
   it('refuses production without a key and a strong secret', async () => {
@@ -97,6 +113,18 @@ describe('npm start (dist/src/main.js)', () => {
     expect(line.variable).toBe('MONGODB_URI');
     expect(line.msg).toMatch(/MONGODB_URI is not a valid MongoDB connection string .*mongodb:\/\/host:27017/);
     expect(lines[0]).not.toContain('pw@');
+  });
+
+  it('without a mongod, says how to get one, not that a download host is unreachable', async () => {
+    const { child, lines } = startService({ NODE_ENV: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MONGOMS_SYSTEM_BINARY: '/nonexistent/mongod' });
+    try {
+      const line = JSON.parse(await waitForLine(lines, /embedded in-process store/, 30_000)) as { reason: string };
+      expect(line.reason).toBe('MONGODB_URI is not set and MONGOMS_SYSTEM_BINARY (/nonexistent/mongod) does not exist (`npm run mongod:fetch` fetches one)');
+      expect(lines.join('\n')).not.toMatch(/unreachable|fastdl/);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
   });
 
   it('serves the flow on the embedded default with the log mailer, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {

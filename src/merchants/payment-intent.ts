@@ -70,7 +70,7 @@ export class PaymentIntents implements IntentChecker {
     if (payload.exp! - payload.iat! > MAX_INTENT_SECONDS) return refuse(`must expire within ${MAX_INTENT_SECONDS / 60} minutes of being made (exp - iat)`);
     if (typeof payload.jti !== 'string' || !INTENT_ID.test(payload.jti)) return refuse('must carry an id (jti) of 1 to 128 letters, digits or _ . : -');
     const payment = canonicalPayment(payload.amount, payload.currency);
-    if ('problem' in payment) return refuse(`${payment.problem}: ${PAYMENT_RULES[payment.problem]}`);
+    if ('problems' in payment) return refuse(payment.problems.map((problem) => `${problem}: ${PAYMENT_RULES[problem]}`).join('; '));
     if (payload.email !== undefined && normaliseEmail(payload.email) !== email) return refuse('is for another email address');
     return {
       transaction: { merchant: merchant.id, intentId: payload.jti, amount: payment.amount, currency: payment.currency, payee: merchant.displayName },

@@ -65,12 +65,19 @@ export function currencyDigits(code: string): number | null {
   return currencyCodes.code(code)?.digits ?? null;
 }
 
-/** The canonical amount in `currency`, or which of the two is wrong. */
-export function canonicalPayment(amount: unknown, currency: unknown): { amount: string; currency: string } | { problem: 'amount' | 'currency' } {
+/** The most minor digits any currency has (CLF, UYW): an amount beyond them is wrong in every currency. */
+const MOST_DIGITS = 4;
+
+/**
+ * The canonical amount in `currency`, or what is wrong: the currency, the amount, or both (an
+ * amount wrong in every currency is named beside a wrong currency, so one fix is not followed
+ * by a second refusal).
+ */
+export function canonicalPayment(amount: unknown, currency: unknown): { amount: string; currency: string } | { problems: ('amount' | 'currency')[] } {
   const digits = typeof currency === 'string' ? currencyDigits(currency) : null;
-  if (digits === null) return { problem: 'currency' };
-  const canonical = typeof amount === 'string' ? canonicalAmount(amount, digits) : null;
-  return canonical === null ? { problem: 'amount' } : { amount: canonical, currency: currency as string };
+  const canonical = typeof amount === 'string' ? canonicalAmount(amount, digits ?? MOST_DIGITS) : null;
+  if (digits === null) return { problems: canonical === null ? ['currency', 'amount'] : ['currency'] };
+  return canonical === null ? { problems: ['amount'] } : { amount: canonical, currency: currency as string };
 }
 
 /** "149.9" → "149.90" for 2 digits; null when not a positive amount in that currency. */

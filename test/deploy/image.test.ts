@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createOtpClient } from '../../packages/client/src/index.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, ENV_NAMES, loadConfig } from '../../src/config.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { waitForLine } from '../support/service-process.js';
 import { describeOnTier, mongoTier, mongoUri } from '../support/stores.js';
@@ -62,6 +62,21 @@ describe('docker-compose.yml and the Dockerfile', () => {
       expect(() => loadConfig(without), variable).toThrow(ConfigError);
     }
     expect(required).toEqual(expect.arrayContaining(['OTP_SECRET', 'VERIFICATION_TOKEN_PRIVATE_KEY', 'SENDGRID_API_KEY', 'METRICS_TOKEN', 'MAIL_FROM']));
+  });
+
+  it('forwards every setting the service reads, from the operator\'s environment, but PORT and HOST (the container\'s own)', async () => {
+    const compose = parse(await read('docker-compose.yml')) as { services: { otp: { environment: Record<string, string> } } };
+    const forwarded = Object.keys(compose.services.otp.environment);
+    expect(ENV_NAMES.filter((name) => !forwarded.includes(name))).toEqual(['PORT', 'HOST']);
+    // Passed on as given: CORS_ORIGINS set by the operator reaches the service.
+    const passed = String(compose.services.otp.environment.CORS_ORIGINS);
+    expect(passed).toBe('${CORS_ORIGINS:-}');
+  });
+
+  it('keeps the fetched mongod, the dev data and packed tarballs out of the build context', async () => {
+    const ignored = (await read('.dockerignore')).split('\n').map((l) => l.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['.cache', '.dev', '*.tgz']));
+    expect((await read('.gitignore')).split('\n')).toContain('*.tgz');
   });
 
   it("waits for a writable primary, not just an answering mongod", async () => {

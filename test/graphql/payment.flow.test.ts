@@ -144,6 +144,8 @@ describeEachTier('payments over HTTP on the $name store', (tier) => {
       ['a bad amount', await makeIntent({ amount: '149.999' }), /amount: must be a positive decimal/],
       ['an amount as a number', await makeIntent({ amount: 149.9 }), /amount/],
       ['a lower-case currency', await makeIntent({ currency: 'myr' }), /currency: must be an ISO 4217/],
+      // Both named at once: fixing the currency alone would only meet a second refusal.
+      ['a bad amount with a lower-case currency', await makeIntent({ currency: 'myr', amount: '1,5' }), /currency: must be an ISO 4217.*; amount: must be a positive decimal/],
     ];
     for (const [name, paymentIntent, rule] of refusals) {
       const error = await h.client.requestOtp({ email, purpose: 'payment', paymentIntent }).catch((e: unknown) => e);

@@ -15,9 +15,11 @@ export interface ServiceProcess {
   stderr: string[];
 }
 
-export function startService(env: Record<string, string>, cwd = tmpdir()): ServiceProcess {
+/** `env` over this process's environment (NODE_ENV development unless given); a name given as undefined is left out. */
+export function startService(env: Record<string, string | undefined>, cwd = tmpdir()): ServiceProcess {
   const { MONGODB_URI: _m, SENDGRID_API_KEY: _s, ...inherited } = process.env;
-  const child = spawn(process.execPath, [main], { cwd, env: { ...inherited, NODE_ENV: 'development', ...env } });
+  const merged = Object.entries({ ...inherited, NODE_ENV: 'development', ...env }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const child = spawn(process.execPath, [main], { cwd, env: Object.fromEntries(merged) });
   const lines: string[] = [];
   const stderr: string[] = [];
   child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
