@@ -72,7 +72,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const production = config.nodeEnv === 'production';
 
   // The mail half: none in an API-only process.
-  const mailer: Mailer | null = config.role === 'api' ? null : (overrides.mailer ?? createMailer(config, logger));
+  // SendGrid's events, from its Event Webhook (HTTP) or played by the development log mailer.
+  const providerEvents = new SendGridEvents(store, logger, metrics, merchantEvents);
+  const mailer: Mailer | null = config.role === 'api' ? null : (overrides.mailer ?? createMailer(config, logger, (events) => providerEvents.record(events)));
   const dispatcher =
     mailer &&
     new Dispatcher({
@@ -102,7 +104,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           service,
           tokens,
           deliveries,
-          webhook: config.mail.webhook && { ...config.mail.webhook, events: new SendGridEvents(store, logger, metrics, merchantEvents), now: () => clock.now() },
+          webhook: config.mail.webhook && { ...config.mail.webhook, events: providerEvents, now: () => clock.now() },
           logger,
           production,
           introspection: config.graphql.introspection,

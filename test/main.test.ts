@@ -151,6 +151,13 @@ describe('npm start (dist/src/main.js)', () => {
       // It said why it runs as development.
       expect(lines.some((l) => l.includes('NODE_ENV is not set and nothing is configured for a deployment'))).toBe(true);
 
+      // The log mailer plays SendGrid's part: the email is DELIVERED a moment later, and an
+      // address ending in +bounce bounces, so a frontend can see each state without SendGrid.
+      const state = async (requestId: string) => (await post(`{ otpDelivery(requestId: "${requestId}") { state } }`)).data?.otpDelivery?.state;
+      await expect.poll(() => state(sent.data.requestOtp.requestId), { timeout: 10_000 }).toBe('DELIVERED');
+      const bouncing = await post('mutation { requestOtp(input: { email: "tester+bounce@example.com" }) { status requestId } }');
+      await expect.poll(() => state(bouncing.data.requestOtp.requestId), { timeout: 10_000 }).toBe('BOUNCED');
+
       const verified = await post(`mutation { verifyOtp(input: { email: "dev@example.com", requestId: "${sent.data.requestOtp.requestId}", otp: "${code}" }) { status } }`);
       expect(verified).toEqual({ data: { verifyOtp: { status: 'VERIFIED' } } });
 

@@ -2,15 +2,16 @@
 // (config refuses the latter in production).
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { LogMailer } from './log.mailer.js';
+import { LogMailer, type PlayedEvents } from './log.mailer.js';
 import type { Mailer } from './mailer.js';
 import { SendGridMailer } from './sendgrid.mailer.js';
 
-export function createMailer(config: Config, logger: Logger): Mailer {
+/** `play` records the log mailer's played provider events (the SendGrid webhook's own path). */
+export function createMailer(config: Config, logger: Logger, play?: PlayedEvents): Mailer {
   const { sendgridApiKey, sendgridBaseUrl, sendgridTimeoutMs, from } = config.mail;
   if (sendgridApiKey) {
     return new SendGridMailer({ apiKey: sendgridApiKey, baseUrl: sendgridBaseUrl, timeoutMs: sendgridTimeoutMs, from });
   }
   logger.warn('SENDGRID_API_KEY is not set: emails are printed to this log instead of sent (development only)');
-  return new LogMailer(logger);
+  return new LogMailer(logger, play);
 }
