@@ -46,7 +46,7 @@ describe("the README's frontend codegen, in a NodeNext project", () => {
     await writeFile(join(dir, 'codegen.yml'), codegenYml!.replace(/^schema: .*$/m, `schema: ${schemaFile}`));
     await mkdir(join(dir, 'src'));
     // The snippet, plus a line that needs the fields it selects to be typed.
-    await writeFile(join(dir, 'src', 'RequestOtp.tsx'), `${component}\nconst typed: string | null | undefined = data?.requestOtp.reference;\nvoid requestOtp; void typed;\n`);
+    await writeFile(join(dir, 'src', 'RequestOtp.tsx'), `${component}\nexport const typed: (r: import('./gql/graphql.js').RequestOtpMutation) => string | null | undefined = (r) => r.requestOtp.reference;\n`);
     await writeFile(
       join(dir, 'tsconfig.json'),
       JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', jsx: 'react-jsx', strict: true, noEmit: true, skipLibCheck: true, lib: ['ES2022', 'DOM'] }, include: ['src'] }),
