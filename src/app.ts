@@ -88,6 +88,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       events: merchantEvents,
       ...config.delivery,
     });
+  if (dispatcher) metrics.watchListener(() => dispatcher.running);
   // Delivery status for the API (otpDelivery, otpDeliveryChanged); its store feed opens with the first watcher.
   const deliveries = new DeliveryStatuses(store, clock, logger);
   const webhookSender =

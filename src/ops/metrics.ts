@@ -111,6 +111,21 @@ export class Metrics implements OtpObserver, EventObserver {
     });
   }
 
+  /**
+   * Exports otp_listener_up from `running` (the dispatcher's change-stream listener), in the
+   * processes that send emails: 0 while it is down and reconnecting.
+   */
+  watchListener(running: () => boolean): void {
+    new Gauge({
+      name: 'otp_listener_up',
+      help: "1 while this process's change-stream listener (new codes to email) runs, else 0",
+      registers: [this.registry],
+      collect() {
+        this.set(running() ? 1 : 0);
+      },
+    });
+  }
+
   requested(status: string): void {
     this.requests.inc({ status });
   }
