@@ -70,6 +70,23 @@ export function withoutLiteralValue(message: string): string {
   return message;
 }
 
+/**
+ * The message without graphql's "Did you mean …?" hint, which helps a developer and maps the
+ * schema for an attacker: what production answers, over HTTP and WebSocket alike.
+ */
+export function withoutSuggestions(message: string): string {
+  return message.replace(/ Did you mean [\s\S]*\?$/, '');
+}
+
+/** Apollo's formatError for a server: in production also without "Did you mean …?" hints. */
+export function formatErrorFor(production: boolean): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  if (!production) return formatError;
+  return (formatted, error) => {
+    const answer = formatError(formatted, error);
+    return { ...answer, message: withoutSuggestions(answer.message) };
+  };
+}
+
 /** The code for "try again shortly": the store could not be reached. */
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 

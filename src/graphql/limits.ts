@@ -13,7 +13,7 @@ export const QUERY_LIMITS = {
   maxCost: 5_000,
 };
 
-export function queryLimits(production: boolean) {
+export function queryLimits() {
   const armor = new ApolloArmor({
     maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false },
     maxAliases: { n: QUERY_LIMITS.maxAliases },
@@ -22,8 +22,10 @@ export function queryLimits(production: boolean) {
     // own parser counts tokens instead (parseOptions below), answering 400 GRAPHQL_PARSE_FAILED.
     maxTokens: { enabled: false },
     costLimit: { maxCost: QUERY_LIMITS.maxCost },
-    // "Did you mean …?" hints help a developer and map the schema for an attacker.
-    blockFieldSuggestion: { enabled: production },
+    // Off: armor's Apollo plugin masks "Did you mean …?" but leaves its "?" behind
+    // ("…on type "OtpPolicy". [Suggestion hidden]?"). Production drops the whole hint in
+    // formatError instead (errors.ts, withoutSuggestions), over HTTP and WebSocket alike.
+    blockFieldSuggestion: { enabled: false },
   });
   const { plugins, validationRules } = armor.protect();
   return { plugins, validationRules, parseOptions: { maxTokens: QUERY_LIMITS.maxTokens } };

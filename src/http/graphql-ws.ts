@@ -10,7 +10,7 @@ import { makeHandler } from 'graphql-ws/use/@fastify/websocket';
 import type { WebSocket } from 'ws';
 import { Connection, type CapRefusal, type SubscriptionCaps } from '../edge/subscription-caps.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { formatError, withoutLiteralValue } from '../graphql/errors.js';
+import { formatError, withoutLiteralValue, withoutSuggestions } from '../graphql/errors.js';
 
 export interface GraphQLWsOptions {
   schema: GraphQLSchema;
@@ -74,10 +74,9 @@ export async function registerGraphQLWs(
 ): Promise<void> {
   await fastify.register(websocket, { options: { maxPayload: o.maxPayloadBytes } });
   const rules = [...specifiedRules, ...o.validationRules, ...(o.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
-  // As over HTTP (graphql-armor's plugin there): no "Did you mean …?" in production, and no
-  // inline value quoted back.
+  // As over HTTP: no "Did you mean …?" in production, and no inline value quoted back.
   const publicError = (error: GraphQLError) =>
-    new GraphQLError(withoutLiteralValue(o.production ? error.message.replace(/ Did you mean [\s\S]*\?$/, '') : error.message), {
+    new GraphQLError(withoutLiteralValue(o.production ? withoutSuggestions(error.message) : error.message), {
       nodes: error.nodes,
       extensions: { ...error.extensions, code: error.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED' },
     });

@@ -13,7 +13,7 @@ import type { SendGridEvents } from '../delivery/sendgrid-events.js';
 import type { OtpService } from '../otp/otp.service.js';
 import type { VerificationTokens } from '../otp/verification-token.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { formatError } from '../graphql/errors.js';
+import { formatErrorFor } from '../graphql/errors.js';
 import { queryLimits } from '../graphql/limits.js';
 import { operationsPlugin } from '../graphql/operations.plugin.js';
 import { playgroundAssetsInstalled, playgroundPlugin, registerPlaygroundAssets, type PlaygroundMode } from '../graphql/playground.js';
@@ -148,11 +148,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     maxAge: 600,
   });
 
-  const limits = queryLimits(production);
+  const limits = queryLimits();
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     introspection,
-    formatError,
+    formatError: formatErrorFor(production),
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: options.batching,
     validationRules: limits.validationRules,

@@ -30,8 +30,12 @@ describe('GraphQL over WebSocket in production', () => {
     } finally {
       await client.dispose();
     }
-    // HTTP, for comparison: the same refusals.
+    // HTTP, for comparison: the same refusals, and the sentence ends where graphql's hint began
+    // (no "[Suggestion hidden]?" left behind).
     const http = await h.gql('{ otpPolic { ttlSeconds } }');
-    expect(JSON.stringify(http.errors)).not.toContain('Did you mean');
+    expect(http.errors?.map((e) => e.message)).toEqual(['Cannot query field "otpPolic" on type "Query".']);
+    const input = await h.gql('mutation { requestOtp(input: { emial: "a@example.com" }) { status } }');
+    expect(input.errors?.map((e) => e.message)).toContain('Field "emial" is not defined by type "RequestOtpInput".');
+    expect(JSON.stringify(input.errors)).not.toMatch(/Suggestion|Did you mean|\?"/);
   });
 });
