@@ -96,3 +96,20 @@ describe('choosing the language and the wording', () => {
     expect(amount('id-ID', 'IDR', '15000.00')).toBe('IDR\u00a015,000.00');
   });
 });
+
+describe("the README's Malay payment email", () => {
+  it('is what the template writes with the default brand, word for word', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { loadConfig } = await import('../../src/config.js');
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const shown = /The email \(Malay, as asked[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)![1]!.trim();
+    // The default configuration, as the README's example runs it: the brand of a fresh clone.
+    const { brand, merchant } = loadConfig({}).mail;
+    const emails = new OtpEmails({ brand, merchant, ttlSeconds: 300 });
+    const transaction = { merchant: 'kedai-ali', intentId: 'order-1', amount: '149.90', currency: 'MYR', payee: 'Kedai Runcit Ali' };
+    const { template, substitutions } = emails.for({ purpose: 'payment', transaction, locale: 'ms-MY', reference: 'K7QM', resends: 0 }, '042917');
+    const fill = (s: string) => Object.entries(substitutions).reduce((acc, [k, v]) => acc.split(`{{${k}}}`).join(v), s);
+    // Intl puts a no-break space between "RM" and the amount; the README shows a plain one.
+    expect(`Subject: ${fill(template.subject)}\n\n${fill(template.text)}`.trim().replace(/\u00a0/g, ' ')).toBe(shown);
+  });
+});
