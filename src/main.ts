@@ -1,7 +1,9 @@
-// The process entry point: read .env and the environment, start, and shut down cleanly on
+// The process entry point: read .env and the environment, start (tracing first, when configured), and shut down cleanly on
 // SIGTERM/SIGINT within SHUTDOWN_TIMEOUT_SECONDS.
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
+// In this order: .env first (it may configure tracing), then tracing, before what it instruments.
+import { fromEnvFile } from './env-file.js';
+import { telemetry } from './telemetry/register.js';
 import { resolve } from 'node:path';
 import { createApp, type App } from './app.js';
 import { createLogger } from './logger.js';
@@ -10,12 +12,6 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 
 /** The configuration, or null when it is invalid (said in one JSON line; the process then exits 1). */
 function readConfig(): Config | null {
-  // Variables already in the environment win over .env, as with every dotenv loader. Those .env
-  // gave are named in a refusal: a .env written for Docker (NODE_ENV=production, say) would
-  // otherwise break `npm start` with no word of where the value came from.
-  const before = new Set(Object.keys(process.env));
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const fromEnvFile = Object.keys(process.env).filter((name) => !before.has(name));
   // `npm run worker` passes --role=worker: the same as ROLE=worker, and it wins over ROLE.
   const role = process.argv.find((arg) => arg.startsWith('--role='));
   if (role) process.env.ROLE = role.slice('--role='.length);
@@ -97,6 +93,7 @@ async function main(): Promise<void> {
     deadline.unref();
     try {
       await app.close();
+      await telemetry?.shutdown(); // the last spans exported
       exit(0);
     } catch (err) {
       app.logger.error({ err }, 'shutdown failed');

@@ -15,6 +15,8 @@ import { backoffDelayMs } from './backoff.js';
 import { MailError, type Mailer, type MailRecipient, type MailTemplate } from '../mail/mailer.js';
 import type { OtpEmails } from '../mail/otp.template.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
+import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { contextOf, traceparentOf, tracer } from '../telemetry/trace-context.js';
 import type { CodeHasher } from '../otp/otp.codes.js';
 import {
   ResumePointLostError,
@@ -82,6 +84,8 @@ interface Sending {
   record: OtpRecord;
   recipient: MailRecipient;
   calls: number;
+  /** Its span, from the claim to the recorded outcome. */
+  span: Span;
 }
 
 export class Dispatcher {
@@ -262,6 +266,7 @@ export class Dispatcher {
   }
 
   private async deliver(ids: string[]): Promise<void> {
+    const claimedFrom = Date.now(); // each email's span starts at its claim
     const now = this.o.clock.now();
     const leaseMs = this.o.leaseSeconds * 1000;
     // Codes another dispatcher holds, or that were replaced or consumed, are not returned.
@@ -279,7 +284,13 @@ export class Dispatcher {
       const { key, template, substitutions } = this.o.emails.for(record, code);
       const group = groups.get(key) ?? { template, items: [] };
       // The record's id comes back on SendGrid's events (the Event Webhook), naming the code.
-      group.items.push({ record, recipient: { to: record.email, substitutions, customArgs: { [OTP_ID_ARG]: record.id } }, calls: 0 });
+      // Its span joins the code's trace (the request that issued it), and SendGrid's events carry
+      // that span's traceparent back (custom args), so they join it too.
+      const span = tracer.startSpan('otp.email', { startTime: claimedFrom, attributes: { 'otp.email.resends': record.resends } }, contextOf(record.trace));
+      span.addEvent('claimed');
+      const traceparent = traceparentOf(span);
+      const customArgs = { [OTP_ID_ARG]: record.id, ...(traceparent ? { traceparent } : {}) };
+      group.items.push({ record, recipient: { to: record.email, substitutions, customArgs }, calls: 0, span });
       groups.set(key, group);
     }
     if (groups.size === 0) return;
@@ -293,9 +304,21 @@ export class Dispatcher {
 
   /** Sends one template's emails and records each one's outcome. */
   private async sendGroup(template: MailTemplate, items: Sending[]): Promise<void> {
-    const results = await this.sendSplitting(template, items);
+    // One call carries many codes and a span has one parent: the call's HTTP span joins the
+    // first email's trace; each email's own span says how many shared its call.
+    for (const item of items) item.span.setAttribute('otp.email.batch_size', items.length);
+    const results = await context.with(trace.setSpan(context.active(), items[0]!.span), () => this.sendSplitting(template, items));
     const outcomes = results.map(({ item, error }) => ({ item, error, outcome: this.outcomeOf(item, error) }));
-    await Promise.all(outcomes.map(({ item, outcome }) => this.finish(item.record, outcome)));
+    await Promise.all(
+      outcomes.map(({ item, outcome }) =>
+        context.with(trace.setSpan(context.active(), item.span), async () => {
+          await this.finish(item.record, outcome);
+          item.span.setAttributes({ 'otp.email.outcome': outcome.state, 'otp.email.calls': item.calls });
+          if (outcome.state === 'failed') item.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
+          item.span.end();
+        }),
+      ),
+    );
     // At least once, with the same code: a call that may have been accepted is tried again.
     const unconfirmed = outcomes.filter((o) => o.outcome.state === 'retry' && o.error?.unconfirmed).length;
     if (unconfirmed > 0) this.o.observer?.retriedUnconfirmed(unconfirmed);

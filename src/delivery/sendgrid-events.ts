@@ -5,6 +5,7 @@
 import type { Logger } from '../logger.js';
 import type { DeliveryEvent, DeliveryEventResult, DeliveryState, OtpStore } from '../store/otp.store.js';
 import { OTP_ID_ARG } from './dispatcher.js';
+import { inSpanOf } from '../telemetry/trace-context.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 
 /** The events recorded; anything else SendGrid sends (processed, open, click, …) is counted as "other". */
@@ -36,6 +37,8 @@ interface SendGridEvent {
   sg_event_id?: unknown;
   type?: unknown;
   [OTP_ID_ARG]?: unknown;
+  /** The email span's traceparent, a custom arg of ours (dispatcher.ts). */
+  traceparent?: unknown;
 }
 
 export function eventName(raw: SendGridEvent): SendGridEventName {
@@ -61,7 +64,17 @@ export class SendGridEvents {
     return applied;
   }
 
-  private async recordOne(raw: SendGridEvent): Promise<DeliveryEventResult | 'ignored'> {
+  /** One event, in a span that joins its email's trace (the traceparent it carries back). */
+  private recordOne(raw: SendGridEvent): Promise<DeliveryEventResult | 'ignored'> {
+    const traceparent = typeof raw.traceparent === 'string' ? raw.traceparent : null;
+    return inSpanOf(traceparent, 'otp.delivery_event', { attributes: { 'otp.event': eventName(raw) } }, async (span) => {
+      const result = await this.recordEvent(raw);
+      span.setAttribute('otp.event.result', result);
+      return result;
+    });
+  }
+
+  private async recordEvent(raw: SendGridEvent): Promise<DeliveryEventResult | 'ignored'> {
     const name = eventName(raw);
     const id = raw[OTP_ID_ARG];
     const eventId = raw.sg_event_id;

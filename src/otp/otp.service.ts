@@ -38,6 +38,7 @@ import { NO_MERCHANTS, type IntentChecker } from './transaction.js';
 import type { VerificationTokens } from './verification-token.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 import { canonicalMailbox } from '../edge/mailbox.js';
+import { currentTraceparent } from '../telemetry/trace-context.js';
 import type { Challenge } from '../edge/challenge/challenge.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
 
@@ -287,6 +288,8 @@ export class OtpService {
       references: referenceCandidates(Math.min(this.limits.issue.maxLive, MAX_REFERENCE_CANDIDATES - 1) + 1, this.drawReference),
       locale,
       transaction,
+      // The request's trace, for the worker's spans of this code's email to join.
+      trace: currentTraceparent(),
     };
     // The caller's budget first (an inbox flood across many addresses stops here), then the
     // domain's and the global send budgets, then the mailbox's cooldown, send window, live

@@ -67,10 +67,15 @@ export interface OtpRecord {
   locale: string | null;
   /** The payment the code confirms (its hash covers it), for the email; null when none. */
   transaction: Transaction | null;
+  /**
+   * The W3C traceparent of the request that issued it (null when nothing is traced): the
+   * worker's spans for its email join that trace (src/telemetry/trace-context.ts).
+   */
+  trace?: string | null;
   delivery: DeliveryInfo;
 }
 
-export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'mailbox' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction'> & {
+export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'mailbox' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction' | 'trace'> & {
   /**
    * References to choose from, in order of preference, all different: the first one that no
    * live code of the address carries is stored. Give one more than the address may hold live codes.
@@ -265,6 +270,8 @@ export interface OutboxEvent {
   createdAt: Date;
   /** Tries so far. */
   attempts: number;
+  /** The W3C traceparent of what made it (null or absent when nothing is traced). */
+  trace?: string | null;
 }
 
 /**
@@ -272,7 +279,7 @@ export interface OutboxEvent {
  * a delivery outcome, a provider event) so that both are written in one atomic step: if the
  * event cannot be recorded, the change does not happen either.
  */
-export type NewWebhook = Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt'>;
+export type NewWebhook = Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt' | 'trace'>;
 
 /** What became of one try: delivered (removed), given up on (removed), or due again later. */
 export type OutboxOutcome =
@@ -442,6 +449,7 @@ export function storedCode(otp: NewOtp, reference: string): OtpRecord {
     resends: 0,
     locale: otp.locale,
     transaction: otp.transaction,
+    ...(otp.trace ? { trace: otp.trace } : {}),
     delivery: pendingDelivery(otp.createdAt),
   };
 }

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Transaction } from '../otp/transaction.js';
 import type { NewWebhook } from '../store/otp.store.js';
+import { currentTraceparent } from '../telemetry/trace-context.js';
 
 export type MerchantEventType = 'otp.verified' | 'otp.locked' | 'otp.delivery_failed';
 
@@ -47,6 +48,8 @@ export class StandardMerchantEvents implements MerchantEvents {
     const createdAt = this.clock.now();
     // The Standard Webhooks message id: the same on every try, so receivers can drop repeats.
     const id = `msg_${randomUUID().replace(/-/g, '')}`;
-    return { id, type, payload: JSON.stringify({ type, timestamp: createdAt.toISOString(), data }), createdAt };
+    // Its sending joins the trace of what made it (a verification, an email's outcome).
+    const trace = currentTraceparent();
+    return { id, type, payload: JSON.stringify({ type, timestamp: createdAt.toISOString(), data }), createdAt, ...(trace ? { trace } : {}) };
   }
 }

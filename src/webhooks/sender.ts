@@ -8,6 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { backoffDelayMs } from '../delivery/backoff.js';
+import { inSpanOf } from '../telemetry/trace-context.js';
 import type { OutboxEvent, OutboxOutcome, WebhookOutbox } from '../store/otp.store.js';
 
 export interface WebhookSenderOptions {
@@ -81,7 +82,16 @@ export class WebhookSender {
     }
   }
 
-  private async send(event: OutboxEvent): Promise<OutboxOutcome> {
+  /** One try, in a span that joins the trace of what made the event. */
+  private send(event: OutboxEvent): Promise<OutboxOutcome> {
+    return inSpanOf(event.trace, 'otp.merchant_webhook', { attributes: { 'otp.webhook.type': event.type, 'otp.webhook.attempt': event.attempts + 1 } }, async (span) => {
+      const outcome = await this.sendOnce(event);
+      span.setAttribute('otp.webhook.outcome', outcome.state);
+      return outcome;
+    });
+  }
+
+  private async sendOnce(event: OutboxEvent): Promise<OutboxOutcome> {
     const now = this.o.clock.now();
     let error: string;
     try {

@@ -20,6 +20,8 @@ interface OutboxDocument {
   claim: { by: string; mark: string; until: Date } | null;
   /** Delivered or given up on: kept as a marker until `expiresAt`. */
   done?: boolean;
+  /** The traceparent of what made it, when traced. */
+  trace?: string;
   /** A week after it was made, or an hour after it was finished. */
   expiresAt: Date;
 }
@@ -85,7 +87,7 @@ export class MongoOutbox implements WebhookOutbox {
         returnDocument: 'after',
       });
       if (!doc) break;
-      claimed.push({ id: doc._id, type: doc.type, payload: doc.payload, createdAt: doc.createdAt, attempts: doc.attempts });
+      claimed.push({ id: doc._id, type: doc.type, payload: doc.payload, createdAt: doc.createdAt, attempts: doc.attempts, ...(doc.trace ? { trace: doc.trace } : {}) });
     }
     return claimed;
   }
@@ -99,11 +101,11 @@ export class MongoOutbox implements WebhookOutbox {
   }
 
   /** An upsert, so that a retried or repeated write (a relay after a crash) does not make a second event. */
-  private upsert({ id, type, payload, createdAt }: NewWebhook): AnyBulkWriteOperation<OutboxDocument> {
+  private upsert({ id, type, payload, createdAt, trace }: NewWebhook): AnyBulkWriteOperation<OutboxDocument> {
     return {
       updateOne: {
         filter: { _id: id },
-        update: { $setOnInsert: { type, payload, createdAt, attempts: 0, dueAt: new Date(0), claim: null, expiresAt: new Date(createdAt.getTime() + WEBHOOK_KEEP_MS) } },
+        update: { $setOnInsert: { type, payload, createdAt, attempts: 0, dueAt: new Date(0), claim: null, expiresAt: new Date(createdAt.getTime() + WEBHOOK_KEEP_MS), ...(trace ? { trace } : {}) } },
         upsert: true,
       },
     };

@@ -1,0 +1,234 @@
+// The benchmark's server process: the real service (embedded store, real SendGrid SDK pointed
+// at the fake SendGrid process, which answers 202 at once) and the baselines, all in one
+// process that the driver (bench/run.ts) loads over loopback and steers over IPC.
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import Fastify from 'fastify';
+import { pino } from 'pino';
+import { createApp } from '../src/app.js';
+import { startEmbeddedMongo } from '../src/store/embedded-mongo.js';
+import { MongoOtpStore } from '../src/store/mongo.store.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { MemoryOtpStore } from '../src/store/memory.store.js';
+/** The system clock, shiftable forward: lets the bench expire 100,000 codes without waiting. */
+class ShiftableClock {
+    offsetMs = 0;
+    now() {
+        return new Date(Date.now() + this.offsetMs);
+    }
+}
+const TTL_SECONDS = 300;
+const TRIVIAL_TYPEDEFS = 'type Query { hello: String }';
+async function baselineA() {
+    const body = JSON.stringify({ data: { __typename: 'Query' } });
+    const server = createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(body);
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${server.address().port}/`;
+}
+/** Baseline B on the service's own stack: Fastify 5 + Apollo Server 5, a trivial schema. */
+async function baselineFastify() {
+    const fastify = Fastify({ logger: false });
+    const apollo = new ApolloServer({ typeDefs: TRIVIAL_TYPEDEFS, plugins: [fastifyApolloDrainPlugin(fastify)] });
+    await apollo.start();
+    fastify.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
+    return `${await fastify.listen({ port: 0, host: '127.0.0.1' })}/graphql`;
+}
+/**
+ * Ceiling C: the same stack answering a verifyOtp-shaped mutation (same input, same selection)
+ * whose resolver does nothing: what Apollo alone costs for the operation, before any of ours.
+ */
+async function ceilingMutation() {
+    const typeDefs = `${TRIVIAL_TYPEDEFS}
+    input VerifyOtpInput { email: String! requestId: ID! purpose: String otp: String! }
+    type VerifyOtpPayload { success: Boolean! status: String! attemptsRemaining: Int }
+    type Mutation { verifyOtp(input: VerifyOtpInput!): VerifyOtpPayload! }`;
+    const resolvers = { Mutation: { verifyOtp: async () => ({ success: false, status: 'MISMATCHED', attemptsRemaining: 4 }) } };
+    const fastify = Fastify({ logger: false });
+    const apollo = new ApolloServer({ typeDefs, resolvers, plugins: [fastifyApolloDrainPlugin(fastify)] });
+    await apollo.start();
+    fastify.route({ url: '/graphql', method: ['GET', 'POST'], handler: fastifyApolloHandler(apollo) });
+    return `${await fastify.listen({ port: 0, host: '127.0.0.1' })}/graphql`;
+}
+/** Baseline B on Apollo's standalone server (node:http + its own body parsing), for the choice of stack. */
+async function baselineStandalone() {
+    const apollo = new ApolloServer({ typeDefs: TRIVIAL_TYPEDEFS });
+    const { url } = await startStandaloneServer(apollo, { listen: { port: 0, host: '127.0.0.1' } });
+    return url;
+}
+/**
+ * MongoDB commands issued on each operation's request path, counted exactly with the driver's
+ * command monitoring while the dispatcher (whose change stream and claims are not on the
+ * request path) is paused: the mean over 50 operations of each kind, over HTTP, so the
+ * per-client limits are counted too.
+ */
+async function countCommands(app, store, url) {
+    const N = 50;
+    await app.dispatcher.stop();
+    let count = 0;
+    const onCommand = (event) => {
+        if (!['hello', 'isMaster', 'ping', 'endSessions'].includes(event.commandName))
+            count += 1;
+    };
+    const post = (query, input) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { input } }) }).then((r) => r.json());
+    const counted = async (run) => {
+        count = 0;
+        store.client.on('commandStarted', onCommand);
+        for (let i = 0; i < N; i++)
+            await run(i);
+        store.client.off('commandStarted', onCommand);
+        return count / N;
+    };
+    const REQUEST = 'mutation ($input: RequestOtpInput!) { requestOtp(input: $input) { status } }';
+    const VERIFY = 'mutation ($input: VerifyOtpInput!) { verifyOtp(input: $input) { status } }';
+    const email = (i) => `count-${i}@bench.example`;
+    const requestOtp = await counted((i) => post(REQUEST, { email: email(i) }));
+    const codes = [];
+    const ids = [];
+    for (let i = 0; i < N; i++) {
+        const record = (await store.findLatest(email(i), 'default'));
+        codes.push(app.service.codeHasher.unseal(record.sealedCode, record.id));
+        ids.push(record.id);
+    }
+    const verifyOtpWrong = await counted((i) => post(VERIFY, { email: email(i), requestId: ids[i], otp: codes[i] === '000000' ? '111111' : '000000' }));
+    const verifyOtpRight = await counted((i) => post(VERIFY, { email: email(i), requestId: ids[i], otp: codes[i] }));
+    await app.dispatcher.start();
+    return { requestOtp, verifyOtpWrong, verifyOtpRight };
+}
+/**
+ * Splits the roles: this process stops sending (API only) and a worker process, `npm run
+ * worker` as deployed, takes the dispatcher's work on the same database.
+ */
+async function startWorker(app, env) {
+    await app.dispatcher.stop();
+    const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
+    const worker = spawn(process.execPath, [main, '--role=worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    process.on('exit', () => worker.kill());
+    await new Promise((resolve, reject) => {
+        let out = '';
+        worker.stdout.on('data', (chunk) => {
+            out += chunk.toString();
+            if (out.includes('otp-graphql is serving'))
+                resolve();
+        });
+        worker.once('exit', (code) => reject(new Error(`the worker exited (${code}): ${out}`)));
+    });
+    return worker;
+}
+async function main() {
+    const sendgridUrl = process.env.FAKE_SENDGRID_URL;
+    if (!sendgridUrl)
+        throw new Error('FAKE_SENDGRID_URL is not set');
+    const clock = new ShiftableClock();
+    // --store mongodb: the fetched mongod as a one-node replica set (journaled, default write concern).
+    const mongo = process.env.BENCH_STORE === 'mongodb' ? await startEmbeddedMongo() : null;
+    if (mongo && !mongo.ok)
+        throw new Error(`--store mongodb: ${mongo.reason}`);
+    const memoryStore = mongo ? null : new MemoryOtpStore({ clock });
+    // BENCH_MONGODB_OPTIONS (e.g. w=1&journal=false) adds driver options: for comparing write concerns.
+    const options = process.env.BENCH_MONGODB_OPTIONS;
+    const mongoUri = mongo?.ok ? `${mongo.uri}${options ? `${mongo.uri.includes('?') ? '&' : '?'}${options}` : ''}` : '';
+    const store = memoryStore ?? (await MongoOtpStore.connect({ uri: mongoUri, dbName: 'otp_bench', monitorCommands: true, onClose: mongo.ok ? mongo.stop : undefined }));
+    const env = {
+        NODE_ENV: 'development',
+        LOG_LEVEL: 'info',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        STORE: mongo ? 'mongodb' : 'memory',
+        GRAPHQL_PLAYGROUND: 'off',
+        OTP_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+        SENDGRID_API_KEY: 'SG.bench',
+        SENDGRID_BASE_URL: sendgridUrl,
+        OTP_TTL_SECONDS: String(TTL_SECONDS),
+        // Limits raised so that nothing in the load is rate limited or locked out.
+        OTP_RESEND_COOLDOWN_SECONDS: '0',
+        OTP_MAX_SENDS_PER_WINDOW: '1000000',
+        OTP_MAX_GUESSES_PER_WINDOW: '1000', // the most allowed (the sliding window keeps a time per guess)
+        OTP_MAX_ATTEMPTS: '1000',
+        CLIENT_MAX_REQUESTS_PER_WINDOW: '1000000',
+        // The load is many addresses at one domain, far past any real budget: off, as the client limits are raised.
+        SEND_BUDGET_PER_DOMAIN: '0',
+        SEND_BUDGET_TOTAL: '0',
+        CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1000000',
+        // The load comes from 1,000 client addresses in X-Forwarded-For (bench/run.ts).
+        TRUST_PROXY: 'true',
+    };
+    const config = loadConfig(env);
+    // Log lines are written as in production (JSON, one per operation), to /dev/null.
+    const logger = createLogger(config, pino.destination({ dest: '/dev/null', sync: false }));
+    const app = await createApp(config, { clock, store, logger });
+    const service = await app.start();
+    const urls = { service, baselineA: await baselineA(), fastifyB: await baselineFastify(), standaloneB: await baselineStandalone(), ceilingC: await ceilingMutation() };
+    /**
+     * Resident memory of the idle process: after a full collection, V8 and the allocator hand
+     * freed pages back to the system over a second or two, so RSS read at once overstates it.
+     */
+    const settled = async () => {
+        const gc = globalThis.gc;
+        gc?.();
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        gc?.();
+        const { rss, heapUsed } = process.memoryUsage();
+        return { rss, heapUsed };
+    };
+    /** Stores `count` codes for fresh addresses through the service, and lets their emails go: (email, requestId) pairs. */
+    async function issue(prefix, count) {
+        const emails = [];
+        for (let i = 0; i < count; i++) {
+            const email = `${prefix}-${i}@bench.example`;
+            const sent = await app.service.requestOtp({ email });
+            emails.push([email, sent.status === 'SENT' ? sent.requestId : '00000000-0000-4000-8000-000000000000']);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        await app.dispatcher.idle();
+        return emails;
+    }
+    const handlers = {
+        urls: async () => urls,
+        issue: async ({ prefix, count }) => issue(String(prefix), Number(count)),
+        /** Insert-to-email delays, from arrival times at the fake SendGrid and the stored creation times. */
+        emailDelays: async ({ arrivals }) => {
+            const delays = [];
+            for (const [email, receivedAt] of arrivals) {
+                const record = await store.findLatest(email, 'default');
+                if (record)
+                    delays.push(receivedAt - (record.createdAt.getTime() - clock.offsetMs));
+            }
+            return delays;
+        },
+        state: async () => ({ ...(await settled()), liveCodes: memoryStore.size, held: memoryStore.held }),
+        /**
+         * Moves time past every code's expiry and every limit's window (an address's state is kept
+         * while its windows are open: the guess budget must outlive its codes), and runs the expiry
+         * sweep, as the TTL monitor would.
+         */
+        expireAll: async () => {
+            const { otp, client } = config;
+            clock.offsetMs += (Math.max(TTL_SECONDS, otp.sendWindowSeconds, otp.guessWindowSeconds, client.windowSeconds) + 1) * 1000;
+            const deleted = memoryStore.deleteExpired();
+            return { deleted, ...(await settled()), liveCodes: memoryStore.size, held: memoryStore.held };
+        },
+        commandCounts: async () => countCommands(app, store, service),
+        startWorker: async () => {
+            await startWorker(app, { ...env, STORE: 'mongodb', MONGODB_URI: mongoUri, MONGODB_DB: 'otp_bench' });
+            return 'started';
+        },
+    };
+    process.on('message', (message) => {
+        const handler = handlers[message.cmd];
+        if (!handler)
+            return process.send?.({ id: message.id, error: `unknown command ${message.cmd}` });
+        handler(message.arg ?? {}).then((result) => process.send?.({ id: message.id, result }), (error) => process.send?.({ id: message.id, error: String(error) }));
+    });
+    process.send?.({ id: 0, result: 'ready' });
+}
+void main();
+//# sourceMappingURL=server.js.map

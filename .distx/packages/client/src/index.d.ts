@@ -1,0 +1,2 @@
+export * from './otp-client.js';
+export * from './generated/graphql.js';

@@ -1,0 +1,115 @@
+// The composition root: builds store, service, mailer, dispatcher and HTTP server from a
+// Config, and closes them in the right order. main.ts, the tests and the benchmark all start
+// the service through here, so they run the same wiring. The role (config.role) decides which
+// halves run: the GraphQL API, the dispatcher that sends the emails, or both.
+import { DEMO_MERCHANT_ID } from './merchants/merchants.file.js';
+import { PaymentIntents } from './merchants/payment-intent.js';
+import { systemClock } from './clock.js';
+import { DeliveryStatuses } from './delivery/delivery-status.js';
+import { Dispatcher } from './delivery/dispatcher.js';
+import { SendGridEvents } from './delivery/sendgrid-events.js';
+import { NO_MERCHANT_EVENTS, StandardMerchantEvents } from './webhooks/merchant-events.js';
+import { WebhookSender } from './webhooks/sender.js';
+import { buildOtpSchema } from './graphql/schema.js';
+import { SubscriptionCaps } from './edge/subscription-caps.js';
+import { createHttpServer, createOpsServer } from './http/server.js';
+import { createLogger } from './logger.js';
+import { createMailer } from './mail/create-mailer.js';
+import { OtpEmails } from './mail/otp.template.js';
+import { Metrics } from './ops/metrics.js';
+import { Readiness } from './ops/readiness.js';
+import { createOtpService, createVerificationTokens } from './otp/create-service.js';
+import { createStore } from './store/create-store.js';
+export async function createApp(config, overrides = {}) {
+    const clock = overrides.clock ?? systemClock;
+    const logger = overrides.logger ?? createLogger(config);
+    const store = overrides.store ?? (await createStore(config, clock, logger));
+    const metrics = new Metrics(store, () => clock.now());
+    const tokens = createVerificationTokens(config);
+    if (!config.verificationToken.signingKey && config.role !== 'worker') {
+        logger.warn('VERIFICATION_TOKEN_PRIVATE_KEY is not set: verification tokens are signed with a key made at start, which dies with this process (development only)');
+    }
+    if (config.merchants.has(DEMO_MERCHANT_ID) && config.role !== 'worker') {
+        logger.warn({ merchant: DEMO_MERCHANT_ID }, 'MERCHANTS_FILE is not set: the demo merchant "Demo Shop" takes payment intents signed with its public development key (development only); make one with: node scripts/demo-intent.mjs 149.90 MYR');
+    }
+    // Signed webhooks to the merchant's backend: recorded by every role with the change they
+    // report, sent where emails are sent.
+    const merchantEvents = config.webhook ? new StandardMerchantEvents(clock) : NO_MERCHANT_EVENTS;
+    const service = createOtpService(config, { store, clock, observer: metrics, logger, tokens, events: merchantEvents, intents: new PaymentIntents(config.merchants) });
+    const production = config.nodeEnv === 'production';
+    // The mail half: none in an API-only process.
+    // SendGrid's events, from its Event Webhook (HTTP) or played by the development log mailer.
+    const providerEvents = new SendGridEvents(store, logger, metrics, merchantEvents);
+    const mailer = config.role === 'api' ? null : (overrides.mailer ?? createMailer(config, logger, (events) => providerEvents.record(events)));
+    const dispatcher = mailer &&
+        new Dispatcher({
+            store,
+            mailer,
+            hasher: service.codeHasher,
+            emails: new OtpEmails({ brand: config.mail.brand, merchant: config.mail.merchant, ttlSeconds: config.otp.ttlSeconds }),
+            clock,
+            logger,
+            observer: metrics,
+            events: merchantEvents,
+            ...config.delivery,
+        });
+    if (dispatcher)
+        metrics.watchListener(() => dispatcher.running);
+    // Delivery status for the API (otpDelivery, otpDeliveryChanged); its store feed opens with the first watcher.
+    const deliveries = new DeliveryStatuses(store, clock, logger);
+    const webhookSender = config.webhook && config.role !== 'api'
+        ? new WebhookSender({ outbox: store, clock, logger, observer: metrics, ...config.webhook })
+        : null;
+    const readiness = new Readiness(store, mailer && dispatcher && { dispatcher, mailer }, production);
+    const http = config.role === 'worker'
+        ? createOpsServer({ logger, metrics, readiness, metricsToken: config.metricsToken })
+        : await createHttpServer({
+            schema: await buildOtpSchema(),
+            service,
+            tokens,
+            deliveries,
+            webhook: config.mail.webhook && { ...config.mail.webhook, events: providerEvents, now: () => clock.now() },
+            logger,
+            production,
+            introspection: config.graphql.introspection,
+            trustProxy: config.trustProxy,
+            corsOrigins: config.corsOrigins,
+            subscriptionCaps: new SubscriptionCaps({ ...config.edge.subscriptions, ipv6PrefixLength: config.client.ipv6PrefixLength }, metrics),
+            playground: config.graphql.playground,
+            batching: config.graphql.batching,
+            metrics,
+            readiness,
+            metricsToken: config.metricsToken,
+        });
+    return {
+        config,
+        logger,
+        store,
+        service,
+        dispatcher,
+        webhookSender,
+        http,
+        metrics,
+        readiness,
+        async start() {
+            // The port first: a port in use ends start-up before the dispatcher says it listens.
+            const address = await http.fastify.listen({ port: config.port, host: config.host });
+            await dispatcher?.start();
+            webhookSender?.start();
+            const base = address.replace('0.0.0.0', 'localhost');
+            const url = config.role === 'worker' ? base : `${base}/graphql`;
+            logger.info({ url, role: config.role, store: store.kind, mailer: mailer?.kind ?? null }, 'otp-graphql is serving');
+            return url;
+        },
+        async close() {
+            readiness.draining = true; // /readyz answers 503 from here on
+            await http.fastify.close(); // stops accepting; in-flight requests finish (Apollo's drain plugin)
+            await dispatcher?.stop(); // finishes the sends it has claimed and saves the feed position
+            await webhookSender?.stop();
+            await deliveries.close();
+            await store.close();
+            logger.info('stopped cleanly');
+        },
+    };
+}
+//# sourceMappingURL=app.js.map

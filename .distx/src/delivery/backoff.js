@@ -1,0 +1,15 @@
+// The dispatcher's retry timing, in one place: the dispatcher waits by it, and configuration
+// checks at start-up that a delivery lease outlasts the longest call it covers.
+import { randomInt } from 'node:crypto';
+/** The wait after failed attempt `attempt` (1-based): doubling from `baseMs`, plus up to `baseMs` of jitter. */
+export function backoffDelayMs(attempt, baseMs) {
+    return baseMs * 2 ** (attempt - 1) + randomInt(0, baseMs + 1);
+}
+/**
+ * The longest a claim must cover without a renewal: one provider call timing out. (Failed
+ * attempts go back to the store to wait; split calls run while the claim is being renewed.)
+ */
+export function worstCaseSendMs(o) {
+    return o.timeoutMs;
+}
+//# sourceMappingURL=backoff.js.map

@@ -1,0 +1,1 @@
+export declare function clientNetwork(ip: string, ipv6PrefixLength: number): string;

@@ -1,0 +1,37 @@
+// The mailbox an address reaches, as the send limits count it: `victim+1@gmail.com`,
+// `v.i.c.t.i.m@googlemail.com` and `victim@gmail.com` are one inbox, so they share one
+// cooldown, one send window, one set of live codes and one attempt budget. The email is
+// still sent to the address as written; only the counting is by mailbox.
+import validator from 'validator';
+/**
+ * Providers' own rules come from validator's normalizeEmail (kept with the library, which
+ * knows Gmail ignores dots and googlemail.com is gmail.com, Yahoo's "-" tags, Outlook's and
+ * iCloud's "+" tags). Every other domain loses a "+tag" too: most mail servers deliver
+ * `a+tag@` to `a@`, and where one does not, two mailboxes sharing a budget costs nothing
+ * worse than a shared rate limit.
+ */
+const PROVIDER_RULES = {
+    all_lowercase: true,
+    gmail_remove_dots: true,
+    gmail_remove_subaddress: true,
+    gmail_convert_googlemaildotcom: true,
+    outlookdotcom_remove_subaddress: true,
+    yahoo_remove_subaddress: true,
+    icloud_remove_subaddress: true,
+};
+/** `email` is already normalised (trimmed, lower-case, checked by EMAIL_RULE). */
+export function canonicalMailbox(email) {
+    const byProvider = validator.normalizeEmail(email, PROVIDER_RULES);
+    const address = typeof byProvider === 'string' && byProvider.includes('@') ? byProvider : email;
+    const at = address.lastIndexOf('@');
+    const local = address.slice(0, at);
+    const tag = local.indexOf('+');
+    // A local part that is all tag ("+x@") stays as written: there is nothing left to key on.
+    const untagged = tag > 0 ? local.slice(0, tag) : local;
+    return untagged === '' || byProvider === false ? email : `${untagged}${address.slice(at)}`;
+}
+/** The domain a mailbox is on: what the per-domain send budget counts. */
+export function mailDomain(mailbox) {
+    return mailbox.slice(mailbox.lastIndexOf('@') + 1);
+}
+//# sourceMappingURL=mailbox.js.map

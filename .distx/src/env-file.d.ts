@@ -1,0 +1,2 @@
+/** The variables .env set (none when there is no .env). */
+export declare const fromEnvFile: readonly string[];

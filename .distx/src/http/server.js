@@ -1,0 +1,144 @@
+// The HTTP layer: Fastify carrying Apollo Server at /graphql. Fastify was chosen on measured
+// merit (see the README's Performance section) and also carries the operational routes.
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import cors from '@fastify/cors';
+import Fastify from 'fastify';
+import { formatErrorFor } from '../graphql/errors.js';
+import { queryLimits } from '../graphql/limits.js';
+import { operationsPlugin } from '../graphql/operations.plugin.js';
+import { playgroundAssetsInstalled, playgroundPlugin, registerPlaygroundAssets } from '../graphql/playground.js';
+import { registerGraphQLWs } from './graphql-ws.js';
+import { registerChallengeRoutes } from './challenge.routes.js';
+import { registerOpsRoutes } from './ops.routes.js';
+import { registerSendGridWebhook } from './sendgrid-webhook.routes.js';
+export const GRAPHQL_PATH = '/graphql';
+export const JWKS_PATH = '/.well-known/jwks.json';
+/** An OTP request is a few hundred bytes; 64 KB leaves room for any honest query. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const trustHops = (hops) => (_address, hop) => hop < hops;
+/**
+ * Time bounds on every listener, so a caller that sends slowly (one byte every few seconds)
+ * cannot hold a connection, and its memory, for ever: Fastify's request timeout is none by
+ * default. A request (headers and body) must arrive within 15 s, its headers within 10 s; Node
+ * checks both once per `connectionsCheckingInterval`. WebSocket connections are upgraded once
+ * their request has arrived, so these do not cut them.
+ */
+export const LISTENER_TIMEOUTS = { requestMs: 15_000, headersMs: 10_000, checkEveryMs: 1_000 };
+/** A worker's server: /healthz, /readyz and /metrics, nothing else. */
+export function createOpsServer(options) {
+    const fastify = baseServer(options.logger, false);
+    registerOpsRoutes(fastify, options);
+    return { fastify };
+}
+function baseServer(logger, trustProxy) {
+    const fastify = Fastify({
+        // Per-operation lines come from the GraphQL operations plugin; Fastify's own would double them.
+        logger: false,
+        bodyLimit: BODY_LIMIT_BYTES,
+        requestTimeout: LISTENER_TIMEOUTS.requestMs,
+        http: { headersTimeout: LISTENER_TIMEOUTS.headersMs, connectionsCheckingInterval: LISTENER_TIMEOUTS.checkEveryMs },
+        // A number means "this many proxy hops": Fastify takes that as a function of the hop index.
+        trustProxy: typeof trustProxy === 'number' ? trustHops(trustProxy) : trustProxy,
+        // Take the caller's X-Request-Id when it is sane, so one id follows a request across services.
+        genReqId: (req) => {
+            const given = req.headers['x-request-id'];
+            return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        },
+    });
+    fastify.addHook('onRequest', async (request, reply) => {
+        reply.header('x-request-id', request.id);
+    });
+    // Requests refused before GraphQL runs (too large, not JSON) still get a GraphQL-shaped answer.
+    fastify.setErrorHandler((error, request, reply) => {
+        const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+        if (status === 500)
+            logger.error({ requestId: request.id, err: error }, 'request failed');
+        const message = status === 413 ? `Request body too large (at most ${BODY_LIMIT_BYTES} bytes)` : status === 500 ? 'Internal server error' : error.message;
+        const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST';
+        return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+    });
+    return fastify;
+}
+/**
+ * Behind a load balancer with TRUST_PROXY unset, every caller has the balancer's address, so
+ * the per-client limits become one budget for the whole service that one abuser can spend.
+ * Forwarding headers arriving untrusted are the sign: say so, once.
+ */
+function warnOnceAboutUntrustedForwarding(fastify, logger) {
+    let warned = false;
+    fastify.addHook('onRequest', async (request) => {
+        if (warned || (request.headers['x-forwarded-for'] === undefined && request.headers.forwarded === undefined))
+            return;
+        warned = true;
+        logger.warn({ variable: 'TRUST_PROXY', peer: request.socket.remoteAddress }, 'X-Forwarded-For arrived but TRUST_PROXY is false: every client counts as the proxy\'s address, so the per-client limits are shared by all; set TRUST_PROXY to your proxies\' addresses (or hop count)');
+    });
+}
+export async function createHttpServer(options) {
+    const { schema, service, deliveries, logger, production, introspection, metrics } = options;
+    // GraphiQL's files are development dependencies: without them (the production image) there is no page to serve.
+    let playground = options.playground;
+    if (playground === 'graphiql' && !playgroundAssetsInstalled()) {
+        logger.warn({ variable: 'GRAPHQL_PLAYGROUND' }, 'GRAPHQL_PLAYGROUND=graphiql but graphiql, react and react-dom are not installed (development dependencies): no playground');
+        playground = 'off';
+    }
+    const fastify = baseServer(logger, options.trustProxy);
+    if (options.trustProxy === false)
+        warnOnceAboutUntrustedForwarding(fastify, logger);
+    await fastify.register(cors, {
+        origin: options.corsOrigins,
+        credentials: false,
+        methods: ['GET', 'POST', 'OPTIONS'],
+        allowedHeaders: ['content-type', 'accept', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+        exposedHeaders: ['x-request-id'],
+        maxAge: 600,
+    });
+    const limits = queryLimits();
+    const apollo = new ApolloServer({
+        schema,
+        introspection,
+        formatError: formatErrorFor(production),
+        includeStacktraceInErrorResponses: false,
+        allowBatchedHttpRequests: options.batching,
+        validationRules: limits.validationRules,
+        parseOptions: limits.parseOptions,
+        plugins: [
+            fastifyApolloDrainPlugin(fastify),
+            operationsPlugin(logger, metrics),
+            playgroundPlugin(playground, GRAPHQL_PATH),
+            // No field here is cacheable; skip the per-field cache-hint bookkeeping.
+            ApolloServerPluginCacheControlDisabled(),
+            // graphql-armor's plugins are context-agnostic.
+            ...limits.plugins,
+        ],
+    });
+    await apollo.start();
+    if (playground === 'graphiql')
+        registerPlaygroundAssets(fastify);
+    const context = (request) => ({ service, deliveries, requestId: request.id, clientIp: request.ip });
+    const handler = fastifyApolloHandler(apollo, { context: async (request) => context(request) });
+    fastify.post(GRAPHQL_PATH, handler);
+    // GET /graphql: queries over HTTP, and the WebSocket upgrade for subscriptions.
+    await registerGraphQLWs(fastify, GRAPHQL_PATH, handler, {
+        schema,
+        context,
+        validationRules: limits.validationRules,
+        maxTokens: limits.parseOptions.maxTokens,
+        corsOrigins: options.corsOrigins,
+        production,
+        introspection,
+        maxPayloadBytes: BODY_LIMIT_BYTES,
+        caps: options.subscriptionCaps,
+    });
+    registerChallengeRoutes(fastify, service.challenge);
+    if (options.webhook)
+        await registerSendGridWebhook(fastify, { ...options.webhook, metrics, logger });
+    // The keys a merchant's backend checks verification tokens with (jose's createRemoteJWKSet).
+    fastify.get(JWKS_PATH, async (_request, reply) => reply.header('content-type', 'application/jwk-set+json').header('cache-control', 'public, max-age=300').send(await options.tokens.jwks()));
+    registerOpsRoutes(fastify, options);
+    return { fastify, apollo };
+}
+//# sourceMappingURL=server.js.map

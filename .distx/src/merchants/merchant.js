@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=merchant.js.map

@@ -1,0 +1,161 @@
+// Prometheus metrics for one app instance (its own registry, so several apps in one process,
+// as in tests, never collide). No label ever carries an email address or a code: labels are
+// statuses, outcomes and operation names from a fixed list.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { probe } from './store-probe.js';
+/** Operation names the shipped client uses; anything else is counted as "other". */
+const KNOWN_OPERATIONS = new Set(['RequestOtp', 'ResendOtp', 'VerifyOtp', 'OtpPolicy', 'OtpDelivery', 'OtpDeliveryChanged']);
+export class Metrics {
+    registry = new Registry();
+    requests;
+    resends;
+    verifications;
+    emails;
+    unconfirmedRetries;
+    emailDelay;
+    operationDuration;
+    events;
+    webhooks;
+    merchantWebhooks;
+    sendBudgetRefusals;
+    subscriptionCapRefusals;
+    constructor(store, now) {
+        collectDefaultMetrics({ register: this.registry });
+        const registers = [this.registry];
+        this.requests = new Counter({ name: 'otp_requests_total', help: 'requestOtp outcomes', labelNames: ['status'], registers });
+        this.resends = new Counter({ name: 'otp_resends_total', help: 'resendOtp outcomes', labelNames: ['status'], registers });
+        this.verifications = new Counter({ name: 'otp_verifications_total', help: 'verifyOtp outcomes', labelNames: ['status'], registers });
+        this.emails = new Counter({
+            name: 'otp_emails_total',
+            help: 'Email deliveries: sent, retried (one per retry of a provider call, per recipient), failed',
+            labelNames: ['outcome'],
+            registers,
+        });
+        this.unconfirmedRetries = new Counter({
+            name: 'otp_email_unconfirmed_retries_total',
+            help: 'Emails tried again after a SendGrid call that got no answer but may have been accepted (a timeout): each may reach its inbox twice, with the same code',
+            registers,
+        });
+        this.events = new Counter({
+            name: 'otp_email_events_total',
+            help: "SendGrid Event Webhook events by type (delivered, deferred, bounce, blocked, dropped, spamreport, other) and what became of them (applied, recorded, duplicate, unknown: no live code, ignored)",
+            labelNames: ['event', 'result'],
+            registers,
+        });
+        this.webhooks = new Counter({
+            name: 'otp_webhook_requests_total',
+            help: 'POSTs to /webhooks/sendgrid: accepted, or refused as unsigned, bad_signature, stale or malformed',
+            labelNames: ['outcome'],
+            registers,
+        });
+        this.merchantWebhooks = new Counter({
+            name: 'otp_merchant_webhooks_total',
+            help: 'Tries of signed webhooks to the merchant (WEBHOOK_URL): delivered, retry (to be tried again), abandoned (after a day)',
+            labelNames: ['outcome'],
+            registers,
+        });
+        this.sendBudgetRefusals = new Counter({
+            name: 'otp_send_budget_refusals_total',
+            help: 'requestOtp and resendOtp calls refused because a shared send budget is spent: domain (one mail domain), global (everything)',
+            labelNames: ['budget'],
+            registers,
+        });
+        this.subscriptionCapRefusals = new Counter({
+            name: 'otp_websocket_cap_refusals_total',
+            help: 'WebSocket connections and subscriptions refused by a cap: connections_per_client, subscriptions_per_connection, subscriptions_per_client',
+            labelNames: ['cap'],
+            registers,
+        });
+        this.emailDelay = new Histogram({
+            name: 'otp_email_delay_seconds',
+            help: 'From the code being stored to SendGrid accepting its email',
+            buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+            registers,
+        });
+        this.operationDuration = new Histogram({
+            name: 'graphql_operation_duration_seconds',
+            help: 'GraphQL operation duration by operation name (RequestOtp, ResendOtp, VerifyOtp, OtpPolicy, other)',
+            labelNames: ['operation'],
+            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+            registers,
+        });
+        // A scrape never fails because the store does: the store's gauges say what they can (NaN
+        // when the store did not answer in time) and otp_store_up says why, so every other metric
+        // is still there exactly when an alert should fire.
+        new Gauge({
+            name: 'otp_store_up',
+            help: '1 when the store answered a ping within 2 s at this scrape, else 0',
+            registers,
+            async collect() {
+                this.set((await probe(() => store.ping())).ok ? 1 : 0);
+            },
+        });
+        new Gauge({
+            name: 'otp_delivery_oldest_pending_seconds',
+            help: 'Age of the oldest code whose email is not yet sent (0 when none, NaN when the store did not answer): the listener lag',
+            registers,
+            async collect() {
+                const at = now();
+                const oldest = await probe(() => store.oldestPendingDelivery(at));
+                if (!oldest.ok)
+                    this.set(Number.NaN);
+                else
+                    this.set(oldest.value ? Math.max(0, (at.getTime() - oldest.value.getTime()) / 1000) : 0);
+            },
+        });
+    }
+    /**
+     * Exports otp_listener_up from `running` (the dispatcher's change-stream listener), in the
+     * processes that send emails: 0 while it is down and reconnecting.
+     */
+    watchListener(running) {
+        new Gauge({
+            name: 'otp_listener_up',
+            help: "1 while this process's change-stream listener (new codes to email) runs, else 0",
+            registers: [this.registry],
+            collect() {
+                this.set(running() ? 1 : 0);
+            },
+        });
+    }
+    requested(status) {
+        this.requests.inc({ status });
+    }
+    resent(status) {
+        this.resends.inc({ status });
+    }
+    verified(status) {
+        this.verifications.inc({ status });
+    }
+    sendBudgetRefused(budget) {
+        this.sendBudgetRefusals.inc({ budget });
+    }
+    subscriptionCapRefused(cap) {
+        this.subscriptionCapRefusals.inc({ cap });
+    }
+    delivered(record, outcome) {
+        this.emails.inc({ outcome: outcome.state });
+        // From the code's creation: a resend's email is not a delay of the first one.
+        if (outcome.state === 'sent' && record.resends === 0)
+            this.emailDelay.observe((outcome.at.getTime() - record.createdAt.getTime()) / 1000);
+    }
+    deliveryEvent(event, result) {
+        this.events.inc({ event, result });
+    }
+    webhook(outcome) {
+        this.webhooks.inc({ outcome });
+    }
+    merchantWebhook(outcome) {
+        this.merchantWebhooks.inc({ outcome });
+    }
+    retried(recipients) {
+        this.emails.inc({ outcome: 'retried' }, recipients);
+    }
+    retriedUnconfirmed(recipients) {
+        this.unconfirmedRetries.inc(recipients);
+    }
+    operation(name, seconds) {
+        this.operationDuration.observe({ operation: name && KNOWN_OPERATIONS.has(name) ? name : 'other' }, seconds);
+    }
+}
+//# sourceMappingURL=metrics.js.map

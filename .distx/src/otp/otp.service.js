@@ -1,0 +1,286 @@
+// Every rule about codes lives here, and nothing about HTTP, GraphQL or MongoDB: issuing
+// (rate limits, generation, hashing), resending, and checking (expiry, attempts, single use).
+// A code belongs to the request that issued it: it is checked and resent by that request's
+// id, and nothing another caller does to the address can spend, replace or lock it.
+// The store gives atomic steps (issue a code under these limits, check one under these); this
+// file decides the limits, makes and seals the codes, and tells the caller what happened.
+import { randomUUID } from 'node:crypto';
+import { StoreUnavailableError, } from '../store/otp.store.js';
+import { clientNetwork } from '../edge/client-network.js';
+import { CodeHasher, generateCode } from './otp.codes.js';
+import { canonicalLocale, codeRule, DEFAULT_PURPOSE, EMAIL_RULE, InvalidInputError, isValidCode, isValidPurpose, normaliseEmail, PURPOSE_RULE, checkRequestId, } from './otp.input.js';
+import { OtpStatus } from './otp.status.js';
+import { SUPPORTED_LOCALES } from '../mail/locales/index.js';
+import { generateReference, referenceCandidates } from './reference.js';
+import { NO_MERCHANTS } from './transaction.js';
+import { NO_MERCHANT_EVENTS } from '../webhooks/merchant-events.js';
+import { canonicalMailbox } from '../edge/mailbox.js';
+export class OtpService {
+    policy;
+    store;
+    clock;
+    hasher;
+    observer;
+    tokens;
+    ipv6PrefixLength;
+    drawReference;
+    events;
+    intents;
+    sendBudgets;
+    /** The bot check requestOtp wants, or null; the HTTP layer serves ALTCHA's challenges from it. */
+    challenge;
+    limits;
+    constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents, sendBudgets, challenge }) {
+        this.challenge = challenge ?? null;
+        this.intents = intents ?? NO_MERCHANTS;
+        this.sendBudgets = sendBudgets;
+        this.drawReference = reference ?? generateReference;
+        this.events = events ?? NO_MERCHANT_EVENTS;
+        this.store = store;
+        this.observer = observer;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.hasher = new CodeHasher(secret);
+        this.policy = Object.freeze({ ...policy, transactionPurposes: Object.freeze([...policy.transactionPurposes]) });
+        this.ipv6PrefixLength = clientPolicy.ipv6PrefixLength;
+        const guesses = { max: policy.maxGuessesPerWindow, windowSeconds: policy.guessWindowSeconds };
+        this.limits = {
+            issue: {
+                cooldownSeconds: policy.resendCooldownSeconds,
+                sends: { max: policy.maxSendsPerWindow, windowSeconds: policy.sendWindowSeconds },
+                maxLive: policy.maxSendsPerWindow,
+                attempts: { maxAttempts: policy.maxAttempts, budget: guesses },
+            },
+            guesses,
+            clientRequests: { max: clientPolicy.maxRequestsPerWindow, windowSeconds: clientPolicy.windowSeconds },
+            clientVerifications: { max: clientPolicy.maxVerificationsPerWindow, windowSeconds: clientPolicy.windowSeconds },
+            clientStatusReads: { max: clientPolicy.maxStatusReadsPerWindow, windowSeconds: clientPolicy.windowSeconds },
+        };
+    }
+    /** The hasher, shared with the dispatcher so both use keys from the same secret. */
+    get codeHasher() {
+        return this.hasher;
+    }
+    /**
+     * Issues a code. Every well-formed address gets the same kind of answer whether or not it
+     * has been seen before: there is nothing to look up, so nothing to learn from the reply.
+     */
+    async requestOtp(command, caller) {
+        const result = await this.issue(command, caller).catch((error) => this.unavailable(error));
+        this.observer?.requested(result.status);
+        return result;
+    }
+    /**
+     * Emails a live code again: the same code, expiry, attempts and reference, under the same
+     * cooldown and send window as a new code (a resend is an email like any other). For a user
+     * whose first email is slow: the first email's code still verifies.
+     */
+    async resendOtp(command, caller) {
+        const result = await this.resend(command, caller).catch((error) => this.unavailable(error));
+        this.observer?.resent(result.status);
+        return result;
+    }
+    async verifyOtp(command, caller) {
+        const result = await this.check(command, caller).catch((error) => this.unavailable(error));
+        this.observer?.verified(result.status);
+        return result;
+    }
+    /**
+     * A store that cannot be reached for now (an election outlasting the driver's wait, a network
+     * cut) is a retryable condition the client should hear as such, not an internal error.
+     * Either nothing was written, or (a write whose answer was lost) the client's retry replaces it.
+     */
+    unavailable(error) {
+        if (this.store.isUnavailable(error))
+            throw new StoreUnavailableError(error);
+        throw error;
+    }
+    async issue(command, caller) {
+        const { email, mailbox, purpose } = this.checkAddress(command);
+        const locale = canonicalLocale(command.locale);
+        const createdAt = this.clock.now();
+        const intent = await this.checkIntent(command.paymentIntent, email, createdAt, true);
+        const transaction = intent?.transaction ?? null;
+        if (!transaction && this.requiresTransaction(purpose)) {
+            throw new InvalidInputError('paymentIntent', "is required for this purpose (see otpPolicy(purpose).transactionRequired): the merchant's backend signs the payment the code confirms");
+        }
+        // The bot check last among the checks (bad input is told as such first) and before
+        // anything is counted or stored: a missing or failed one costs the service no write.
+        await this.challenge?.check(command.challenge, caller?.clientIp);
+        const id = randomUUID();
+        const code = generateCode(this.policy.codeLength);
+        // The expiry is computed per request (the old design computed it once, at cold start).
+        const expiresAt = new Date(createdAt.getTime() + this.policy.ttlSeconds * 1000);
+        const otp = {
+            id,
+            email,
+            mailbox,
+            purpose,
+            codeHash: this.hasher.hash(email, purpose, code, transaction),
+            sealedCode: this.hasher.seal(code, id),
+            createdAt,
+            expiresAt,
+            references: referenceCandidates(Math.min(this.limits.issue.maxLive, MAX_REFERENCE_CANDIDATES - 1) + 1, this.drawReference),
+            locale,
+            transaction,
+        };
+        // The caller's budget first (an inbox flood across many addresses stops here), then the
+        // domain's and the global send budgets, then the mailbox's cooldown, send window, live
+        // codes and attempt budget: one atomic step in the store. The mailbox, not the spelling:
+        // `a+1@gmail.com` and `a@gmail.com` share those limits (the email goes as written).
+        // No earlier live code is removed: a stranger's request cannot cut the owner's.
+        // A payment intent is single use: its id is recorded with the code, until the intent expires.
+        const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt };
+        const outcome = await this.store.issue(otp, { ...this.sendLimits('request', caller, mailbox), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
+        if (!outcome.issued && outcome.limit === 'intent')
+            throw new InvalidInputError('paymentIntent', 'has been used already: ask the merchant for a new one');
+        if (!outcome.issued)
+            return this.rateLimited(email, mailbox, outcome, createdAt);
+        // The code's id is the request's handle for its delivery status: 122 random bits, unguessable.
+        return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference, requestId: id };
+    }
+    async resend(command, caller) {
+        const { email, mailbox } = this.checkAddress({ email: command.email });
+        checkRequestId(command.requestId);
+        const { cooldownSeconds, sends } = this.limits.issue;
+        const limits = { ...this.sendLimits('request', caller, mailbox), cooldownSeconds, sends };
+        const now = this.clock.now();
+        const outcome = await this.store.resend({ mailbox, id: command.requestId, now, maxAttempts: this.policy.maxAttempts, limits });
+        switch (outcome.result) {
+            case 'resent':
+                return { status: OtpStatus.SENT, email, expiresAt: outcome.expiresAt, reference: outcome.reference, requestId: command.requestId, resent: outcome.queued };
+            case 'limited':
+                return this.rateLimited(email, mailbox, outcome, now);
+            case 'not_found':
+                return { status: OtpStatus.NOT_FOUND, email };
+            case 'expired':
+                return { status: OtpStatus.EXPIRED, email };
+            case 'too_many_attempts':
+                return { status: OtpStatus.TOO_MANY_ATTEMPTS, email };
+        }
+    }
+    async check(command, caller) {
+        const { email, mailbox, purpose } = this.checkAddress(command);
+        checkRequestId(command.requestId);
+        if (!isValidCode(command.otp, this.policy.codeLength)) {
+            throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
+        }
+        const transaction = (await this.checkIntent(command.paymentIntent, email, this.clock.now(), false))?.transaction ?? null;
+        const audience = this.tokens.audienceFor(command.audience);
+        // One atomic step in the store: the caller's budget, then the request's own code: expiry,
+        // the attempt cap and the comparison. Only that code is looked at, so guesses sent with
+        // another request's id (or none of the address's) cannot spend it. The hash covers the
+        // transaction: one changed, added or left out is a wrong guess like any other.
+        const outcome = await this.store.check({
+            mailbox,
+            purpose,
+            id: command.requestId,
+            codeHash: this.hasher.hash(email, purpose, command.otp, transaction),
+            now: this.clock.now(),
+            maxAttempts: this.policy.maxAttempts,
+            guesses: this.limits.guesses,
+            client: this.clientLimit('verify', caller, this.limits.clientVerifications),
+            // The merchant's events are written in the same step as what they report: the consume
+            // (verified), or the guess that uses up the code's attempts (locked). Either is made
+            // beforehand, and only the one that happens is kept.
+            webhooks: { verified: this.events.verified({ email, purpose, transaction }), locked: this.events.locked({ email, purpose }) },
+        });
+        const result = this.verdict(outcome);
+        if (result.status === OtpStatus.VERIFIED) {
+            return { ...result, verificationToken: await this.tokens.sign({ email, purpose, transaction }, this.clock.now(), audience) };
+        }
+        return result;
+    }
+    verdict(outcome) {
+        switch (outcome.result) {
+            case 'verified':
+                return { status: OtpStatus.VERIFIED };
+            case 'mismatched':
+                return { status: OtpStatus.MISMATCHED, attemptsRemaining: Math.max(0, this.policy.maxAttempts - outcome.attempts) };
+            case 'not_found':
+                return { status: OtpStatus.NOT_FOUND };
+            case 'expired':
+                return { status: OtpStatus.EXPIRED };
+            case 'too_many_attempts':
+                return { status: OtpStatus.TOO_MANY_ATTEMPTS, attemptsRemaining: 0 };
+            case 'limited':
+                return { status: OtpStatus.RATE_LIMITED, retryAfterSeconds: toSeconds(outcome.retryAfterMs) };
+        }
+    }
+    /**
+     * Counts a delivery-status read (a query or a subscription) against the caller's budget:
+     * each costs a store read, so a loop of them must stop somewhere. Refused: RateLimitedError.
+     */
+    async checkStatusRead(caller) {
+        const limit = this.clientLimit('status', caller, this.limits.clientStatusReads);
+        if (!limit)
+            return;
+        const refused = await this.store.countClient(limit, this.clock.now()).catch((error) => this.unavailable(error));
+        if (refused !== null)
+            throw new RateLimitedError(toSeconds(refused));
+    }
+    /** The caller's request budget and the shared send budgets an email to `mailbox` counts against. */
+    sendLimits(action, caller, mailbox) {
+        return { client: this.clientLimit(action, caller, this.limits.clientRequests), shared: this.sendBudgets?.for(mailbox) ?? [] };
+    }
+    /** RATE_LIMITED with the wait; a shared budget's refusal is also told to the budgets (metric, log line). */
+    rateLimited(email, mailbox, refusal, now) {
+        if (refusal.limit === 'domain' || refusal.limit === 'global')
+            this.sendBudgets?.refused(refusal.limit, mailbox, refusal.retryAfterMs, now);
+        return { status: OtpStatus.RATE_LIMITED, email, retryAfterSeconds: toSeconds(refusal.retryAfterMs) };
+    }
+    clientLimit(action, caller, limit) {
+        return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.ipv6PrefixLength)}`, limit } : undefined;
+    }
+    /** What a frontend should expect for `purpose`: sizes, times, and whether a transaction is required. */
+    policyFor(purpose) {
+        if (!isValidPurpose(purpose))
+            throw new InvalidInputError('purpose', PURPOSE_RULE);
+        const forPurpose = purpose ?? DEFAULT_PURPOSE;
+        const { ttlSeconds, codeLength, maxAttempts, resendCooldownSeconds } = this.policy;
+        return {
+            ttlSeconds,
+            codeLength,
+            maxAttempts,
+            resendCooldownSeconds,
+            purpose: forPurpose,
+            transactionRequired: this.requiresTransaction(forPurpose),
+            locales: [...SUPPORTED_LOCALES],
+            challenge: this.challenge?.info ?? null,
+        };
+    }
+    /** Whether a code for `purpose` must confirm a transaction. */
+    requiresTransaction(purpose) {
+        return this.policy.transactionPurposes.includes(purpose);
+    }
+    /** The intent's payment, checked (see PaymentIntents.check); null when none was given. */
+    checkIntent(raw, email, now, fresh) {
+        return raw === undefined || raw === null ? Promise.resolve(null) : this.intents.check(raw, { email, now, fresh });
+    }
+    checkAddress(command) {
+        const email = normaliseEmail(command.email);
+        if (email === null)
+            throw new InvalidInputError('email', EMAIL_RULE);
+        if (!isValidPurpose(command.purpose))
+            throw new InvalidInputError('purpose', PURPOSE_RULE);
+        return { email, mailbox: canonicalMailbox(email), purpose: command.purpose ?? DEFAULT_PURPOSE };
+    }
+}
+/**
+ * One more candidate than the live codes an address may hold guarantees a free reference; past
+ * a few, a random one is free anyway (a clash with 8 live codes is 1 in 57,000 per candidate),
+ * and drawing thousands per request would cost more than it buys.
+ */
+const MAX_REFERENCE_CANDIDATES = 8;
+/** A caller's budget is spent: a GraphQL error with code RATE_LIMITED and the wait. */
+export class RateLimitedError extends Error {
+    retryAfterSeconds;
+    constructor(retryAfterSeconds) {
+        super('Too many requests from this client. Try again later.');
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.name = 'RateLimitedError';
+    }
+}
+/** A wait in whole seconds, at least one: what Retry-After and retryAfterSeconds carry. */
+const toSeconds = (ms) => Math.max(1, Math.ceil(ms / 1000));
+//# sourceMappingURL=otp.service.js.map

@@ -1,0 +1,389 @@
+// The MongoDB adapter: queries, indexes and the change stream, no policy. Every method that
+// guards a rule is one atomic operation with the guard in its filter or pipeline, so replicas
+// sharing the database cannot race past a limit. Expired state is deleted by the TTL index.
+//
+// One document per address holds its limits and its live codes (see mongo/address.updates.ts):
+// issuing, resending and checking a code are each one command on it, with the caller's
+// budget, when there is one, as a command of its own on a second document of the collection. Deliveries
+// (mongo/deliveries.ts) and the merchant webhooks' outbox (mongo/outbox.ts) have files of their own.
+import { MongoBulkWriteError, MongoClient, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError, } from 'mongodb';
+import { checkStep, clientStep, intentStep, issueStep, resendStep, } from './mongo/address.updates.js';
+import { watchDeliveryChanges } from './mongo/delivery-feed.js';
+import { watchIssues } from './mongo/insert-feed.js';
+import { MongoDeliveries, toRecord } from './mongo/deliveries.js';
+import { beforeDeadline, isTimeBound, timeBound, writeDeadline } from './mongo/time-bound.js';
+import { MongoOutbox } from './mongo/outbox.js';
+import { issueRefusal, refusalMs, sendRefusal } from './window-count.js';
+export const STATE_COLLECTION = 'otp_state';
+export const CHECKPOINT_COLLECTION = 'checkpoints';
+/** Server answers during elections and shutdowns: the operation may succeed on a retry. */
+const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+/**
+ * Writes the server refused as they stand (a validator, a document grown past 16 MB): the
+ * change and the event it reports were refused together, nothing was written, and the caller
+ * hears "unavailable, try again" rather than an internal error (an operator must act).
+ */
+const REFUSED_WRITE_CODES = new Set([121, 10334, 17419]);
+const DUPLICATE_KEY = 11000;
+/** Where a write error came from, in an ordered bulk write, and its code. */
+const firstWriteError = (error) => {
+    const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    return errors[0];
+};
+/** How often a refusal that a re-read shows to be a race (two first requests) is retried. */
+const RACE_RETRIES = 3;
+export class StandaloneServerError extends Error {
+    constructor() {
+        super('MONGODB_URI points at a standalone MongoDB server, but change streams (which trigger the emails) need a replica set. ' +
+            'Start mongod with --replSet rs0 and run rs.initiate() once in mongosh (a one-node replica set is enough), ' +
+            'or use MongoDB Atlas, whose clusters are replica sets.');
+        this.name = 'StandaloneServerError';
+    }
+}
+/** MONGODB_TIMEOUT_MS's default: past an election caused by a step-down (1–3 s), short enough for a person waiting. */
+export const DEFAULT_TIMEOUT_MS = 5_000;
+/** A stored window as the embedded store's counter, so both judge a refusal with one function. */
+const windowCount = (window) => window && { count: window.count, resetAt: window.resetAt.getTime() };
+/** What a refused issue reads back: what the shared judges need for the reason and the wait. */
+const ISSUE_PROJECTION = { cooldownUntil: 1, sends: 1, guesses: 1, intents: 1, 'slots.codeId': 1, 'slots.expiresAt': 1, 'slots.attempts': 1, 'slots.reference': 1 };
+/** An address's document as the shared judges (window-count.ts) read it. */
+const limitState = (doc) => ({
+    cooldownUntil: doc.cooldownUntil?.getTime() ?? 0,
+    sends: windowCount(doc.sends),
+    guesses: doc.guesses?.map((t) => t.getTime()),
+    codes: (doc.slots ?? []).map((s) => ({ expiresAt: s.expiresAt.getTime(), attempts: s.attempts })),
+});
+export class MongoOtpStore {
+    client;
+    db;
+    onClose;
+    timeoutMs;
+    kind = 'mongodb';
+    addresses;
+    clients;
+    intents;
+    checkpoints;
+    subscriptions = new Set();
+    outbox;
+    deliveries;
+    constructor(client, db, onClose, timeoutMs) {
+        this.client = client;
+        this.db = db;
+        this.onClose = onClose;
+        this.timeoutMs = timeoutMs;
+        // One collection, two kinds of document: so that a request's steps go in one command.
+        // Every operation on them is time-bound (the change streams are watched through them too,
+        // unbounded: a feed waits by design, and its own errors reopen it).
+        const collection = (name) => timeBound(db.collection(name), timeoutMs);
+        this.addresses = collection(STATE_COLLECTION);
+        this.clients = collection(STATE_COLLECTION);
+        this.intents = collection(STATE_COLLECTION);
+        this.checkpoints = collection(CHECKPOINT_COLLECTION);
+        this.outbox = new MongoOutbox((name) => collection(name), this.addresses);
+        this.deliveries = new MongoDeliveries(this.addresses, (step) => this.retryWhileUnavailable(step));
+    }
+    /** Connects, checks for a replica set, and creates the indexes (idempotent). */
+    static async connect(options) {
+        // A short-lived probe with a short server-selection timeout answers "is MongoDB there, and
+        // is it a replica set?" quickly at start-up, without shortening every later operation's
+        // patience (an election must not fail requests that a few seconds' wait would save).
+        const probe = new MongoClient(options.uri, { serverSelectionTimeoutMS: options.startupTimeoutMS ?? 5_000 });
+        try {
+            const hello = await probe.db('admin').command({ hello: 1 });
+            // A sharded cluster's mongos answers "isdbgrid" and supports change streams too.
+            if (!hello.setName && hello.msg !== 'isdbgrid')
+                throw new StandaloneServerError();
+        }
+        finally {
+            await probe.close();
+        }
+        const client = new MongoClient(options.uri, { monitorCommands: options.monitorCommands ?? false });
+        try {
+            await client.connect();
+            const store = new MongoOtpStore(client, client.db(options.dbName), options.onClose, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+            await store.createIndexes();
+            return store;
+        }
+        catch (error) {
+            await client.close();
+            throw error;
+        }
+    }
+    async createIndexes() {
+        await this.addresses.createIndexes([
+            // MongoDB deletes an address's document once its codes have expired and its windows have
+            // closed, and a caller's counter once its window has closed (the monitor runs about once
+            // a minute; the service refuses expired codes itself before then).
+            { key: { expiresAt: 1 }, name: 'ttl_expiresAt', expireAfterSeconds: 0 },
+            // Delivery claims address a code by its id.
+            { key: { 'slots.codeId': 1 }, name: 'slot_code_id' },
+            // The sweep: deliveries still pending or claimed.
+            { key: { 'slots.delivery.state': 1, 'slots.createdAt': 1 }, name: 'slot_delivery_due' },
+        ]);
+        await this.outbox.createIndexes();
+    }
+    async issue(otp, limits) {
+        // The caller's budget, the shared send budgets, the payment intent's marker and the
+        // mailbox's update as one ordered bulk write: one command when the code is issued. A refused
+        // mailbox writes nothing, so fewer changes than steps mean a refusal (or a taken
+        // reference): one read then says which.
+        let claims = [
+            ...(limits?.client ? [this.clientClaim(limits.client, otp.createdAt)] : []),
+            ...(limits?.shared ?? []).map((budget) => this.sharedClaim(budget, otp.createdAt)),
+            ...(limits?.intent ? [this.intentClaim(limits.intent, otp.mailbox, otp.createdAt)] : []),
+        ];
+        for (const reference of otp.references) {
+            const address = { ...issueStep(otp, reference, limits), refusal: async () => null };
+            const outcome = await this.claim([...claims, address]);
+            if ('refused' in outcome)
+                return { issued: false, ...outcome.refused };
+            if (outcome.changed === claims.length + 1)
+                return { issued: true, reference };
+            const doc = await this.addresses.findOne({ _id: otp.mailbox }, { projection: ISSUE_PROJECTION });
+            const mine = doc?.slots?.find((slot) => slot.codeId === otp.id);
+            if (mine)
+                return { issued: true, reference: mine.reference };
+            if (limits?.intent && doc?.intents?.some((i) => i.key === limits.intent.key && i.until > otp.createdAt))
+                return { issued: false, retryAfterMs: 0, limit: 'intent' };
+            const refusal = limits && doc ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
+            if (refusal)
+                return { issued: false, ...refusal };
+            // The reference was a live code's: the next candidate, the claims already counted.
+            claims = [];
+        }
+        throw new Error('every reference candidate is taken by a live code of the address');
+    }
+    async resend(command) {
+        // The caller's budget and the shared send budgets first, in one command.
+        const first = [...(command.limits.client ? [this.clientClaim(command.limits.client, command.now)] : []), ...(command.limits.shared ?? []).map((budget) => this.sharedClaim(budget, command.now))];
+        if (first.length > 0) {
+            const claimed = await this.claim(first);
+            if ('refused' in claimed) {
+                const { limit, retryAfterMs } = claimed.refused;
+                return { result: 'limited', retryAfterMs, limit: limit === 'domain' || limit === 'global' ? limit : 'client' };
+            }
+        }
+        const { filter, update } = resendStep(command);
+        const doc = await this.addresses.findOneAndUpdate(filter, this.beforeDeadline(update), {
+            returnDocument: 'after',
+            projection: { verdict: 1, cooldownUntil: 1, sends: 1, slots: { $elemMatch: { codeId: command.id } } },
+        });
+        const verdict = doc?.verdict;
+        const slot = doc?.slots?.[0];
+        if (!verdict || !slot)
+            return { result: 'not_found' };
+        switch (verdict.result) {
+            case 'expired':
+            case 'too_many_attempts':
+                return { result: verdict.result };
+            case 'refused': {
+                const refusal = sendRefusal(limitState(doc), command.limits, command.now.getTime());
+                return { result: 'limited', ...(refusal ?? { limit: 'sends', retryAfterMs: 1_000 }) };
+            }
+            default:
+                return { result: 'resent', queued: verdict.result === 'queued', expiresAt: slot.expiresAt, reference: slot.reference };
+        }
+    }
+    async countClient(client, now) {
+        const claimed = await this.claim([this.clientClaim(client, now)]);
+        return 'refused' in claimed ? claimed.refused.retryAfterMs : null;
+    }
+    async check(command) {
+        // As for issue: the caller's budget first, in its own command.
+        if (command.client) {
+            const claimed = await this.claim([this.clientClaim(command.client, command.now)]);
+            if ('refused' in claimed)
+                return { result: 'limited', retryAfterMs: claimed.refused.retryAfterMs };
+        }
+        const { filter, update } = checkStep(command);
+        // No upsert: a code that is not this address's matches nothing, and nothing is written.
+        const doc = await this.addresses.findOneAndUpdate(filter, this.beforeDeadline(update), { returnDocument: 'after', projection: { verdict: 1 } });
+        const verdict = doc?.verdict;
+        if (!verdict)
+            return { result: 'not_found' };
+        switch (verdict.result) {
+            case 'mismatched':
+                return { result: 'mismatched', attempts: verdict.attempts };
+            case 'verified':
+            case 'expired':
+            case 'too_many_attempts':
+                return { result: verdict.result };
+            default:
+                return { result: 'not_found' };
+        }
+    }
+    async findLatest(mailbox, purpose) {
+        const doc = await this.addresses.findOne({ _id: mailbox }, { projection: { slots: 1 } });
+        // Slots are kept in issue order: the last is the newest.
+        const slot = doc?.slots?.findLast((s) => s.purpose === purpose);
+        return slot ? toRecord(mailbox, slot) : null;
+    }
+    claimDelivery(id, worker, leaseMs) {
+        return this.deliveries.claimDelivery(id, worker, leaseMs);
+    }
+    claimDeliveries(ids, worker, leaseMs) {
+        return this.deliveries.claimDeliveries(ids, worker, leaseMs);
+    }
+    renewLeases(ids, worker, leaseMs) {
+        return this.deliveries.renewLeases(ids, worker, leaseMs);
+    }
+    completeDelivery(id, worker, outcome, webhook) {
+        return this.deliveries.completeDelivery(id, worker, outcome, webhook);
+    }
+    recordDeliveryEvent(id, event, webhook) {
+        return this.deliveries.recordDeliveryEvent(id, event, webhook);
+    }
+    findById(id) {
+        return this.deliveries.findById(id);
+    }
+    deliveryStatus(id) {
+        return this.deliveries.deliveryStatus(id);
+    }
+    findDueDeliveries(now, pendingBefore, limit) {
+        return this.deliveries.findDueDeliveries(now, pendingBefore, limit);
+    }
+    oldestPendingDelivery(now) {
+        return this.deliveries.oldestPendingDelivery(now);
+    }
+    /** Runs `step` again (up to 3 times, 0.5 s apart) while the store is unreachable for now. */
+    async retryWhileUnavailable(step) {
+        for (let attempt = 1;; attempt += 1) {
+            try {
+                return await step();
+            }
+            catch (error) {
+                if (attempt >= 3 || !this.isUnavailable(error))
+                    throw error;
+                await new Promise((resolve) => setTimeout(resolve, 500));
+            }
+        }
+    }
+    enqueueWebhook(event) {
+        return this.outbox.enqueueWebhook(event);
+    }
+    relayWebhooks(limit) {
+        return this.outbox.relayWebhooks(limit);
+    }
+    claimWebhooks(worker, leaseMs, limit) {
+        return this.outbox.claimWebhooks(worker, leaseMs, limit);
+    }
+    completeWebhook(id, worker, outcome) {
+        return this.outbox.completeWebhook(id, worker, outcome);
+    }
+    subscribeDeliveryChanges(onChange, onError = () => undefined) {
+        return this.tracked((failed) => watchDeliveryChanges(this.addresses, onChange, failed), onError);
+    }
+    subscribeInserts(resumeAfter, onInsert, onError = () => undefined) {
+        return this.tracked((failed) => watchIssues(this.addresses, resumeAfter, onInsert, failed), onError);
+    }
+    /** Opens a feed that close() will close too; one that fails is forgotten before `onError` hears of it. */
+    async tracked(open, onError) {
+        const subscription = await open((error) => {
+            this.subscriptions.delete(tracked);
+            onError(error);
+        });
+        const tracked = {
+            close: async () => {
+                this.subscriptions.delete(tracked);
+                await subscription.close();
+            },
+        };
+        this.subscriptions.add(tracked);
+        return tracked;
+    }
+    async loadCheckpoint(name) {
+        return (await this.checkpoints.findOne({ _id: name }))?.token ?? null;
+    }
+    async saveCheckpoint(name, token) {
+        // $max keeps the furthest position when several replicas save under one name: resume
+        // tokens compare in stream order as strings.
+        await this.checkpoints.updateOne({ _id: name }, { $max: { token }, $set: { updatedAt: new Date() } }, { upsert: true });
+    }
+    isUnavailable(error) {
+        // A bulk write wraps a driver error (server selection, network) and keeps it as errorResponse.
+        const wrapped = error instanceof MongoBulkWriteError ? error.errorResponse : undefined;
+        if (wrapped instanceof Error)
+            return this.isUnavailable(wrapped);
+        return (isTimeBound(error, firstWriteError) ||
+            error instanceof MongoNetworkError ||
+            error instanceof MongoServerSelectionError ||
+            error instanceof MongoNotConnectedError ||
+            error instanceof MongoTopologyClosedError ||
+            (error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(error.code)) || REFUSED_WRITE_CODES.has(Number(error.code)))));
+    }
+    async ping() {
+        await this.db.command({ ping: 1 }, { signal: AbortSignal.timeout(this.timeoutMs) });
+    }
+    async close() {
+        await Promise.all([...this.subscriptions].map((s) => s.close()));
+        await this.client.close();
+        await this.onClose?.();
+    }
+    /** A caller's budget as a claim: refused, it reads back how long to wait. */
+    clientClaim({ key, limit }, now) {
+        return {
+            ...clientStep(key, limit, now),
+            refusal: async () => {
+                const doc = await this.clients.findOne({ _id: { client: key } });
+                const wait = refusalMs(windowCount(doc?.window), limit, now.getTime());
+                return wait === null ? null : { limit: 'client', retryAfterMs: wait };
+            },
+        };
+    }
+    /** A shared send budget as a claim: counted like a caller's, refused under its own name. */
+    sharedClaim(budget, now) {
+        const claim = this.clientClaim(budget, now);
+        return { ...claim, refusal: async () => {
+                const refusal = await claim.refusal();
+                return refusal && { limit: budget.name, retryAfterMs: refusal.retryAfterMs };
+            } };
+    }
+    /** A payment intent's marker as a claim: refused when another mailbox holds it. */
+    intentClaim(intent, mailbox, now) {
+        return {
+            ...intentStep(intent, mailbox, now),
+            refusal: async () => {
+                const doc = await this.intents.findOne({ _id: { intent: intent.key } });
+                return doc && doc.email !== mailbox ? { limit: 'intent', retryAfterMs: 0 } : null;
+            },
+        };
+    }
+    /**
+     * Sends the claims as one ordered bulk write (one command). A refused claim collides on its
+     * _id and stops the rest; one more read says why (and how long to wait). When the read shows
+     * no refusal after all (two first requests raced to create the same document), the claims
+     * from there on are tried again. Returns null when every claim went through.
+     */
+    /** A request's write, refused by mongod itself if it runs after the request has given up. */
+    beforeDeadline(update) {
+        return beforeDeadline(update, writeDeadline(this.timeoutMs));
+    }
+    async claim(claims) {
+        let remaining = claims;
+        let changed = 0;
+        for (let attempt = 0; remaining.length > 0; attempt += 1) {
+            const deadline = writeDeadline(this.timeoutMs);
+            const operations = remaining.map(({ filter, update }) => ({ updateOne: { filter, update: beforeDeadline(update, deadline), upsert: true } }));
+            try {
+                const result = await this.addresses.bulkWrite(operations, { ordered: true });
+                return { changed: changed + result.modifiedCount + result.upsertedCount };
+            }
+            catch (error) {
+                const failure = error instanceof MongoBulkWriteError ? firstWriteError(error) : undefined;
+                if (!failure || failure.code !== DUPLICATE_KEY)
+                    throw error;
+                const refused = remaining[failure.index];
+                const refusal = await refused.refusal();
+                if (refusal)
+                    return { refused: refusal };
+                if (attempt >= RACE_RETRIES)
+                    throw error;
+                // The steps before the collision went through: counted, and not sent again.
+                changed += failure.index;
+                remaining = remaining.slice(failure.index);
+            }
+        }
+        return { changed };
+    }
+}
+//# sourceMappingURL=mongo.store.js.map

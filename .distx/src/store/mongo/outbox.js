@@ -1,0 +1,85 @@
+// The merchant webhooks' outbox on MongoDB: one document per event, claimed with a lease on the
+// database's clock (like deliveries), so any replica's sender may take it and a restart loses
+// nothing. An event is first written inside its address's document, in the same command as the
+// change it reports (address.updates.ts, deliveries.ts); the relay here moves it into this
+// collection: an upsert by its id, then its removal from the address. A crash between the two
+// leaves it in both, and the next relay's upsert finds it already there. Finished events stay
+// an hour as markers, so that such a late relay does not send one again; a TTL index removes them.
+import { ObjectId } from 'mongodb';
+import { lifetime, WEBHOOK_KEEP_MS } from './address.updates.js';
+export const OUTBOX_COLLECTION = 'webhook_outbox';
+/** How long a finished event is remembered, against a relay that crashed between its two writes. */
+const FINISHED_KEEP_MS = 3600 * 1000;
+const NEVER = new Date(8.64e15);
+export class MongoOutbox {
+    addresses;
+    events;
+    /** `collection` opens a collection by name (the store's: time-bound); `addresses` holds events not yet relayed. */
+    constructor(collection, addresses) {
+        this.addresses = addresses;
+        this.events = collection(OUTBOX_COLLECTION);
+    }
+    async createIndexes() {
+        await this.events.createIndexes([
+            { key: { dueAt: 1 }, name: 'due' },
+            { key: { expiresAt: 1 }, name: 'ttl_expiresAt', expireAfterSeconds: 0 },
+        ]);
+        // Only documents with events waiting are in it: the relay's poll reads nothing else.
+        await this.addresses.createIndexes([{ key: { 'webhooks.keepUntil': 1 }, name: 'webhooks_waiting', sparse: true }]);
+    }
+    async enqueueWebhook(event) {
+        await this.events.bulkWrite([this.upsert(event)]);
+    }
+    async relayWebhooks(limit) {
+        const docs = await this.addresses.find({ 'webhooks.keepUntil': { $exists: true } }, { projection: { webhooks: 1 }, limit }).toArray();
+        const waiting = docs.flatMap((doc) => doc.webhooks ?? []);
+        if (waiting.length === 0)
+            return 0;
+        await this.events.bulkWrite(waiting.map((event) => this.upsert(event)), { ordered: false });
+        // Only the events read are removed: one written since then waits for the next relay.
+        await this.addresses.bulkWrite(docs.map((doc) => {
+            const relayed = (doc.webhooks ?? []).map((event) => event.id);
+            const left = { $filter: { input: { $ifNull: ['$webhooks', []] }, cond: { $not: [{ $in: ['$$this.id', { $literal: relayed }] }] } } };
+            return {
+                updateOne: {
+                    filter: { _id: doc._id },
+                    update: [{ $set: { webhooks: { $let: { vars: { left }, in: { $cond: [{ $eq: [{ $size: '$$left' }, 0] }, '$$REMOVE', '$$left'] } } } } }, lifetime('$$NOW')],
+                },
+            };
+        }), { ordered: false });
+        return waiting.length;
+    }
+    async claimWebhooks(worker, leaseMs, limit) {
+        const claimed = [];
+        const due = { $expr: { $and: [{ $lte: ['$dueAt', '$$NOW'] }, { $or: [{ $eq: ['$claim', null] }, { $lte: ['$claim.until', '$$NOW'] }] }] } };
+        while (claimed.length < limit) {
+            const mark = new ObjectId().toHexString();
+            const doc = await this.events.findOneAndUpdate(due, [{ $set: { claim: { by: worker, mark, until: { $add: ['$$NOW', leaseMs] } } } }], {
+                sort: { dueAt: 1 },
+                returnDocument: 'after',
+            });
+            if (!doc)
+                break;
+            claimed.push({ id: doc._id, type: doc.type, payload: doc.payload, createdAt: doc.createdAt, attempts: doc.attempts });
+        }
+        return claimed;
+    }
+    async completeWebhook(id, worker, outcome) {
+        const held = { _id: id, 'claim.by': worker, done: { $ne: true } };
+        const finished = [{ $set: { done: true, dueAt: NEVER, claim: null, payload: '', expiresAt: { $add: ['$$NOW', FINISHED_KEEP_MS] } } }];
+        const retry = [{ $set: { attempts: { $add: ['$attempts', 1] }, dueAt: { $add: ['$$NOW', outcome.state === 'retry' ? outcome.retryInMs : 0] }, claim: null } }];
+        const result = await this.events.updateOne(held, outcome.state === 'retry' ? retry : finished);
+        return result.modifiedCount === 1;
+    }
+    /** An upsert, so that a retried or repeated write (a relay after a crash) does not make a second event. */
+    upsert({ id, type, payload, createdAt }) {
+        return {
+            updateOne: {
+                filter: { _id: id },
+                update: { $setOnInsert: { type, payload, createdAt, attempts: 0, dueAt: new Date(0), claim: null, expiresAt: new Date(createdAt.getTime() + WEBHOOK_KEEP_MS) } },
+                upsert: true,
+            },
+        };
+    }
+}
+//# sourceMappingURL=outbox.js.map

@@ -1,0 +1,1 @@
+export declare const telemetry: import("@opentelemetry/sdk-node").NodeSDK | null;

@@ -1,0 +1,3 @@
+import { NodeSDK } from '@opentelemetry/sdk-node';
+/** Starts tracing when an OTLP endpoint is configured; null (nothing traced, nothing exported) otherwise. */
+export declare function startTelemetry(env?: NodeJS.ProcessEnv): NodeSDK | null;

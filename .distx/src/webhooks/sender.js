@@ -1,0 +1,99 @@
+// Sends the outbox's merchant webhooks, signed per the Standard Webhooks specification (the
+// `standardwebhooks` package: webhook-id, webhook-timestamp, webhook-signature). At least once:
+// an event leaves the outbox only when the receiver answers 2xx; otherwise it is tried again
+// with backoff, under the same id, by this process or (its claim having lapsed) another.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { backoffDelayMs } from '../delivery/backoff.js';
+/** Address documents read per relay. */
+const RELAY_BATCH = 100;
+/** Events sent at once. */
+const SEND_BATCH = 20;
+/** Relays and batches per poll, at most. */
+const ROUNDS_PER_POLL = 10;
+export class WebhookSender {
+    signer;
+    worker = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    timer = null;
+    running = null;
+    o;
+    constructor(options) {
+        this.o = { pollMs: 1_000, retryBaseMs: 1_000, retryMaxMs: 300_000, giveUpAfterMs: 24 * 3600 * 1000, timeoutMs: 10_000, ...options };
+        this.signer = new Webhook(options.secret);
+    }
+    start() {
+        if (this.timer)
+            return;
+        this.timer = setInterval(() => {
+            this.running ??= this.sendDue()
+                .catch((err) => this.o.logger.error({ err }, 'webhook outbox could not be read; trying again'))
+                .finally(() => (this.running = null));
+        }, this.o.pollMs);
+        this.timer.unref();
+    }
+    /** Stops looking; a try under way finishes (its event stays claimed until the lease lapses if not). */
+    async stop() {
+        if (this.timer)
+            clearInterval(this.timer);
+        this.timer = null;
+        await this.running;
+    }
+    /**
+     * Sends what is due now; resolves when those tries are done. A full batch is followed by
+     * another at once (a few rounds per poll), so a burst of events does not wait a second per 20.
+     */
+    async sendDue() {
+        const leaseMs = this.o.timeoutMs * 3;
+        for (let round = 0; round < ROUNDS_PER_POLL; round += 1) {
+            // Events written beside their change (MongoDB) join the outbox first.
+            const relayed = await this.o.outbox.relayWebhooks(RELAY_BATCH);
+            const events = await this.o.outbox.claimWebhooks(this.worker, leaseMs, SEND_BATCH);
+            await Promise.all(events.map(async (event) => this.finish(event, await this.send(event))));
+            if (relayed < RELAY_BATCH && events.length < SEND_BATCH)
+                return;
+        }
+    }
+    async send(event) {
+        const now = this.o.clock.now();
+        let error;
+        try {
+            const signature = this.signer.sign(event.id, now, event.payload);
+            const response = await fetch(this.o.url, {
+                method: 'POST',
+                headers: {
+                    'content-type': 'application/json',
+                    'webhook-id': event.id,
+                    'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+                    'webhook-signature': signature,
+                },
+                body: event.payload,
+                signal: AbortSignal.timeout(this.o.timeoutMs),
+                // Never follow a redirect: the signed event (with an address in it) would go wherever the
+                // receiver points, another host or a local one. A 3xx is a failure, tried again later.
+                redirect: 'manual',
+            });
+            await response.body?.cancel();
+            if (response.ok)
+                return { state: 'delivered' };
+            error = `the receiver answered ${response.status}`;
+        }
+        catch (err) {
+            error = `the receiver could not be reached (${err.name})`;
+        }
+        if (now.getTime() - event.createdAt.getTime() >= this.o.giveUpAfterMs)
+            return { state: 'abandoned', error };
+        return { state: 'retry', error, retryInMs: Math.min(backoffDelayMs(event.attempts + 1, this.o.retryBaseMs), this.o.retryMaxMs) };
+    }
+    async finish(event, outcome) {
+        if (!(await this.o.outbox.completeWebhook(event.id, this.worker, outcome)))
+            return;
+        this.o.observer?.merchantWebhook(outcome.state);
+        const fields = { webhookId: event.id, type: event.type, attempts: event.attempts + 1 };
+        if (outcome.state === 'retry')
+            this.o.logger.warn({ ...fields, reason: outcome.error, delayMs: outcome.retryInMs }, 'merchant webhook failed; will retry');
+        else if (outcome.state === 'abandoned')
+            this.o.logger.error({ ...fields, reason: outcome.error }, 'merchant webhook given up on after a day of tries');
+    }
+}
+//# sourceMappingURL=sender.js.map

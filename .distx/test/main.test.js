@@ -1,0 +1,205 @@
+// The real entry point as `npm start` runs it (compiled by `npm test`'s tsc step): the
+// embedded default with the log mailer, bad configuration, and a clean SIGTERM.
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { promisify } from 'node:util';
+import { createServer } from 'node:net';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FakeSendGrid } from './support/fake-sendgrid.js';
+import { startService, waitForLine } from './support/service-process.js';
+import { TEST_SECRET } from './support/harness.js';
+import { locateMongod } from '../src/store/embedded-mongo.js';
+/** The one JSON line a refused configuration writes: its variables and problems. */
+const run = promisify(execFile);
+const configRefusal = (lines) => {
+    expect(lines).toHaveLength(1);
+    return JSON.parse(lines[0]);
+};
+describe('npm start (dist/src/main.js)', () => {
+    it('stops on a bad setting with one line naming the variable', async () => {
+        const { child, lines } = startService({ OTP_LENGTH: '12' });
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(1);
+        expect(configRefusal(lines)).toMatchObject({
+            level: 60,
+            variables: ['OTP_LENGTH'],
+            msg: 'start-up abandoned: invalid configuration: OTP_LENGTH: must be a whole number from 4 to 10',
+        });
+    });
+    it('refuses to start with NODE_ENV unset once anything is configured for a deployment', async () => {
+        const { child, lines } = startService({ NODE_ENV: '', SENDGRID_API_KEY: 'SG.real-looking-key', STORE: 'memory' });
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(1);
+        const refusal = configRefusal(lines);
+        // NODE_ENV first; and since it looks like a deployment, what production would also want.
+        expect(refusal.variables[0]).toBe('NODE_ENV');
+        expect(refusal.msg).toMatch(/NODE_ENV: must be set when MONGODB_URI or SENDGRID_API_KEY is: production for a deployment/);
+    });
+    it('says in one JSON line that PORT is in use, before the dispatcher says it listens', async () => {
+        const holder = createServer();
+        await new Promise((resolve) => holder.listen(0, '127.0.0.1', resolve));
+        const port = holder.address().port;
+        try {
+            const { child, lines } = startService({ PORT: String(port), HOST: '127.0.0.1', STORE: 'memory' });
+            const [code] = await once(child, 'exit');
+            expect(code).toBe(1);
+            const fatal = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 60);
+            expect(fatal).toHaveLength(1);
+            expect(fatal[0]).toMatchObject({ variable: 'PORT', port, msg: `start-up abandoned: PORT ${port} is already in use on 127.0.0.1; stop what holds it, or set PORT to a free port` });
+            expect(lines.join('\n')).not.toMatch(/dispatcher listening|otp-graphql is serving/);
+        }
+        finally {
+            holder.close();
+        }
+    });
+    it('reads .env from the working directory, with the environment taking precedence', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'otp-env-'));
+        await writeFile(join(dir, '.env'), 'OTP_LENGTH=12\nOTP_MAX_ATTEMPTS=0\n');
+        const { child, lines } = startService({ OTP_MAX_ATTEMPTS: '3' }, dir);
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(1);
+        const refusal = configRefusal(lines);
+        expect(refusal.problems).toEqual(['OTP_LENGTH: must be a whole number from 4 to 10']);
+        // It says the value came from .env, and which ones .env gave (the environment's OTP_MAX_ATTEMPTS won).
+        expect(refusal).toMatchObject({ fromEnvFile: ['OTP_LENGTH'] });
+        expect(refusal.msg).toContain(`(read from ${join(realpathSync(dir), '.env')}: OTP_LENGTH)`);
+    });
+    it('names .env when a Docker .env (NODE_ENV=production) at the root breaks npm start', async () => {
+        const dir = await mkdtemp(join(tmpdir(), 'otp-env-'));
+        await writeFile(join(dir, '.env'), 'NODE_ENV=production\nMAIL_FROM=otp@shop.my\n');
+        const { child, lines } = startService({ NODE_ENV: undefined }, dir);
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(1);
+        const refusal = configRefusal(lines);
+        expect(refusal).toMatchObject({ fromEnvFile: ['NODE_ENV', 'MAIL_FROM'] });
+        expect(refusal.msg).toMatch(/\(read from .*\.env: NODE_ENV, MAIL_FROM\)$/);
+    });
+    it('refuses production without a key and a strong secret', async () => {
+        const { child, lines } = startService({ NODE_ENV: 'production' });
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(1);
+        expect(configRefusal(lines).variables).toEqual(expect.arrayContaining(['OTP_SECRET', 'SENDGRID_API_KEY', 'METRICS_TOKEN']));
+    });
+    it('says in one JSON line that MongoDB is unreachable, naming the host and variable, never the password', { timeout: 20_000 }, async () => {
+        const { child, lines } = startService({ MONGODB_URI: 'mongodb://otp-user:s3cret-pw@127.0.0.1:1/?replicaSet=rs0' });
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(1);
+        expect(lines).toHaveLength(1);
+        const line = JSON.parse(lines[0]);
+        expect(line).toMatchObject({ level: 60, variable: 'MONGODB_URI', hosts: '127.0.0.1:1' });
+        expect(line.msg).toMatch(/^start-up abandoned: MongoDB at 127\.0\.0\.1:1 \(MONGODB_URI\) could not be reached: .*ECONNREFUSED.*Check that it is running/);
+        expect(lines[0]).not.toContain('s3cret-pw');
+        expect(lines[0]).not.toContain('otp-user');
+    });
+    it('says in one JSON line that a malformed MONGODB_URI is not a MongoDB connection string', async () => {
+        const { child, lines } = startService({ MONGODB_URI: 'postgres://user:pw@db:5432/otp' });
+        const [code] = await once(child, 'exit');
+        expect(code).toBe(1);
+        expect(lines).toHaveLength(1);
+        const line = JSON.parse(lines[0]);
+        expect(line.variable).toBe('MONGODB_URI');
+        expect(line.msg).toMatch(/MONGODB_URI is not a valid MongoDB connection string .*mongodb:\/\/host:27017/);
+        expect(lines[0]).not.toContain('pw@');
+    });
+    it('without a mongod, says how to get one, not that a download host is unreachable', async () => {
+        const { child, lines } = startService({ NODE_ENV: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MONGOMS_SYSTEM_BINARY: '/nonexistent/mongod' });
+        try {
+            const line = JSON.parse(await waitForLine(lines, /embedded in-process store/, 30_000));
+            expect(line.reason).toBe('MONGODB_URI is not set and MONGOMS_SYSTEM_BINARY (/nonexistent/mongod) does not exist (`npm run mongod:fetch` fetches one)');
+            expect(lines.join('\n')).not.toMatch(/unreachable|fastdl/);
+        }
+        finally {
+            child.kill('SIGTERM');
+            await once(child, 'exit');
+        }
+    });
+    it('serves the flow on the embedded default with the log mailer, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
+        // As a fresh checkout runs it: NODE_ENV not set, nothing configured.
+        const { child, lines } = startService({ NODE_ENV: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+        try {
+            const serving = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000));
+            const url = serving.url;
+            // The embedded default: a real mongod replica set where a binary can be had (as after
+            // `npm run mongod:fetch`), else the in-process store, and the log says which.
+            const binary = await locateMongod();
+            expect(serving.store).toBe(binary ? 'mongodb' : 'memory');
+            expect(lines.some((l) => l.includes(binary ? 'embedded mongod replica set' : 'embedded in-process store'))).toBe(true);
+            const post = (query) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json());
+            const sent = await post('mutation { requestOtp(input: { email: "dev@example.com" }) { status requestId } }');
+            expect(sent).toEqual({ data: { requestOtp: { status: 'SENT', requestId: expect.stringMatching(/^[0-9a-f-]{36}$/) } } });
+            const email = JSON.parse(await waitForLine(lines, /\(log mailer, development only/));
+            expect(email.to).toBe('dev@example.com');
+            // The code leads the line, for a person reading the log.
+            const code = /^code (\d{6}) for dev@example\.com \(log mailer/.exec(email.msg)[1];
+            expect(email.text).toContain(code);
+            // It said why it runs as development.
+            expect(lines.some((l) => l.includes('NODE_ENV is not set and nothing is configured for a deployment'))).toBe(true);
+            // The log mailer plays SendGrid's part: the email is DELIVERED a moment later, and an
+            // address ending in +bounce bounces, so a frontend can see each state without SendGrid.
+            const state = async (requestId) => (await post(`{ otpDelivery(requestId: "${requestId}") { state } }`)).data?.otpDelivery?.state;
+            await expect.poll(() => state(sent.data.requestOtp.requestId), { timeout: 10_000 }).toBe('DELIVERED');
+            const bouncing = await post('mutation { requestOtp(input: { email: "tester+bounce@example.com" }) { status requestId } }');
+            await expect.poll(() => state(bouncing.data.requestOtp.requestId), { timeout: 10_000 }).toBe('BOUNCED');
+            const verified = await post(`mutation { verifyOtp(input: { email: "dev@example.com", requestId: "${sent.data.requestOtp.requestId}", otp: "${code}" }) { status } }`);
+            expect(verified).toEqual({ data: { verifyOtp: { status: 'VERIFIED' } } });
+            // The quick start's payment: an intent from the demo merchant's script, as the README shows it.
+            expect(lines.some((l) => l.includes('node scripts/demo-intent.mjs 149.90 MYR'))).toBe(true);
+            const intent = (await run(process.execPath, ['scripts/demo-intent.mjs', '149.90', 'MYR'], { cwd: new URL('..', import.meta.url).pathname })).stdout.trim();
+            const paid = await post(`mutation { requestOtp(input: { email: "payer@example.com", purpose: "payment", paymentIntent: "${intent}" }) { status } }`);
+            expect(paid).toEqual({ data: { requestOtp: { status: 'SENT' } } });
+            const paymentEmail = JSON.parse(await waitForLine(lines, /for payer@example\.com \(log mailer/));
+            expect(paymentEmail.text).toContain('to Demo Shop.');
+        }
+        finally {
+            child.kill('SIGTERM');
+        }
+        const [exitCode] = await once(child, 'exit');
+        expect(exitCode).toBe(0);
+        expect(lines.some((l) => l.includes('shutting down'))).toBe(true);
+    });
+    it('on SIGTERM during a slow send: finishes that email exactly once, then exits 0', async () => {
+        const sendgrid = new FakeSendGrid();
+        await sendgrid.start();
+        sendgrid.delayAll(2_000);
+        const { child, lines } = startService({
+            PORT: '0',
+            HOST: '127.0.0.1',
+            STORE: 'memory',
+            OTP_SECRET: TEST_SECRET,
+            SENDGRID_API_KEY: 'SG.test',
+            SENDGRID_BASE_URL: sendgrid.baseUrl,
+        });
+        try {
+            const url = JSON.parse(await waitForLine(lines, /otp-graphql is serving/)).url;
+            const res = await fetch(url, {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ query: 'mutation { requestOtp(input: { email: "slow@example.com" }) { status } }' }),
+            });
+            expect((await res.json()).data.requestOtp.status).toBe('SENT');
+            // SendGrid has the request and is taking 2 s to answer: now stop the service.
+            while (sendgrid.requests.length === 0)
+                await new Promise((r) => setTimeout(r, 10));
+            child.kill('SIGTERM');
+            const [exitCode] = await once(child, 'exit');
+            expect(exitCode).toBe(0);
+            expect(sendgrid.requests).toHaveLength(1);
+            expect(sendgrid.emailsTo('slow@example.com')).toHaveLength(1);
+            // The send was finished and recorded after SIGTERM and before the process stopped, not
+            // abandoned. (Ordered by pino's timestamps: lines flushed at exit may arrive out of order.)
+            const at = (msg) => lines.map((l) => JSON.parse(l)).find((l) => l.msg === msg)?.time;
+            expect(at('emails sent')).toBeGreaterThanOrEqual(at('shutting down'));
+            expect(at('stopped cleanly')).toBeGreaterThanOrEqual(at('emails sent'));
+            expect(lines.join('\n')).not.toContain(sendgrid.emails[0].code);
+        }
+        finally {
+            child.kill('SIGKILL');
+            await sendgrid.close();
+        }
+    });
+});
+//# sourceMappingURL=main.test.js.map

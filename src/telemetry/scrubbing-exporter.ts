@@ -1,0 +1,54 @@
+// Every span leaves through here: attributes that can carry what a caller sent (a GraphQL
+// document with inline values, a URL's query string) are dropped, and anything that looks like
+// an email address is replaced by a short hash of it. So no code, address or secret reaches
+// a trace, whatever an instrumentation records.
+import { createHash } from 'node:crypto';
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Attributes } from '@opentelemetry/api';
+
+/** Attributes that hold a caller's words as sent: a document's source, a query string. */
+const DROPPED = new Set(['graphql.source', 'url.query', 'http.target', 'db.query.text', 'db.statement']);
+/** URL attributes kept without their query string. */
+const URLS = new Set(['http.url', 'url.full', 'url.original']);
+const EMAIL = /[^\s"'<>@]+@[^\s"'<>@]+\.[^\s"'<>@]+/g;
+
+const hashed = (value: string) => `email:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+
+export function scrubAttributes(attributes: Attributes): Attributes {
+  const out: Attributes = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (DROPPED.has(key)) continue;
+    if (typeof value !== 'string') {
+      out[key] = value;
+      continue;
+    }
+    const text = URLS.has(key) ? value.split('?')[0]! : value;
+    out[key] = text.replace(EMAIL, hashed);
+  }
+  return out;
+}
+
+/** The span as exported: its own fields and methods, with scrubbed attributes and event attributes. */
+function scrubbed(span: ReadableSpan): ReadableSpan {
+  return Object.create(span, {
+    attributes: { value: scrubAttributes(span.attributes), enumerable: true },
+    events: { value: span.events.map((e) => ({ ...e, attributes: e.attributes && scrubAttributes(e.attributes) })), enumerable: true },
+  }) as ReadableSpan;
+}
+
+export class ScrubbingExporter implements SpanExporter {
+  constructor(private readonly next: SpanExporter) {}
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.next.export(spans.map(scrubbed), done);
+  }
+
+  shutdown(): Promise<void> {
+    return this.next.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.next.forceFlush?.() ?? Promise.resolve();
+  }
+}
