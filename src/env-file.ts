@@ -9,4 +9,4 @@ const before = new Set(Object.keys(process.env));
 if (existsSync('.env')) process.loadEnvFile('.env');
 
 /** The variables .env set (none when there is no .env). */
-export const fromEnvFile: readonly string[] = Object.keys(process.env).filter((name) => !before.has(name));
+export const fromEnvFile: readonly string[] = Object.keys(process.env).filter((name) => !before.has(name)).sort();

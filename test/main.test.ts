@@ -81,8 +81,8 @@ describe('npm start (dist/src/main.js)', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     const refusal = configRefusal(lines);
-    expect(refusal).toMatchObject({ fromEnvFile: ['NODE_ENV', 'MAIL_FROM'] });
-    expect(refusal.msg).toMatch(/\(read from .*\.env: NODE_ENV, MAIL_FROM\)$/);
+    expect(refusal).toMatchObject({ fromEnvFile: ['MAIL_FROM', 'NODE_ENV'] });
+    expect(refusal.msg).toMatch(/\(read from .*\.env: MAIL_FROM, NODE_ENV\)$/);
   });
 
   it('refuses production without a key and a strong secret', async () => {

@@ -1,4 +1,4 @@
-// The README's "Generating your own client", done as written in a fresh NodeNext project: its
+// docs/frontend.md's "Generating your own client", done as written in a fresh NodeNext project: its
 // `npm i` lines, its codegen.yml (with the schema file its comment offers instead of a running
 // server), its React snippet for Apollo Client 4, generated and type-checked strictly.
 import { execFile } from 'node:child_process';
@@ -14,9 +14,9 @@ const TSC = new URL('node_modules/typescript/bin/tsc', ROOT).pathname;
 
 /** The README section, and the blocks of one language in it, in order. */
 async function section(): Promise<{ blocks: (lang: string) => string[] }> {
-  const readme = await readFile(new URL('README.md', ROOT), 'utf8');
-  const start = readme.indexOf('### Generating your own client');
-  const text = readme.slice(start, readme.indexOf('\n### ', start + 10));
+  const readme = await readFile(new URL('docs/frontend.md', ROOT), 'utf8');
+  const start = readme.indexOf('## Generating your own client');
+  const text = readme.slice(start, readme.indexOf('\n## ', start + 10));
   return { blocks: (lang) => [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!) };
 }
 

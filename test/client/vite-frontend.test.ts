@@ -1,4 +1,4 @@
-// The README's "Generating your own client" in the project a frontend developer starts from:
+// docs/frontend.md's "Generating your own client" in the project a frontend developer starts from:
 // `npm create vite` with the react-ts template (create-vite pinned, 9.3.0), its own strict settings
 // (verbatimModuleSyntax, noUnusedLocals) untouched. The README's install lines, codegen.yml and
 // codegen command, its component file as written; `npm run build` (the template's tsc -b and
@@ -27,9 +27,9 @@ if (chromiumMissing) console.log(`Vite frontend test: SKIPPED — ${chromiumMiss
 
 /** The README section's blocks of one language, in order. */
 async function blocks(lang: string): Promise<string[]> {
-  const readme = await readFile(new URL('README.md', ROOT), 'utf8');
-  const start = readme.indexOf('### Generating your own client');
-  const text = readme.slice(start, readme.indexOf('\n### ', start + 10));
+  const readme = await readFile(new URL('docs/frontend.md', ROOT), 'utf8');
+  const start = readme.indexOf('## Generating your own client');
+  const text = readme.slice(start, readme.indexOf('\n## ', start + 10));
   return [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
 }
 

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { TEST_SECRET } from '../support/harness.js';
 import { serve, stopService, type ServiceProcess } from '../support/service-process.js';
 
@@ -77,12 +78,18 @@ describe('WebSocket floods from one client', () => {
   let wsUrl: string;
   let requestId: string;
   const sockets: WebSocket[] = [];
+  // SendGrid, not the log mailer: the log mailer plays a "delivered" a second later, and a
+  // delivered email's subscriptions end. Here the watched email stays SENT.
+  const sendgrid = new FakeSendGrid();
 
   beforeAll(async () => {
+    await sendgrid.start();
     service = await serve({
       NODE_ENV: 'test',
       OTP_SECRET: TEST_SECRET,
       STORE: 'memory',
+      SENDGRID_API_KEY: 'SG.test',
+      SENDGRID_BASE_URL: sendgrid.baseUrl,
       // The status budget is not what is tested here: roomy, so the caps are what hold.
       CLIENT_MAX_STATUS_READS_PER_WINDOW: '100000',
       WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: String(PER_CONNECTION),
@@ -101,6 +108,7 @@ describe('WebSocket floods from one client', () => {
   afterAll(async () => {
     for (const socket of sockets) socket.terminate();
     if (service) await stopService(service);
+    await sendgrid.close();
   });
 
   const timedHealthz = async () => {

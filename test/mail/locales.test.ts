@@ -101,7 +101,7 @@ describe("the README's Malay payment email", () => {
   it('is what the template writes with the default brand, word for word', async () => {
     const { readFile } = await import('node:fs/promises');
     const { loadConfig } = await import('../../src/config.js');
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const readme = await readFile(new URL('../../docs/merchant-backend.md', import.meta.url), 'utf8');
     const shown = /The email \(Malay, as asked[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)![1]!.trim();
     // The default configuration, as the README's example runs it: the brand of a fresh clone.
     const { brand, merchant } = loadConfig({}).mail;

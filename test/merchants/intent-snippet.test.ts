@@ -15,7 +15,7 @@ const ROOT = new URL('../../', import.meta.url);
 
 /** The lines between the README's payment-intent marker and the end of the code block after it. */
 async function readmeLines(): Promise<string> {
-  const readme = await readFile(new URL('README.md', ROOT), 'utf8');
+  const readme = await readFile(new URL('docs/merchant-backend.md', ROOT), 'utf8');
   const block = /```js\n([\s\S]*?)```/.exec(readme.split('<!-- payment-intent:')[1] ?? '');
   if (!block) throw new Error('the README has no payment-intent block');
   return block[1]!;

@@ -17,7 +17,7 @@ const ROOT = new URL('../../', import.meta.url);
 
 /** The lines between the README's token-check marker and the end of the code block after it. */
 async function readmeLines(): Promise<string> {
-  const readme = await readFile(new URL('README.md', ROOT), 'utf8');
+  const readme = await readFile(new URL('docs/merchant-backend.md', ROOT), 'utf8');
   const after = readme.split('<!-- token-check:')[1];
   const block = /```js\n([\s\S]*?)```/.exec(after ?? '');
   if (!block) throw new Error('the README has no token-check block');

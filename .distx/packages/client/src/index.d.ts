@@ -1,2 +1,0 @@
-export * from './otp-client.js';
-export * from './generated/graphql.js';

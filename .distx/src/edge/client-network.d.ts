@@ -1,1 +1,0 @@
-export declare function clientNetwork(ip: string, ipv6PrefixLength: number): string;

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=merchant.js.map

@@ -1,1 +1,0 @@
-export declare const telemetry: import("@opentelemetry/sdk-node").NodeSDK | null;

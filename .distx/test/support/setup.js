@@ -1,3 +1,0 @@
-// type-graphql reads decorator metadata through reflect-metadata, which must load first.
-import 'reflect-metadata';
-//# sourceMappingURL=setup.js.map
