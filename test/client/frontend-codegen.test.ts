@@ -2,23 +2,18 @@
 // `npm i` lines, its codegen.yml (with the schema file its comment offers instead of a running
 // server), its React snippet for Apollo Client 4, generated and type-checked strictly.
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { docBlocks } from '../support/docs.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = new URL('../../', import.meta.url);
 const TSC = new URL('node_modules/typescript/bin/tsc', ROOT).pathname;
 
-/** The README section, and the blocks of one language in it, in order. */
-async function section(): Promise<{ blocks: (lang: string) => string[] }> {
-  const readme = await readFile(new URL('docs/frontend.md', ROOT), 'utf8');
-  const start = readme.indexOf('## Generating your own client');
-  const text = readme.slice(start, readme.indexOf('\n## ', start + 10));
-  return { blocks: (lang) => [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!) };
-}
+const blocks = (lang: string) => docBlocks('docs/frontend.md', 'Generating your own client', lang);
 
 describe("the README's frontend codegen, in a NodeNext project", () => {
   let dir: string;
@@ -27,10 +22,9 @@ describe("the README's frontend codegen, in a NodeNext project", () => {
   });
 
   it('installs, generates and type-checks as written', { timeout: 300_000 }, async () => {
-    const readme = await section();
-    const [installs] = readme.blocks('sh');
-    const [codegenYml] = readme.blocks('yaml');
-    const [component] = readme.blocks('tsx');
+    const [installs] = await blocks('sh');
+    const [codegenYml] = await blocks('yaml');
+    const [component] = await blocks('tsx');
     dir = await mkdtemp(join(tmpdir(), 'otp-frontend-'));
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'shop-frontend', private: true, type: 'module' }));
     // A React app has React already; the README's lines add the rest.

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import { docBlocks } from '../support/docs.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -25,13 +26,7 @@ const chromiumMissing = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not instal
 if (chromiumMissing && process.env.CI === 'true') throw new Error(`Vite frontend test: REQUIRED under CI=true, but ${chromiumMissing}`);
 if (chromiumMissing) console.log(`Vite frontend test: SKIPPED — ${chromiumMissing}`);
 
-/** The README section's blocks of one language, in order. */
-async function blocks(lang: string): Promise<string[]> {
-  const readme = await readFile(new URL('docs/frontend.md', ROOT), 'utf8');
-  const start = readme.indexOf('## Generating your own client');
-  const text = readme.slice(start, readme.indexOf('\n## ', start + 10));
-  return [...text.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
-}
+const blocks = (lang: string) => docBlocks('docs/frontend.md', 'Generating your own client', lang);
 
 /** The README's shell lines, comments dropped, each run in `cwd` (npm and npx only). */
 async function runLines(block: string, cwd: string): Promise<void> {
