@@ -274,11 +274,12 @@ export class Dispatcher {
 
     // Emails of one template (language and wording) share a provider call.
     const groups = new Map<string, { template: MailTemplate; items: Sending[] }>();
+    const unsendable: Array<{ record: OtpRecord; outcome: DeliveryOutcome }> = [];
     for (const record of claims) {
       const code = this.openSealedCode(record);
       if (record.expiresAt <= now || code === null) {
         const error = code === null ? 'sealed code could not be opened (was OTP_SECRET changed?)' : 'expired before it could be sent';
-        await this.finish(record, { state: 'failed', at: now, attempts: record.delivery.attempts, error, cause: code === null ? 'refused' : 'expired' });
+        unsendable.push({ record, outcome: { state: 'failed', at: now, attempts: record.delivery.attempts, error, cause: code === null ? 'refused' : 'expired' } });
         continue;
       }
       const { key, template, substitutions } = this.o.emails.for(record, code);
@@ -293,6 +294,7 @@ export class Dispatcher {
       group.items.push({ record, recipient: { to: record.email, substitutions, customArgs }, calls: 0, span });
       groups.set(key, group);
     }
+    await this.finish(unsendable);
     if (groups.size === 0) return;
 
     const all = [...groups.values()];
@@ -308,17 +310,15 @@ export class Dispatcher {
     // first email's trace; each email's own span says how many shared its call.
     for (const item of items) item.span.setAttribute('otp.email.batch_size', items.length);
     const results = await context.with(trace.setSpan(context.active(), items[0]!.span), () => this.sendSplitting(template, items));
-    const outcomes = results.map(({ item, error }) => ({ item, error, outcome: this.outcomeOf(item, error) }));
-    await Promise.all(
-      outcomes.map(({ item, outcome }) =>
-        context.with(trace.setSpan(context.active(), item.span), async () => {
-          await this.finish(item.record, outcome);
-          item.span.setAttributes({ 'otp.email.outcome': outcome.state, 'otp.email.calls': item.calls });
-          if (outcome.state === 'failed') item.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
-          item.span.end();
-        }),
-      ),
-    );
+    const outcomes = results.map(({ item, error }) => ({ item, error, record: item.record, span: item.span, outcome: this.outcomeOf(item, error) }));
+    // The call's outcomes are recorded together: one store command for the whole call.
+    await context.with(trace.setSpan(context.active(), items[0]!.span), () => this.finish(outcomes));
+    for (const { item, outcome } of outcomes) {
+      item.span.addEvent('recorded');
+      item.span.setAttributes({ 'otp.email.outcome': outcome.state, 'otp.email.calls': item.calls });
+      if (outcome.state === 'failed') item.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
+      item.span.end();
+    }
     // At least once, with the same code: a call that may have been accepted is tried again.
     const unconfirmed = outcomes.filter((o) => o.outcome.state === 'retry' && o.error?.unconfirmed).length;
     if (unconfirmed > 0) this.o.observer?.retriedUnconfirmed(unconfirmed);
@@ -387,10 +387,27 @@ export class Dispatcher {
     }
   }
 
-  private async finish(record: OtpRecord, outcome: DeliveryOutcome): Promise<void> {
-    // A failed email's webhook is written with the outcome, in one step.
-    const webhook = outcome.state === 'failed' ? this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, reason: outcome.cause ?? 'refused' }) : undefined;
-    if (!(await this.o.store.completeDelivery(record.id, this.worker, outcome, webhook))) return;
+  /**
+   * Records outcomes in one store command (those whose claim this dispatcher no longer held
+   * are left as the store has them), tells the observer, and schedules the retries.
+   */
+  private async finish(done: ReadonlyArray<{ record: OtpRecord; outcome: DeliveryOutcome; span?: Span }>): Promise<void> {
+    if (done.length === 0) return;
+    // A failed email's webhook is written with the outcome, in one step; it joins its email's trace.
+    const webhookOf = ({ record, outcome }: { record: OtpRecord; outcome: DeliveryOutcome }) =>
+      outcome.state === 'failed' ? this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, reason: outcome.cause ?? 'refused' }) : undefined;
+    const completions = done.map((d) => ({
+      id: d.record.id,
+      outcome: d.outcome,
+      webhook: d.span ? context.with(trace.setSpan(context.active(), d.span), () => webhookOf(d)) : webhookOf(d),
+    }));
+    const held = await this.o.store.completeDeliveries(this.worker, completions);
+    done.forEach(({ record, outcome }, i) => {
+      if (held[i]) this.recorded(record, outcome);
+    });
+  }
+
+  private recorded(record: OtpRecord, outcome: DeliveryOutcome): void {
     if (outcome.state !== 'retry') {
       this.o.observer?.delivered(record, outcome);
       return;

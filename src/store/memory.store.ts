@@ -14,6 +14,7 @@ import {
   type CheckCommand,
   type CheckOutcome,
   type ClientLimit,
+  type Completion,
   type SharedBudget,
   type DeliveryEvent,
   type DeliveryEventResult,
@@ -240,14 +241,22 @@ export class MemoryOtpStore implements OtpStore {
   }
 
   async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome, webhook?: NewWebhook): Promise<boolean> {
-    const record = this.records.get(id);
-    if (!record || record.delivery.state !== 'sending' || record.delivery.claimedBy !== worker) return false;
-    const now = this.clock.now();
-    record.delivery = completedDelivery(outcome, { now, after: (ms) => new Date(now.getTime() + ms) }, record.delivery.events);
-    if (outcome.state !== 'retry') this.undelivered.delete(id);
-    if (outcome.state === 'failed') this.putWebhook(webhook);
-    this.changed([id]);
-    return true;
+    return (await this.completeDeliveries(worker, [{ id, outcome, webhook }]))[0]!;
+  }
+
+  async completeDeliveries(worker: string, completions: readonly Completion[]): Promise<boolean[]> {
+    const recorded = completions.map(({ id, outcome, webhook }) => {
+      const record = this.records.get(id);
+      if (!record || record.delivery.state !== 'sending' || record.delivery.claimedBy !== worker) return false;
+      const now = this.clock.now();
+      record.delivery = completedDelivery(outcome, { now, after: (ms) => new Date(now.getTime() + ms) }, record.delivery.events);
+      if (outcome.state !== 'retry') this.undelivered.delete(id);
+      if (outcome.state === 'failed') this.putWebhook(webhook);
+      return true;
+    });
+    const changed = completions.filter((_, i) => recorded[i]).map((c) => c.id);
+    if (changed.length > 0) this.changed(changed);
+    return recorded;
   }
 
   async recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult> {

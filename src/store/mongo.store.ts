@@ -41,6 +41,7 @@ import {
   type CheckCommand,
   type CheckOutcome,
   type ClientLimit,
+  type Completion,
   type DeliveryEvent,
   type DeliveryEventResult,
   type DeliveryOutcome,
@@ -319,6 +320,10 @@ export class MongoOtpStore implements OtpStore {
 
   completeDelivery(id: string, worker: string, outcome: DeliveryOutcome, webhook?: NewWebhook): Promise<boolean> {
     return this.deliveries.completeDelivery(id, worker, outcome, webhook);
+  }
+
+  completeDeliveries(worker: string, completions: readonly Completion[]): Promise<boolean[]> {
+    return this.deliveries.completeDeliveries(worker, completions);
   }
 
   recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult> {

@@ -368,6 +368,13 @@ export interface OtpStore extends WebhookOutbox {
   completeDelivery(id: string, worker: string, outcome: DeliveryOutcome, webhook?: NewWebhook): Promise<boolean>;
 
   /**
+   * completeDelivery for a batch of codes (on MongoDB one command, whatever their number, and
+   * one read more only when some claim was no longer held): for each completion, in order,
+   * whether `worker` still held its claim and the outcome was recorded.
+   */
+  completeDeliveries(worker: string, completions: readonly Completion[]): Promise<boolean[]>;
+
+  /**
    * Ids of codes unexpired at `now` and pending since before `pendingBefore` (and past their
    * next attempt time, on the store's clock), or whose lease ran out.
    */
@@ -465,6 +472,13 @@ export function pendingDelivery(createdAt: Date): DeliveryInfo {
  */
 export function resentDelivery<Time, Attempts, Events>(now: Time, kept: { attempts: Attempts; events: Events }) {
   return { state: 'pending' as DeliveryState, attempts: kept.attempts, claimedBy: null, leaseUntil: null, nextAttemptAt: null, sentAt: null, error: null, updatedAt: now, events: kept.events };
+}
+
+/** One code's delivery outcome, for completeDeliveries; `webhook` as in completeDelivery. */
+export interface Completion {
+  id: string;
+  outcome: DeliveryOutcome;
+  webhook?: NewWebhook;
 }
 
 /**

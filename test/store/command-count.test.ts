@@ -2,7 +2,8 @@
 // driver's command monitoring over real HTTP to the real service (so the per-client limits
 // are on). Counts are exact, not timings: each outcome's count is asserted, and none may
 // exceed two. The dispatcher and the webhook sender are stopped while counting: their change
-// stream, claims and relays are the mailer's work, not the request's.
+// stream, claims and relays are the mailer's work, not the request's; the last test counts that
+// work too, for a batch of emails sent by one sweep.
 import { makeIntent } from '../support/intents.js';
 import { randomUUID } from 'node:crypto';
 import type { CommandStartedEvent } from 'mongodb';
@@ -164,5 +165,24 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
         expect(issued.length).toBeLessThanOrEqual(MAX_COMMANDS);
       }
     }
+  });
+
+  it('the emails of a batch of codes: their outcomes are recorded in one command, whatever their number', async () => {
+    // Issued while the dispatcher is stopped, then sent by one sweep: what the dispatcher
+    // issues for them is the sweep's read, the claim (an update and a read of what it took)
+    // and one bulk write of every outcome.
+    await h.app.dispatcher!.sweep(true); // the earlier tests' codes first
+    await h.app.dispatcher!.idle();
+    const emails = Array.from({ length: 20 }, () => `count-batch-${randomUUID()}@example.com`);
+    for (const email of emails) expect((await counted(REQUEST_OTP, { email })).status).toBe('SENT');
+    const before = h.sendgrid.emails.length;
+    commands = [];
+    expect(await h.app.dispatcher!.sweep(true)).toBe(emails.length);
+    await h.app.dispatcher!.idle();
+    expect(commands).toEqual(['aggregate', 'update', 'find', 'update']);
+    expect(h.sendgrid.emails.slice(before).map((e) => e.to).sort()).toEqual([...emails].sort());
+    // Each code's outcome is its own: all 20 recorded as sent.
+    const states = await Promise.all(emails.map(async (email) => (await store.findLatest(email, 'default'))!.delivery.state));
+    expect(states).toEqual(emails.map(() => 'sent'));
   });
 });

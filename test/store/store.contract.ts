@@ -424,6 +424,30 @@ export function describeStoreContract(tier: StoreTier): void {
       expect(await store.claimDelivery(otp.id, 'again', 300)).toBeNull();
     });
 
+    it('records a batch of outcomes at once, and says which claims it no longer held', async () => {
+      // Four codes, two of them one address's: claimed by w; one of them taken over after its lease ran out.
+      const shared = newOtp().email;
+      const codes = [newOtp(), newOtp({ email: shared }), newOtp({ email: shared }), newOtp()];
+      for (const otp of codes) expect(await store.issue(otp)).toMatchObject({ issued: true });
+      expect(await store.claimDeliveries(codes.map((c) => c.id), 'w', 300)).toHaveLength(4);
+      await sleep(400);
+      expect(await store.claimDelivery(codes[3]!.id, 'rescuer', 60_000)).not.toBeNull();
+      const at = new Date();
+      const held = await store.completeDeliveries('w', [
+        { id: codes[0]!.id, outcome: { state: 'sent', at, attempts: 1 } },
+        { id: codes[1]!.id, outcome: { state: 'retry', attempts: 1, error: 'SendGrid answered 503', retryInMs: 60_000 } },
+        { id: codes[2]!.id, outcome: { state: 'failed', at, attempts: 1, error: 'SendGrid answered 400', cause: 'refused' } },
+        { id: codes[3]!.id, outcome: { state: 'sent', at, attempts: 1 } },
+        { id: randomUUID(), outcome: { state: 'sent', at, attempts: 1 } },
+      ]);
+      expect(held).toEqual([true, true, true, false, false]);
+      const states = await Promise.all(codes.map(async (c) => (await store.findById(c.id))!.delivery));
+      expect(states.map((d) => [d.state, d.claimedBy])).toEqual([['sent', null], ['pending', null], ['failed', null], ['sending', 'rescuer']]);
+      // Every outcome once: a second try of the same batch holds no claim any more.
+      expect(await store.completeDeliveries('w', [{ id: codes[0]!.id, outcome: { state: 'sent', at, attempts: 1 } }])).toEqual([false]);
+      expect(await store.completeDeliveries('w', [])).toEqual([]);
+    });
+
     it('claims many deliveries at once, each by one dispatcher only', async () => {
       const otps = Array.from({ length: 10 }, () => newOtp());
       for (const otp of otps) await store.issue(otp);

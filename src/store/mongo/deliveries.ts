@@ -2,9 +2,10 @@
 // the status a frontend reads, all on the slots of the address documents. Leases and next
 // attempts are set and compared on the database's clock ($$NOW); every state change sets a fresh
 // `deliveryChange` on its document for the status feed (delivery-feed.ts).
-import { ObjectId, type Collection, type Document } from 'mongodb';
+import { ObjectId, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import {
   completedDelivery,
+  type Completion,
   MAX_RECORDED_EVENTS,
   type DeliveryEvent,
   type DeliveryEventResult,
@@ -39,6 +40,29 @@ export const toRecord = (mailbox: string, { codeId, email, delivery: { claim: _c
   ...rest,
   delivery,
 });
+
+/** The code's slot, still claimed by `worker`, as a query filter's $elemMatch. */
+const heldBy = (id: string, worker: string) => ({ codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker });
+
+/**
+ * The update that records `outcome` on the code's slot (the filter: `worker` holds its claim),
+ * with `mark` as its claim mark. The sealed code stays while the code lives, for a retry or a
+ * resend; a failed email's webhook is written in the same step.
+ */
+function completionUpdate(id: string, worker: string, outcome: DeliveryOutcome, mark: string, webhook: NewWebhook | undefined): Document[] {
+  const isHeld = { $and: [{ $eq: ['$$this.codeId', { $literal: id }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
+  const serverClock: { now: unknown; after: (ms: number) => unknown } = { now: '$$NOW', after: (ms) => ({ $add: ['$$NOW', ms] }) };
+  const delivery = completedDelivery(outcome, serverClock, '$$this.delivery.events');
+  return [
+    {
+      $set: {
+        deliveryChange: deliveryChange(id),
+        slots: updateSlots(isHeld, { delivery: { ...delivery, error: { $literal: delivery.error }, claim: { $literal: mark } } }),
+      },
+    },
+    ...(outcome.state === 'failed' && webhook ? [...webhookStage(true, webhook), lifetime('$$NOW')] : []),
+  ];
+}
 
 export class MongoDeliveries {
   constructor(
@@ -101,22 +125,24 @@ export class MongoDeliveries {
   }
 
   async completeDelivery(id: string, worker: string, outcome: DeliveryOutcome, webhook?: NewWebhook): Promise<boolean> {
-    const held = { codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker };
-    const isHeld = { $and: [{ $eq: ['$$this.codeId', { $literal: id }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
-    const serverClock: { now: unknown; after: (ms: number) => unknown } = { now: '$$NOW', after: (ms) => ({ $add: ['$$NOW', ms] }) };
-    const delivery = completedDelivery(outcome, serverClock, '$$this.delivery.events');
-    // The sealed code stays while the code lives, for a retry or a resend.
-    const result = await this.addresses.updateOne({ slots: { $elemMatch: held } }, [
-      {
-        $set: {
-          deliveryChange: deliveryChange(id),
-          slots: updateSlots(isHeld, { delivery: { ...delivery, error: { $literal: delivery.error } } }),
-        },
-      },
-      // The merchant hears of a failed email from the same step (the filter: the claim is held).
-      ...(outcome.state === 'failed' && webhook ? [...webhookStage(true, webhook), lifetime('$$NOW')] : []),
-    ]);
-    return result.modifiedCount === 1;
+    return (await this.completeDeliveries(worker, [{ id, outcome, webhook }]))[0]!;
+  }
+
+  async completeDeliveries(worker: string, completions: readonly Completion[]): Promise<boolean[]> {
+    if (completions.length === 0) return [];
+    // Each outcome replaces the claim mark with this call's mark: so when fewer slots changed
+    // than were sent, one read tells which claims this dispatcher still held (a claim that
+    // lapsed and was taken by another keeps the other's mark).
+    const mark = `done/${new ObjectId().toHexString()}`;
+    const operations = completions.map(({ id, outcome, webhook }) => ({ updateOne: { filter: { slots: { $elemMatch: heldBy(id, worker) } }, update: completionUpdate(id, worker, outcome, mark, webhook) } }));
+    // Unordered: one refused or lost claim does not hold back the others. Every updateOne is
+    // a retryable write, so the driver retries the command once after an election.
+    const result = await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: false });
+    if (result.modifiedCount === completions.length) return completions.map(() => true);
+    const ids = completions.map((c) => c.id);
+    const docs = await this.addresses.find({ 'slots.codeId': { $in: ids } }, { projection: { 'slots.codeId': 1, 'slots.delivery.claim': 1 } }).toArray();
+    const recorded = new Set(docs.flatMap((doc) => (doc.slots ?? []).filter((slot) => slot.delivery.claim === mark).map((slot) => slot.codeId)));
+    return ids.map((id) => recorded.has(id));
   }
 
   async recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult> {
