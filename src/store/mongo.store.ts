@@ -14,7 +14,6 @@ import {
   MongoNotConnectedError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
-  type AnyBulkWriteOperation,
   type Collection,
   type Document,
   type Db,
@@ -36,6 +35,7 @@ import { watchIssues } from './mongo/insert-feed.js';
 import { MongoDeliveries, toRecord } from './mongo/deliveries.js';
 import { beforeDeadline, isTimeBound, timeBound, writeDeadline } from './mongo/time-bound.js';
 import { MongoOutbox } from './mongo/outbox.js';
+import { firstWriteError, StepWriteError, WriteBatcher } from './mongo/write-batch.js';
 import { issueRefusal, refusalMs, sendRefusal, type AddressLimitState, type WindowCount } from './window-count.js';
 import {
   type CheckCommand,
@@ -88,14 +88,10 @@ const DUPLICATE_KEY = 11000;
 interface Claim {
   filter: Document;
   update: Document[];
+  /** It may match its document and change nothing (the address's step, refused): see WriteBatcher. */
+  mayChangeNothing?: boolean;
   refusal: () => Promise<{ limit: IssueLimit; retryAfterMs: number } | null>;
 }
-
-/** Where a write error came from, in an ordered bulk write, and its code. */
-const firstWriteError = (error: MongoBulkWriteError) => {
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return errors[0];
-};
 
 /** How often a refusal that a re-read shows to be a race (two first requests) is retried. */
 const RACE_RETRIES = 3;
@@ -155,6 +151,7 @@ export class MongoOtpStore implements OtpStore {
   private readonly subscriptions = new Set<FeedSubscription>();
   private readonly outbox: MongoOutbox;
   private readonly deliveries: MongoDeliveries;
+  private readonly writes: WriteBatcher;
 
   private constructor(
     readonly client: MongoClient,
@@ -170,6 +167,7 @@ export class MongoOtpStore implements OtpStore {
     this.clients = collection<ClientDocument>(STATE_COLLECTION);
     this.intents = collection<IntentDocument>(STATE_COLLECTION);
     this.checkpoints = collection<CheckpointDocument>(CHECKPOINT_COLLECTION);
+    this.writes = new WriteBatcher(collection(STATE_COLLECTION));
     this.outbox = new MongoOutbox((name) => collection(name), this.addresses);
     this.deliveries = new MongoDeliveries(this.addresses, (step) => this.retryWhileUnavailable(step));
   }
@@ -224,9 +222,10 @@ export class MongoOtpStore implements OtpStore {
       ...(limits?.intent ? [this.intentClaim(limits.intent, otp.mailbox, otp.createdAt)] : []),
     ];
     for (const reference of otp.references) {
-      const address: Claim = { ...issueStep(otp, reference, limits), refusal: async () => null };
+      const address: Claim = { ...issueStep(otp, reference, limits), mayChangeNothing: true, refusal: async () => null };
       const outcome = await this.claim([...claims, address]);
       if ('refused' in outcome) return { issued: false, ...outcome.refused };
+      // Changed as many documents as it had steps: issued. Fewer (or not known): one read says what happened.
       if (outcome.changed === claims.length + 1) return { issued: true, reference };
       const doc = await this.addresses.findOne({ _id: otp.mailbox }, { projection: ISSUE_PROJECTION });
       const mine = doc?.slots?.find((slot) => slot.codeId === otp.id);
@@ -422,6 +421,7 @@ export class MongoOtpStore implements OtpStore {
       error instanceof MongoServerSelectionError ||
       error instanceof MongoNotConnectedError ||
       error instanceof MongoTopologyClosedError ||
+      (error instanceof StepWriteError && REFUSED_WRITE_CODES.has(Number(error.code))) ||
       (error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(error.code)) || REFUSED_WRITE_CODES.has(Number(error.code))))
     );
   }
@@ -468,37 +468,35 @@ export class MongoOtpStore implements OtpStore {
     };
   }
 
-  /**
-   * Sends the claims as one ordered bulk write (one command). A refused claim collides on its
-   * _id and stops the rest; one more read says why (and how long to wait). When the read shows
-   * no refusal after all (two first requests raced to create the same document), the claims
-   * from there on are tried again. Returns null when every claim went through.
-   */
   /** A request's write, refused by mongod itself if it runs after the request has given up. */
   private beforeDeadline(update: Document[]): Document[] {
     return beforeDeadline(update, writeDeadline(this.timeoutMs));
   }
 
-  private async claim(claims: Claim[]): Promise<{ refused: { limit: IssueLimit; retryAfterMs: number } } | { changed: number }> {
+  /**
+   * Sends the claims as one ordered sequence, in one bulk write with those of the requests of
+   * the same turn. A refused claim collides on its _id and stops the rest; one more read says
+   * why (and how long to wait). When the read shows no refusal after all (two first requests
+   * raced to create the same document), the claims from there on are tried again. Otherwise
+   * returns how many documents the claims changed (null: not known, see WriteBatcher).
+   */
+  private async claim(claims: Claim[]): Promise<{ refused: { limit: IssueLimit; retryAfterMs: number } } | { changed: number | null }> {
     let remaining = claims;
     let changed = 0;
     for (let attempt = 0; remaining.length > 0; attempt += 1) {
       const deadline = writeDeadline(this.timeoutMs);
       const operations = remaining.map(({ filter, update }) => ({ updateOne: { filter, update: beforeDeadline(update, deadline), upsert: true } }));
-      try {
-        const result = await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: true });
-        return { changed: changed + result.modifiedCount + result.upsertedCount };
-      } catch (error) {
-        const failure = error instanceof MongoBulkWriteError ? firstWriteError(error) : undefined;
-        if (!failure || failure.code !== DUPLICATE_KEY) throw error;
-        const refused = remaining[failure.index]!;
-        const refusal = await refused.refusal();
-        if (refusal) return { refused: refusal };
-        if (attempt >= RACE_RETRIES) throw error;
-        // The steps before the collision went through: counted, and not sent again.
-        changed += failure.index;
-        remaining = remaining.slice(failure.index);
-      }
+      // With the claims of the other requests of this turn, in one command (mongo/write-batch.ts).
+      const result = await this.writes.write(operations, remaining.some((c) => c.mayChangeNothing));
+      if ('changed' in result) return { changed: result.changed === null ? null : changed + result.changed };
+      if (result.code !== DUPLICATE_KEY) throw result.error;
+      const refused = remaining[result.failedAt]!;
+      const refusal = await refused.refusal();
+      if (refusal) return { refused: refusal };
+      if (attempt >= RACE_RETRIES) throw result.error;
+      // The steps before the collision went through: counted, and not sent again.
+      changed += result.failedAt;
+      remaining = remaining.slice(result.failedAt);
     }
     return { changed };
   }
