@@ -19,6 +19,8 @@ import type { Clock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { MemoryOtpStore } from '../src/store/memory.store.js';
+import { BENCH_ENV, TTL_SECONDS } from './settings.js';
+import { growTo, indexSizes, mongodPid } from './growth.js';
 
 /** The system clock, shiftable forward: lets the bench expire 100,000 codes without waiting. */
 class ShiftableClock implements Clock {
@@ -28,7 +30,6 @@ class ShiftableClock implements Clock {
   }
 }
 
-const TTL_SECONDS = 300;
 const TRIVIAL_TYPEDEFS = 'type Query { hello: String }';
 
 async function baselineA(): Promise<string> {
@@ -146,30 +147,8 @@ async function main(): Promise<void> {
   const mongoUri = mongo?.ok ? `${mongo.uri}${options ? `${mongo.uri.includes('?') ? '&' : '?'}${options}` : ''}` : '';
   const store: OtpStore =
     memoryStore ?? (await MongoOtpStore.connect({ uri: mongoUri, dbName: 'otp_bench', monitorCommands: true, onClose: mongo!.ok ? mongo!.stop : undefined }));
-  const env = {
-    NODE_ENV: 'development',
-    LOG_LEVEL: 'info',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    STORE: mongo ? 'mongodb' : 'memory',
-    GRAPHQL_PLAYGROUND: 'off',
-    OTP_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
-    SENDGRID_API_KEY: 'SG.bench',
-    SENDGRID_BASE_URL: sendgridUrl,
-    OTP_TTL_SECONDS: String(TTL_SECONDS),
-    // Limits raised so that nothing in the load is rate limited or locked out.
-    OTP_RESEND_COOLDOWN_SECONDS: '0',
-    OTP_MAX_SENDS_PER_WINDOW: '1000000',
-    OTP_MAX_GUESSES_PER_WINDOW: '1000', // the most allowed (the sliding window keeps a time per guess)
-    OTP_MAX_ATTEMPTS: '1000',
-    CLIENT_MAX_REQUESTS_PER_WINDOW: '1000000',
-    // The load is many addresses at one domain, far past any real budget: off, as the client limits are raised.
-    SEND_BUDGET_PER_DOMAIN: '0',
-    SEND_BUDGET_TOTAL: '0',
-    CLIENT_MAX_VERIFICATIONS_PER_WINDOW: '1000000',
-    // The load comes from 1,000 client addresses in X-Forwarded-For (bench/run.ts).
-    TRUST_PROXY: 'true',
-  };
+  const env = { ...BENCH_ENV, STORE: mongo ? 'mongodb' : 'memory', SENDGRID_BASE_URL: sendgridUrl };
+
   const config = loadConfig(env);
   // Log lines are written as in production (JSON, one per operation), to /dev/null.
   const logger = createLogger(config, pino.destination({ dest: '/dev/null', sync: false }));
@@ -203,6 +182,9 @@ async function main(): Promise<void> {
     return emails;
   }
 
+  const tally = new Map<string, number>();
+  const onTally = (event: { commandName: string }) => void tally.set(event.commandName, (tally.get(event.commandName) ?? 0) + 1);
+
   const handlers: Record<string, (arg: Record<string, unknown>) => Promise<unknown>> = {
     urls: async () => urls,
     issue: async ({ prefix, count }) => issue(String(prefix), Number(count)),
@@ -228,6 +210,21 @@ async function main(): Promise<void> {
       return { deleted, ...(await settled()), liveCodes: memoryStore!.size, held: memoryStore!.held };
     },
     commandCounts: async () => countCommands(app, store as MongoOtpStore, service),
+    /** Counts the MongoDB commands the service sends, by name, from now until tallyStop (under load: batching shows). */
+    tallyStart: async () => {
+      tally.clear();
+      (store as MongoOtpStore).client.on('commandStarted', onTally);
+      return true;
+    },
+    tallyStop: async () => {
+      (store as MongoOtpStore).client.off('commandStarted', onTally);
+      return Object.fromEntries(tally);
+    },
+    /** Where the peers find the database, and which process is mongod (for /proc). */
+    mongo: async () => ({ uri: mongoUri, pid: mongodPid(mongoUri) }),
+    /** Fills the collection with stored addresses up to `count` (see growth.ts). */
+    grow: async ({ count }) => growTo((store as MongoOtpStore).db, Number(count)),
+    indexSizes: async () => indexSizes((store as MongoOtpStore).db),
     startWorker: async () => {
       await startWorker(app, { ...env, STORE: 'mongodb', MONGODB_URI: mongoUri, MONGODB_DB: 'otp_bench' });
       return 'started';
