@@ -398,6 +398,7 @@ export class Dispatcher {
       outcome.state === 'failed' ? this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, reason: outcome.cause ?? 'refused' }) : undefined;
     const completions = done.map((d) => ({
       id: d.record.id,
+      mailbox: d.record.mailbox,
       outcome: d.outcome,
       webhook: d.span ? context.with(trace.setSpan(context.active(), d.span), () => webhookOf(d)) : webhookOf(d),
     }));

@@ -245,9 +245,10 @@ export class MemoryOtpStore implements OtpStore {
   }
 
   async completeDeliveries(worker: string, completions: readonly Completion[]): Promise<boolean[]> {
-    const recorded = completions.map(({ id, outcome, webhook }) => {
+    const recorded = completions.map(({ id, mailbox, outcome, webhook }) => {
       const record = this.records.get(id);
       if (!record || record.delivery.state !== 'sending' || record.delivery.claimedBy !== worker) return false;
+      if (mailbox !== undefined && record.mailbox !== mailbox) return false;
       const now = this.clock.now();
       record.delivery = completedDelivery(outcome, { now, after: (ms) => new Date(now.getTime() + ms) }, record.delivery.events);
       if (outcome.state !== 'retry') this.undelivered.delete(id);

@@ -477,6 +477,11 @@ export function resentDelivery<Time, Attempts, Events>(now: Time, kept: { attemp
 /** One code's delivery outcome, for completeDeliveries; `webhook` as in completeDelivery. */
 export interface Completion {
   id: string;
+  /**
+   * The code's mailbox (OtpRecord.mailbox), when known: MongoDB then finds its document by
+   * _id, the key a sharded cluster routes single-document writes by.
+   */
+  mailbox?: string;
   outcome: DeliveryOutcome;
   webhook?: NewWebhook;
 }

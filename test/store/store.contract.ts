@@ -435,9 +435,9 @@ export function describeStoreContract(tier: StoreTier): void {
       const at = new Date();
       const held = await store.completeDeliveries('w', [
         { id: codes[0]!.id, outcome: { state: 'sent', at, attempts: 1 } },
-        { id: codes[1]!.id, outcome: { state: 'retry', attempts: 1, error: 'SendGrid answered 503', retryInMs: 60_000 } },
-        { id: codes[2]!.id, outcome: { state: 'failed', at, attempts: 1, error: 'SendGrid answered 400', cause: 'refused' } },
-        { id: codes[3]!.id, outcome: { state: 'sent', at, attempts: 1 } },
+        { id: codes[1]!.id, mailbox: codes[1]!.mailbox, outcome: { state: 'retry', attempts: 1, error: 'SendGrid answered 503', retryInMs: 60_000 } },
+        { id: codes[2]!.id, mailbox: codes[2]!.mailbox, outcome: { state: 'failed', at, attempts: 1, error: 'SendGrid answered 400', cause: 'refused' } },
+        { id: codes[3]!.id, mailbox: codes[3]!.mailbox, outcome: { state: 'sent', at, attempts: 1 } },
         { id: randomUUID(), outcome: { state: 'sent', at, attempts: 1 } },
       ]);
       expect(held).toEqual([true, true, true, false, false]);
@@ -446,6 +446,12 @@ export function describeStoreContract(tier: StoreTier): void {
       // Every outcome once: a second try of the same batch holds no claim any more.
       expect(await store.completeDeliveries('w', [{ id: codes[0]!.id, outcome: { state: 'sent', at, attempts: 1 } }])).toEqual([false]);
       expect(await store.completeDeliveries('w', [])).toEqual([]);
+      // A completion naming another mailbox than the code's records nothing.
+      const otp = newOtp();
+      await store.issue(otp);
+      await store.claimDelivery(otp.id, 'w', 60_000);
+      expect(await store.completeDeliveries('w', [{ id: otp.id, mailbox: codes[0]!.mailbox, outcome: { state: 'sent', at, attempts: 1 } }])).toEqual([false]);
+      expect(await store.completeDeliveries('w', [{ id: otp.id, mailbox: otp.mailbox, outcome: { state: 'sent', at, attempts: 1 } }])).toEqual([true]);
     });
 
     it('claims many deliveries at once, each by one dispatcher only', async () => {

@@ -134,7 +134,9 @@ export class MongoDeliveries {
     // than were sent, one read tells which claims this dispatcher still held (a claim that
     // lapsed and was taken by another keeps the other's mark).
     const mark = `done/${new ObjectId().toHexString()}`;
-    const operations = completions.map(({ id, outcome, webhook }) => ({ updateOne: { filter: { slots: { $elemMatch: heldBy(id, worker) } }, update: completionUpdate(id, worker, outcome, mark, webhook) } }));
+    const operations = completions.map(({ id, mailbox, outcome, webhook }) => ({
+      updateOne: { filter: { ...(mailbox === undefined ? {} : { _id: mailbox }), slots: { $elemMatch: heldBy(id, worker) } }, update: completionUpdate(id, worker, outcome, mark, webhook) },
+    }));
     // Unordered: one refused or lost claim does not hold back the others. Every updateOne is
     // a retryable write, so the driver retries the command once after an election.
     const result = await this.addresses.bulkWrite(operations as AnyBulkWriteOperation<AddressDocument>[], { ordered: false });
