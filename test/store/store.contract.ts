@@ -27,6 +27,15 @@ export function newOtp(overrides: Partial<NewOtp> = {}, now = new Date()): NewOt
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Generous issue limits, but for what a test is about. */
+export const generousLimits = (overrides: Partial<IssueLimits> = {}): IssueLimits => ({
+  cooldownSeconds: 0,
+  sends: { max: 1000, windowSeconds: 600 },
+  maxLive: 1000,
+  attempts: { maxAttempts: 5, budget: { max: 100_000, windowSeconds: 3600 } },
+  ...overrides,
+});
+
 export const until = async (check: () => boolean, ms = 5000) => {
   const deadline = Date.now() + ms;
   while (!check()) {
@@ -44,14 +53,7 @@ export function describeStoreContract(tier: StoreTier): void {
     /** Checks `otp` (by its id) with `codeHash` (its own: the right code) and generous limits unless given. */
     const check = (otp: NewOtp, codeHash = otp.codeHash, extra: Partial<CheckCommand> = {}) =>
       store.check({ mailbox: otp.mailbox, purpose: otp.purpose, id: otp.id, codeHash, now: new Date(), maxAttempts: 5, guesses: { max: 1000, windowSeconds: 3600 }, ...extra });
-    /** Generous limits, but for what a test is about. */
-    const limits = (overrides: Partial<IssueLimits> = {}): IssueLimits => ({
-      cooldownSeconds: 0,
-      sends: { max: 1000, windowSeconds: 600 },
-      maxLive: 1000,
-      attempts: { maxAttempts: 5, budget: { max: 100_000, windowSeconds: 3600 } },
-      ...overrides,
-    });
+    const limits = generousLimits;
     const resend = (otp: Pick<NewOtp, 'mailbox' | 'id'>, extra: Partial<ResendCommand> = {}) =>
       store.resend({ mailbox: otp.mailbox, id: otp.id, now: new Date(), maxAttempts: 5, limits: limits(), ...extra });
     afterAll(async () => store && tier.dispose(store));

@@ -6,9 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { CommandStartedEvent } from 'mongodb';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { MongoOtpStore, STATE_COLLECTION } from '../../src/store/mongo.store.js';
-import type { IssueLimits } from '../../src/store/otp.store.js';
 import { describeOnTier, mongoTier as tier, mongoUri } from '../support/stores.js';
-import { newOtp } from './store.contract.js';
+import { generousLimits, newOtp } from './store.contract.js';
 
 describeOnTier(tier, 'MongoDB: concurrent claims in one bulk write', () => {
   let store: MongoOtpStore;
@@ -28,13 +27,7 @@ describeOnTier(tier, 'MongoDB: concurrent claims in one bulk write', () => {
     await store?.close();
   });
 
-  const limits = (overrides: Partial<IssueLimits> = {}): IssueLimits => ({
-    cooldownSeconds: 0,
-    sends: { max: 1000, windowSeconds: 600 },
-    maxLive: 1000,
-    attempts: { maxAttempts: 5, budget: { max: 100_000, windowSeconds: 3600 } },
-    ...overrides,
-  });
+  const limits = generousLimits;
   const addressDoc = (mailbox: string) => store.db.collection(STATE_COLLECTION).findOne({ _id: mailbox as never });
 
   it("40 verifications of one caller at once, a budget of 10: exactly 10 counted, 30 refused with a wait, in one update", async () => {
