@@ -311,13 +311,16 @@ export class Dispatcher {
     for (const item of items) item.span.setAttribute('otp.email.batch_size', items.length);
     const results = await context.with(trace.setSpan(context.active(), items[0]!.span), () => this.sendSplitting(template, items));
     const outcomes = results.map(({ item, error }) => ({ item, error, record: item.record, span: item.span, outcome: this.outcomeOf(item, error) }));
-    // The call's outcomes are recorded together: one store command for the whole call.
-    await context.with(trace.setSpan(context.active(), items[0]!.span), () => this.finish(outcomes));
-    for (const { item, outcome } of outcomes) {
-      item.span.addEvent('recorded');
-      item.span.setAttributes({ 'otp.email.outcome': outcome.state, 'otp.email.calls': item.calls });
-      if (outcome.state === 'failed') item.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
-      item.span.end();
+    // The call's outcomes are recorded together: one store command for the whole call. Each
+    // email's span ends either way (a store failure leaves the codes to the sweep).
+    try {
+      await context.with(trace.setSpan(context.active(), items[0]!.span), () => this.finish(outcomes));
+    } finally {
+      for (const { item, outcome } of outcomes) {
+        item.span.setAttributes({ 'otp.email.outcome': outcome.state, 'otp.email.calls': item.calls });
+        if (outcome.state === 'failed') item.span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error });
+        item.span.end();
+      }
     }
     // At least once, with the same code: a call that may have been accepted is tried again.
     const unconfirmed = outcomes.filter((o) => o.outcome.state === 'retry' && o.error?.unconfirmed).length;

@@ -4,8 +4,10 @@
 //
 // One document per address holds its limits and its live codes (see mongo/address.updates.ts):
 // issuing, resending and checking a code are each one command on it, with the caller's
-// budget, when there is one, as a command of its own on a second document of the collection. Deliveries
-// (mongo/deliveries.ts) and the merchant webhooks' outbox (mongo/outbox.ts) have files of their own.
+// budget, when there is one, as a command of its own on a second document of the collection.
+// Under load the counters and issues of concurrent requests share commands (mongo/write-batch.ts).
+// Deliveries (mongo/deliveries.ts) and the merchant webhooks' outbox (mongo/outbox.ts) have
+// files of their own.
 import {
   MongoBulkWriteError,
   MongoClient,
