@@ -4,6 +4,8 @@
 //
 // The service and the baselines run in one child process (bench/server.ts); this process
 // only drives load with autocannon over loopback (32 connections, after a warm-up).
+// `--store mongodb` is its own run (bench/mongodb.ts): the service on the fetched mongod
+// beside the floor and better-auth.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';

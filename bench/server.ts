@@ -2,10 +2,8 @@
 // at the fake SendGrid process, which answers 202 at once) and the baselines, all in one
 // process that the driver (bench/run.ts) loads over loopback and steers over IPC.
 import 'reflect-metadata';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
@@ -114,26 +112,6 @@ async function countCommands(app: App, store: MongoOtpStore, url: string): Promi
   return { requestOtp, verifyOtpWrong, verifyOtpRight };
 }
 
-/**
- * Splits the roles: this process stops sending (API only) and a worker process, `npm run
- * worker` as deployed, takes the dispatcher's work on the same database.
- */
-async function startWorker(app: App, env: Record<string, string>): Promise<ChildProcess> {
-  await app.dispatcher!.stop();
-  const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
-  const worker = spawn(process.execPath, [main, '--role=worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  process.on('exit', () => worker.kill());
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    worker.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('otp-graphql is serving')) resolve();
-    });
-    worker.once('exit', (code) => reject(new Error(`the worker exited (${code}): ${out}`)));
-  });
-  return worker;
-}
-
 async function main(): Promise<void> {
   const sendgridUrl = process.env.FAKE_SENDGRID_URL;
   if (!sendgridUrl) throw new Error('FAKE_SENDGRID_URL is not set');
@@ -225,10 +203,6 @@ async function main(): Promise<void> {
     /** Fills the collection with stored addresses up to `count` (see growth.ts). */
     grow: async ({ count }) => growTo((store as MongoOtpStore).db, Number(count)),
     indexSizes: async () => indexSizes((store as MongoOtpStore).db),
-    startWorker: async () => {
-      await startWorker(app, { ...env, STORE: 'mongodb', MONGODB_URI: mongoUri, MONGODB_DB: 'otp_bench' });
-      return 'started';
-    },
   };
 
   process.on('message', (message: { id: number; cmd: string; arg?: Record<string, unknown> }) => {
