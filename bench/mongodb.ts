@@ -93,7 +93,7 @@ export async function runMongo(quick: boolean, server: Peer, sendgrid: Peer, sta
         const row = await measure(`${label}: ${t.name}`, t.url, t.body, { duration: s.durationS, pids: { node: t.pid, mongod: mongo.pid } });
         if (t.tally) {
           const counts = await server.call<Record<string, number>>('tallyStop');
-          row.commandsPerOp = Object.fromEntries(Object.entries(counts).filter(([name]) => !['hello', 'isMaster', 'ping', 'endSessions'].includes(name)).map(([name, count]) => [name, Math.round((count / row.requests) * 100) / 100]));
+          row.commandsPerOp = Object.fromEntries(Object.entries(counts).map(([name, count]) => [name, Math.round((count / row.requests) * 100) / 100]));
         }
         (runs[t.name] ??= []).push(row);
       }

@@ -41,8 +41,14 @@ export const toRecord = (mailbox: string, { codeId, email, delivery: { claim: _c
   delivery,
 });
 
-/** The code's slot, still claimed by `worker`, as a query filter's $elemMatch. */
-const heldBy = (id: string, worker: string) => ({ codeId: id, 'delivery.state': 'sending', 'delivery.claimedBy': worker });
+/**
+ * Slots of `ids` still claimed by `worker`: as a query filter's $elemMatch (`match`), and as
+ * an aggregation test on `$$this` inside the slots' $map (`test`).
+ */
+const heldBy = (ids: readonly string[], worker: string) => ({
+  match: { codeId: { $in: [...ids] }, 'delivery.state': 'sending', 'delivery.claimedBy': worker },
+  test: { $and: [{ $in: ['$$this.codeId', { $literal: [...ids] }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] },
+});
 
 /**
  * The update that records `outcome` on the code's slot (the filter: `worker` holds its claim),
@@ -50,14 +56,13 @@ const heldBy = (id: string, worker: string) => ({ codeId: id, 'delivery.state': 
  * resend; a failed email's webhook is written in the same step.
  */
 function completionUpdate(id: string, worker: string, outcome: DeliveryOutcome, mark: string, webhook: NewWebhook | undefined): Document[] {
-  const isHeld = { $and: [{ $eq: ['$$this.codeId', { $literal: id }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
   const serverClock: { now: unknown; after: (ms: number) => unknown } = { now: '$$NOW', after: (ms) => ({ $add: ['$$NOW', ms] }) };
   const delivery = completedDelivery(outcome, serverClock, '$$this.delivery.events');
   return [
     {
       $set: {
         deliveryChange: deliveryChange(id),
-        slots: updateSlots(isHeld, { delivery: { ...delivery, error: { $literal: delivery.error }, claim: { $literal: mark } } }),
+        slots: updateSlots(heldBy([id], worker).test, { delivery: { ...delivery, error: { $literal: delivery.error }, claim: { $literal: mark } } }),
       },
     },
     ...(outcome.state === 'failed' && webhook ? [...webhookStage(true, webhook), lifetime('$$NOW')] : []),
@@ -116,10 +121,9 @@ export class MongoDeliveries {
   }
 
   async renewLeases(ids: readonly string[], worker: string, leaseMs: number): Promise<number> {
-    const held = { codeId: { $in: [...ids] }, 'delivery.state': 'sending', 'delivery.claimedBy': worker };
-    const isHeld = { $and: [{ $in: ['$$this.codeId', { $literal: [...ids] }] }, { $eq: ['$$this.delivery.state', 'sending'] }, { $eq: ['$$this.delivery.claimedBy', { $literal: worker }] }] };
-    const result = await this.addresses.updateMany({ slots: { $elemMatch: held } }, [
-      { $set: { slots: { $map: { input: '$slots', in: { $cond: [isHeld, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', { leaseUntil: { $add: ['$$NOW', leaseMs] } }] } }] }, '$$this'] } } } } },
+    const held = heldBy(ids, worker);
+    const result = await this.addresses.updateMany({ slots: { $elemMatch: held.match } }, [
+      { $set: { slots: { $map: { input: '$slots', in: { $cond: [held.test, { $mergeObjects: ['$$this', { delivery: { $mergeObjects: ['$$this.delivery', { leaseUntil: { $add: ['$$NOW', leaseMs] } }] } }] }, '$$this'] } } } } },
     ]);
     return result.matchedCount;
   }
@@ -135,7 +139,7 @@ export class MongoDeliveries {
     // lapsed and was taken by another keeps the other's mark).
     const mark = `done/${new ObjectId().toHexString()}`;
     const operations = completions.map(({ id, mailbox, outcome, webhook }) => ({
-      updateOne: { filter: { ...(mailbox === undefined ? {} : { _id: mailbox }), slots: { $elemMatch: heldBy(id, worker) } }, update: completionUpdate(id, worker, outcome, mark, webhook) },
+      updateOne: { filter: { ...(mailbox === undefined ? {} : { _id: mailbox }), slots: { $elemMatch: heldBy([id], worker).match } }, update: completionUpdate(id, worker, outcome, mark, webhook) },
     }));
     // Unordered: one refused or lost claim does not hold back the others. Every updateOne is
     // a retryable write, so the driver retries the command once after an election.

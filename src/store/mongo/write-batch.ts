@@ -49,8 +49,11 @@ interface Pending {
 /** Updates in one command at most: a command's answer waits for its slowest update. */
 const MAX_OPERATIONS = 500;
 
+/** A bulk write's write errors, each with its index and code (the driver gives one alone unwrapped). */
+const writeErrorsOf = (error: MongoBulkWriteError) => (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]);
+
 /** Where a write error came from, in an ordered bulk write, and its code. */
-export const firstWriteError = (error: MongoBulkWriteError) => (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors])[0];
+export const firstWriteError = (error: MongoBulkWriteError) => writeErrorsOf(error)[0];
 const changedBy = (result: Pick<BulkWriteResult, 'modifiedCount' | 'upsertedCount'>) => result.modifiedCount + result.upsertedCount;
 
 export class WriteBatcher {
@@ -119,7 +122,7 @@ export class WriteBatcher {
         for (const p of batch) p.reject(error);
         return;
       }
-      const failed = new Map((Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]).map((e) => [e.index, e]));
+      const failed = new Map(writeErrorsOf(error).map((e) => [e.index, e]));
       const applied = batch.filter((_, i) => !failed.has(i));
       settle(applied, changedBy(error));
       batch.forEach((p, i) => {
