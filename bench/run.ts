@@ -15,8 +15,9 @@ import { runMongo } from './mongodb.js';
 const quick = process.argv.includes('--quick');
 // --store mongodb: the service on the fetched mongod beside the floor and the peer (bench/mongodb.ts).
 const storeArg = process.argv.indexOf('--store');
-const storeKind = storeArg >= 0 ? (process.argv[storeArg + 1] ?? '') : 'memory';
-if (storeKind !== 'memory' && storeKind !== 'mongodb') throw new Error('--store takes memory or mongodb');
+// Without it: the service alone against its baselines (also on the embedded mongod: the one store).
+const storeKind = storeArg >= 0 ? (process.argv[storeArg + 1] ?? '') : 'service';
+if (storeKind !== 'service' && storeKind !== 'mongodb') throw new Error('--store takes mongodb');
 const WARMUP_S = quick ? 1 : 3;
 const DURATION_S = quick ? 3 : 10;
 const LIVE_CODES = 100_000;

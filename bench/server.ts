@@ -1,4 +1,4 @@
-// The benchmark's server process: the real service (embedded store, real SendGrid SDK pointed
+// The benchmark's server process: the real service (embedded mongod, real SendGrid SDK pointed
 // at the fake SendGrid process, which answers 202 at once) and the baselines, all in one
 // process that the driver (bench/run.ts) loads over loopback and steers over IPC.
 import 'reflect-metadata';
@@ -11,12 +11,10 @@ import Fastify from 'fastify';
 import { pino } from 'pino';
 import { createApp, type App } from '../src/app.js';
 import { startEmbeddedMongo } from '../src/store/embedded-mongo.js';
-import { MongoOtpStore } from '../src/store/mongo.store.js';
-import type { OtpStore } from '../src/store/otp.store.js';
+import { MongoOtpStore, STATE_COLLECTION } from '../src/store/mongo.store.js';
 import type { Clock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { MemoryOtpStore } from '../src/store/memory.store.js';
 import { BENCH_ENV, TTL_SECONDS } from './settings.js';
 import { growTo, indexSizes, mongodPid } from './growth.js';
 
@@ -119,16 +117,17 @@ async function main(): Promise<void> {
   const sendgridUrl = process.env.FAKE_SENDGRID_URL;
   if (!sendgridUrl) throw new Error('FAKE_SENDGRID_URL is not set');
   const clock = new ShiftableClock();
-  // --store mongodb: the fetched mongod as a one-node replica set (journaled, default write concern).
-  const mongo = process.env.BENCH_STORE === 'mongodb' ? await startEmbeddedMongo() : null;
-  if (mongo && !mongo.ok) throw new Error(`--store mongodb: ${mongo.reason}`);
-  const memoryStore = mongo ? null : new MemoryOtpStore({ clock });
+  // The fetched mongod as a one-node replica set (journaled, default write concern): the one store.
+  const mongo = await startEmbeddedMongo();
+  if (!mongo.ok) throw new Error(`bench: ${mongo.reason}`);
   // BENCH_MONGODB_OPTIONS (e.g. w=1&journal=false) adds driver options: for comparing write concerns.
   const options = process.env.BENCH_MONGODB_OPTIONS;
-  const mongoUri = mongo?.ok ? `${mongo.uri}${options ? `${mongo.uri.includes('?') ? '&' : '?'}${options}` : ''}` : '';
-  const store: OtpStore =
-    memoryStore ?? (await MongoOtpStore.connect({ uri: mongoUri, dbName: 'otp_bench', monitorCommands: true, onClose: mongo!.ok ? mongo!.stop : undefined }));
-  const env = { ...BENCH_ENV, STORE: mongo ? 'mongodb' : 'memory', SENDGRID_BASE_URL: sendgridUrl };
+  const mongoUri = `${mongo.uri}${options ? `${mongo.uri.includes('?') ? '&' : '?'}${options}` : ''}`;
+  const store = await MongoOtpStore.connect({ uri: mongoUri, dbName: 'otp_bench', monitorCommands: true, onClose: mongo.stop });
+  const env = { ...BENCH_ENV, SENDGRID_BASE_URL: sendgridUrl };
+  const addresses = store.db.collection(STATE_COLLECTION);
+  /** Stored documents (addresses with live codes or open windows, callers' counters): what the database holds. */
+  const stored = async () => ({ liveCodes: await addresses.countDocuments(), held: {} as Record<string, number> });
 
   const config = loadConfig(env);
   // Log lines are written as in production (JSON, one per operation), to /dev/null.
@@ -178,34 +177,34 @@ async function main(): Promise<void> {
       }
       return delays;
     },
-    state: async () => ({ ...(await settled()), liveCodes: memoryStore!.size, held: memoryStore!.held }),
+    state: async () => ({ ...(await settled()), ...(await stored()) }),
     /**
      * Moves time past every code's expiry and every limit's window (an address's state is kept
      * while its windows are open: the guess budget must outlive its codes), and runs the expiry
-     * sweep, as the TTL monitor would.
+     * sweep, as the TTL monitor would (its one-minute period is not waited for).
      */
     expireAll: async () => {
       const { otp, client } = config;
       clock.offsetMs += (Math.max(TTL_SECONDS, otp.sendWindowSeconds, otp.guessWindowSeconds, client.windowSeconds) + 1) * 1000;
-      const deleted = memoryStore!.deleteExpired();
-      return { deleted, ...(await settled()), liveCodes: memoryStore!.size, held: memoryStore!.held };
+      const { deletedCount: deleted } = await addresses.deleteMany({ expiresAt: { $lt: clock.now() } });
+      return { deleted, ...(await settled()), ...(await stored()) };
     },
-    commandCounts: async () => countCommands(app, store as MongoOtpStore, service),
+    commandCounts: async () => countCommands(app, store, service),
     /** Counts the MongoDB commands the service sends, by name, from now until tallyStop (under load: batching shows). */
     tallyStart: async () => {
       tally.clear();
-      (store as MongoOtpStore).client.on('commandStarted', onTally);
+      store.client.on('commandStarted', onTally);
       return true;
     },
     tallyStop: async () => {
-      (store as MongoOtpStore).client.off('commandStarted', onTally);
+      store.client.off('commandStarted', onTally);
       return Object.fromEntries(tally);
     },
     /** Where the peers find the database, and which process is mongod (for /proc). */
     mongo: async () => ({ uri: mongoUri, pid: mongodPid(mongoUri) }),
     /** Fills the collection with stored addresses up to `count` (see growth.ts). */
-    grow: async ({ count }) => growTo((store as MongoOtpStore).db, Number(count)),
-    indexSizes: async () => indexSizes((store as MongoOtpStore).db),
+    grow: async ({ count }) => growTo(store.db, Number(count)),
+    indexSizes: async () => indexSizes(store.db),
   };
 
   process.on('message', (message: { id: number; cmd: string; arg?: Record<string, unknown> }) => {

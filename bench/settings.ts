@@ -7,7 +7,6 @@ export const BENCH_ENV = {
   LOG_LEVEL: 'info',
   PORT: '0',
   HOST: '127.0.0.1',
-  STORE: 'memory',
   GRAPHQL_PLAYGROUND: 'off',
   OTP_SECRET: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
   SENDGRID_API_KEY: 'SG.bench',

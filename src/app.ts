@@ -53,7 +53,7 @@ export interface App {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config);
-  const store = overrides.store ?? (await createStore(config, clock, logger));
+  const store = overrides.store ?? (await createStore(config, logger));
   const metrics = new Metrics(store, () => clock.now());
   const tokens = createVerificationTokens(config);
   if (!config.verificationToken.signingKey && config.role !== 'worker') {
@@ -81,7 +81,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       store,
       mailer,
       hasher: service.codeHasher,
-      emails: new OtpEmails({ brand: config.mail.brand, merchant: config.mail.merchant, ttlSeconds: config.otp.ttlSeconds }),
+      emails: new OtpEmails({ brand: config.mail.brand, merchant: config.mail.merchant }),
       clock,
       logger,
       observer: metrics,

@@ -143,10 +143,9 @@ describe('config', () => {
     ...MAIL,
   };
 
-  it('refuses production without MONGODB_URI unless the in-process store is chosen explicitly', () => {
-    expect(() => loadConfig(production)).toThrow(/MONGODB_URI: must be set in production[\s\S]*STORE=memory/);
-    expect(() => loadConfig({ ...production, STORE: 'mongodb' })).toThrow(/MONGODB_URI/);
-    expect(loadConfig({ ...production, STORE: 'memory' }).store).toBe('memory');
+  it('refuses production without MONGODB_URI: the embedded mongod is for development only', () => {
+    expect(() => loadConfig(production)).toThrow(/MONGODB_URI: must be set in production \(a replica set; the embedded mongod is for development only\)/);
+    expect(() => loadConfig({ ...production, STORE: 'memory' })).toThrow(/MONGODB_URI/);
     expect(loadConfig({ ...production, MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0' }).mongodb.uri).toContain('db:27017');
   });
 
@@ -162,7 +161,6 @@ describe('config', () => {
   it('runs both roles in one process by default; split roles need a shared MongoDB', () => {
     expect(loadConfig({}).role).toBe('all');
     expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/ROLE: worker needs MONGODB_URI/);
-    expect(() => loadConfig({ ROLE: 'api', STORE: 'memory', MONGODB_URI: 'mongodb://db/?replicaSet=rs0' })).toThrow(/ROLE: api needs MONGODB_URI/);
     expect(() => loadConfig({ ROLE: 'mailer' })).toThrow(/ROLE: must be all, api or worker/);
     const production = {
       NODE_ENV: 'production',

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { waitForLine } from './support/service-process.js';
+import { mongoTier } from './support/stores.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -25,7 +26,7 @@ describe('development comfort', () => {
     for (const entry of ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) await cp(join(root, entry), join(dir, entry), { recursive: true });
     await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
     const { MONGODB_URI: _m, SENDGRID_API_KEY: _s, NODE_ENV: _n, ...inherited } = process.env;
-    const child = spawn(process.execPath, ['scripts/dev.mjs'], { cwd: dir, env: { ...inherited, PORT: '0', HOST: '127.0.0.1', STORE: 'memory' } });
+    const child = spawn(process.execPath, ['scripts/dev.mjs'], { cwd: dir, env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...(mongoTier.skip ? {} : mongoTier.env()) } });
     const lines: string[] = [];
     child.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
     try {

@@ -12,7 +12,6 @@ import { describe, expect, it } from 'vitest';
 import { FakeSendGrid } from './support/fake-sendgrid.js';
 import { startService, waitForLine } from './support/service-process.js';
 import { TEST_SECRET } from './support/harness.js';
-import { locateMongod } from '../src/store/embedded-mongo.js';
 
 /** The one JSON line a refused configuration writes: its variables and problems. */
 const run = promisify(execFile);
@@ -35,7 +34,7 @@ describe('npm start (dist/src/main.js)', () => {
   });
 
   it('refuses to start with NODE_ENV unset once anything is configured for a deployment', async () => {
-    const { child, lines } = startService({ NODE_ENV: '', SENDGRID_API_KEY: 'SG.real-looking-key', STORE: 'memory' });
+    const { child, lines } = startService({ NODE_ENV: '', SENDGRID_API_KEY: 'SG.real-looking-key' });
     const [code] = await once(child, 'exit');
     expect(code).toBe(1);
     const refusal = configRefusal(lines);
@@ -49,7 +48,7 @@ describe('npm start (dist/src/main.js)', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as AddressInfo).port;
     try {
-      const { child, lines } = startService({ PORT: String(port), HOST: '127.0.0.1', STORE: 'memory' });
+      const { child, lines } = startService({ PORT: String(port), HOST: '127.0.0.1' });
       const [code] = await once(child, 'exit');
       expect(code).toBe(1);
       const fatal = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 60);
@@ -115,16 +114,17 @@ describe('npm start (dist/src/main.js)', () => {
     expect(lines[0]).not.toContain('pw@');
   });
 
-  it('without a mongod, says how to get one, not that a download host is unreachable', async () => {
+  it('without a mongod, stops with one line saying how to get one, not that a download host is unreachable', async () => {
     const { child, lines } = startService({ NODE_ENV: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', MONGOMS_SYSTEM_BINARY: '/nonexistent/mongod' });
-    try {
-      const line = JSON.parse(await waitForLine(lines, /embedded in-process store/, 30_000)) as { reason: string };
-      expect(line.reason).toBe('MONGODB_URI is not set and MONGOMS_SYSTEM_BINARY (/nonexistent/mongod) does not exist (`npm run mongod:fetch` fetches one)');
-      expect(lines.join('\n')).not.toMatch(/unreachable|fastdl/);
-    } finally {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    const fatal = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.level === 60);
+    expect(fatal).toHaveLength(1);
+    expect(fatal[0]).toMatchObject({
+      variable: 'MONGODB_URI',
+      msg: 'start-up abandoned: MONGODB_URI is not set and MONGOMS_SYSTEM_BINARY (/nonexistent/mongod) does not exist: set MONGODB_URI to a replica set, or run `npm run mongod:fetch`',
+    });
+    expect(lines.join('\n')).not.toMatch(/unreachable|fastdl|otp-graphql is serving/);
   });
 
   it('serves the flow on the embedded default with the log mailer, and exits 0 on SIGTERM', { timeout: 60_000 }, async () => {
@@ -133,11 +133,10 @@ describe('npm start (dist/src/main.js)', () => {
     try {
       const serving = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000)) as { url: string; store: string };
       const url = serving.url;
-      // The embedded default: a real mongod replica set where a binary can be had (as after
-      // `npm run mongod:fetch`), else the in-process store, and the log says which.
-      const binary = await locateMongod();
-      expect(serving.store).toBe(binary ? 'mongodb' : 'memory');
-      expect(lines.some((l) => l.includes(binary ? 'embedded mongod replica set' : 'embedded in-process store'))).toBe(true);
+      // The embedded default: a real mongod replica set (the binary `npm install` put in
+      // place), and the log says so.
+      expect(serving.store).toBe('mongodb');
+      expect(lines.some((l) => l.includes('using an embedded mongod replica set'))).toBe(true);
       const post = (query: string) =>
         fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json());
 
@@ -183,7 +182,7 @@ describe('npm start (dist/src/main.js)', () => {
     const { child, lines } = startService({
       PORT: '0',
       HOST: '127.0.0.1',
-      STORE: 'memory',
+      
       OTP_SECRET: TEST_SECRET,
       SENDGRID_API_KEY: 'SG.test',
       SENDGRID_BASE_URL: sendgrid.baseUrl,

@@ -11,7 +11,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { checkRequestId } from '../otp/otp.input.js';
-import type { DeliveryState, DeliveryStatus, FeedSubscription, OtpStore } from '../store/otp.store.js';
+import type { DeliveryQueue, DeliveryState, DeliveryStatus, FeedSubscription } from '../store/delivery-queue.js';
 
 export enum OtpDeliveryState {
   PENDING = 'PENDING',
@@ -63,7 +63,7 @@ export class DeliveryStatuses {
   private closed = false;
 
   constructor(
-    private readonly store: OtpStore,
+    private readonly store: Pick<DeliveryQueue, 'deliveryStatus' | 'subscribeDeliveryChanges'>,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}

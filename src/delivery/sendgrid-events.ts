@@ -3,7 +3,7 @@
 // state (later news never undoes final news), recorded once by its sg_event_id, counted, and
 // logged by code id and event type: never the address, which every event carries.
 import type { Logger } from '../logger.js';
-import type { DeliveryEvent, DeliveryEventResult, DeliveryState, OtpStore } from '../store/otp.store.js';
+import type { DeliveryEvent, DeliveryEventResult, DeliveryQueue, DeliveryState } from '../store/delivery-queue.js';
 import { OTP_ID_ARG } from './dispatcher.js';
 import { inSpanOf } from '../telemetry/trace-context.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
@@ -48,7 +48,7 @@ export function eventName(raw: SendGridEvent): SendGridEventName {
 
 export class SendGridEvents {
   constructor(
-    private readonly store: OtpStore,
+    private readonly store: Pick<DeliveryQueue, 'findById' | 'recordDeliveryEvent'>,
     private readonly logger: Logger,
     private readonly observer?: EventObserver,
     private readonly merchant: MerchantEvents = NO_MERCHANT_EVENTS,

@@ -2,7 +2,7 @@
 // challenge and the subscription caps), read with the rest of the configuration in config.ts
 // but kept beside the code they configure.
 import type { z } from 'zod';
-import { int } from '../env.js';
+import { API, int, setting } from '../env.js';
 import { challengeEnvShape, readChallengeConfig, type ChallengeConfig } from './challenge/challenge.config.js';
 import type { SendBudgetPolicy } from './send-budgets.js';
 import type { SubscriptionCapPolicy } from './subscription-caps.js';
@@ -10,14 +10,14 @@ import type { SubscriptionCapPolicy } from './subscription-caps.js';
 export const edgeEnvShape = {
   // Emails per mail domain and in total per window, whoever asks: size them at a few times
   // your busiest window (the README's "Send budgets" says how); 0 turns one off.
-  SEND_BUDGET_PER_DOMAIN: int(0, 100_000_000).default(5_000),
-  SEND_BUDGET_TOTAL: int(0, 100_000_000).default(10_000),
-  SEND_BUDGET_WINDOW_SECONDS: int(1, 86_400).default(600),
+  SEND_BUDGET_PER_DOMAIN: setting(int(0, 100_000_000).default(5_000), "emails (new codes and resends) per mail domain per budget window, whoever asks: past it, requests for that domain are RATE_LIMITED until …", API),
+  SEND_BUDGET_TOTAL: setting(int(0, 100_000_000).default(10_000), "the same for all emails together (budget=\"global\"): the mail bill's ceiling", API),
+  SEND_BUDGET_WINDOW_SECONDS: setting(int(1, 86_400).default(600), "the window of both send budgets", API),
   // What one client may hold open over WebSocket (per API process). A frontend watches one
   // code on one connection; the per-client figures leave room for many users behind one NAT.
-  WS_MAX_CONNECTIONS_PER_CLIENT: int(1, 100_000).default(50),
-  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: int(1, 1_000).default(10),
-  WS_MAX_SUBSCRIPTIONS_PER_CLIENT: int(1, 100_000).default(100),
+  WS_MAX_CONNECTIONS_PER_CLIENT: setting(int(1, 100_000).default(50), "open WebSocket connections per client IP (IPv6: per CLIENT_IPV6_PREFIX_LENGTH network) per API process", API),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: setting(int(1, 1_000).default(10), "live operations on one WebSocket connection", API),
+  WS_MAX_SUBSCRIPTIONS_PER_CLIENT: setting(int(1, 100_000).default(100), "live subscriptions per client IP over all its connections, per API process (TOO_MANY_SUBSCRIPTIONS)", API),
   ...challengeEnvShape,
 };
 

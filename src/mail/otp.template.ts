@@ -13,7 +13,6 @@ import type { MailTemplate } from './mailer.js';
 export interface TemplateOptions {
   brand: string;
   merchant: string;
-  ttlSeconds: number;
 }
 
 /** Purposes worded as a sign-in, and as an email check; a code with a transaction is a payment. */
@@ -21,7 +20,10 @@ export const SIGN_IN_PURPOSES: readonly string[] = ['login', 'signin', 'sign-in'
 export const EMAIL_VERIFICATION_PURPOSES: readonly string[] = ['email-verification', 'email_verification', 'verify-email', 'signup', 'sign-up'];
 
 /** What the email the record's code goes out in needs to know of it. */
-export type EmailSubject = Pick<OtpRecord, 'purpose' | 'transaction' | 'locale' | 'reference' | 'resends'>;
+export type EmailSubject = Pick<OtpRecord, 'purpose' | 'transaction' | 'locale' | 'reference' | 'resends' | 'createdAt' | 'expiresAt'>;
+
+/** A code's whole life, in seconds, as it was stored: the one source of what the email says. */
+export const lifeSeconds = ({ createdAt, expiresAt }: Pick<EmailSubject, 'createdAt' | 'expiresAt'>) => Math.round((expiresAt.getTime() - createdAt.getTime()) / 1000);
 
 export interface OtpEmail {
   /** Emails with the same key share `template`: they may go out in one provider call. */
@@ -66,10 +68,13 @@ export class OtpEmails {
     const language = emailLanguage(record.locale);
     const kind = emailKind(record);
     const resent = record.resends > 0;
-    const key = `${language}|${kind}|${resent ? 'resent' : 'first'}`;
+    // The words say the code's own life (its purpose's, as the service stored it): one
+    // template per life in use, a handful at most.
+    const life = lifeSeconds(record);
+    const key = `${language}|${kind}|${resent ? 'resent' : `first|${life}`}`;
     let template = this.templates.get(key);
     if (!template) {
-      template = renderTemplate(LOCALES[language]!, language, kind, this.options, resent);
+      template = renderTemplate(LOCALES[language]!, language, kind, this.options, life, resent);
       this.templates.set(key, template);
     }
     const substitutions: Record<string, string> = { otp: code, reference: record.reference };
@@ -90,7 +95,7 @@ export class OtpEmails {
 }
 
 /** The template for one language and kind; `{{name}}` marks a substitution. */
-export function renderTemplate(messages: OtpMessages, language: string, kind: EmailKind, { brand, merchant, ttlSeconds }: TemplateOptions, resent = false): MailTemplate {
+export function renderTemplate(messages: OtpMessages, language: string, kind: EmailKind, { brand, merchant }: TemplateOptions, ttlSeconds: number, resent = false): MailTemplate {
   const format = (message: string, values: Record<string, string | number>) => String(new IntlMessageFormat(message, language).format(values));
   const common = { brand, merchant, reference: '{{reference}}' };
   // A resent code has less life left than the TTL: its email says so instead of a figure.

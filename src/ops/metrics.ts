@@ -3,7 +3,9 @@
 // statuses, outcomes and operation names from a fixed list.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SubscriptionCap } from '../edge/subscription-caps.js';
-import type { DeliveryOutcome, OtpRecord, OtpStore } from '../store/otp.store.js';
+import type { OtpRecord } from '../store/codes.js';
+import type { DeliveryOutcome, DeliveryQueue } from '../store/delivery-queue.js';
+import type { StoreHealth } from '../store/health.js';
 import type { OtpObserver } from '../otp/otp.service.js';
 import type { EventObserver, SendGridEventName } from '../delivery/sendgrid-events.js';
 import type { DeliveryEventResult } from '../store/otp.store.js';
@@ -27,7 +29,7 @@ export class Metrics implements OtpObserver, EventObserver {
   private readonly sendBudgetRefusals: Counter<'budget'>;
   private readonly subscriptionCapRefusals: Counter<'cap'>;
 
-  constructor(store: OtpStore, now: () => Date) {
+  constructor(store: Pick<DeliveryQueue, 'oldestPendingDelivery'> & StoreHealth, now: () => Date) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     this.requests = new Counter({ name: 'otp_requests_total', help: 'requestOtp outcomes', labelNames: ['status'], registers });

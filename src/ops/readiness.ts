@@ -4,7 +4,7 @@
 // mailer to check.
 import type { Dispatcher } from '../delivery/dispatcher.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { OtpStore } from '../store/otp.store.js';
+import type { StoreHealth } from '../store/health.js';
 import { probe } from './store-probe.js';
 
 export interface ReadinessReport {
@@ -17,7 +17,7 @@ export class Readiness {
   draining = false;
 
   constructor(
-    private readonly store: OtpStore,
+    private readonly store: StoreHealth,
     /** Null in an API-only process. */
     private readonly delivery: { dispatcher: Dispatcher; mailer: Mailer } | null,
     private readonly production: boolean,

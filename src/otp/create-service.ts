@@ -6,9 +6,8 @@ import { createChallenge } from '../edge/challenge/challenge.config.js';
 import type { Challenge } from '../edge/challenge/challenge.js';
 import { SendBudgets } from '../edge/send-budgets.js';
 import type { Logger } from '../logger.js';
-import type { OtpStore } from '../store/otp.store.js';
 import type { MerchantEvents } from '../webhooks/merchant-events.js';
-import { OtpService, type OtpObserver } from './otp.service.js';
+import { OtpService, type OtpObserver, type ServiceStore } from './otp.service.js';
 import type { IntentChecker } from './transaction.js';
 import { generateSigningKey, VerificationTokens } from './verification-token.js';
 
@@ -19,7 +18,7 @@ export function createVerificationTokens({ verificationToken: t }: Config): Veri
 
 export function createOtpService(
   config: Config,
-  deps: { store: OtpStore; clock: Clock; observer?: OtpObserver; logger?: Logger; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents; intents?: IntentChecker; challenge?: Challenge | null },
+  deps: { store: ServiceStore; clock: Clock; observer?: OtpObserver; logger?: Logger; reference?: () => string; tokens?: VerificationTokens; events?: MerchantEvents; intents?: IntentChecker; challenge?: Challenge | null },
 ): OtpService {
   const { otp, client } = config;
   const { logger, ...rest } = deps;
@@ -30,6 +29,7 @@ export function createOtpService(
     secret: otp.secret,
     policy: {
       ttlSeconds: otp.ttlSeconds,
+      ttlSecondsByPurpose: otp.ttlSecondsByPurpose,
       codeLength: otp.length,
       maxAttempts: otp.maxAttempts,
       resendCooldownSeconds: otp.resendCooldownSeconds,

@@ -12,11 +12,15 @@ import {
   type ClientLimit,
   type IssueLimit,
   type IssueLimits,
-  type OtpStore,
   type ResendOutcome,
   type SendLimits,
   type WindowLimit,
 } from '../store/otp.store.js';
+import type { CodeStore } from '../store/codes.js';
+import type { StoreHealth } from '../store/health.js';
+
+/** What the service needs of the store: the codes role, and to tell an outage from a failure. */
+export type ServiceStore = CodeStore & Pick<StoreHealth, 'isUnavailable'>;
 import { clientNetwork } from '../edge/client-network.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
@@ -45,6 +49,8 @@ import type { SendBudgets } from '../edge/send-budgets.js';
 export interface OtpPolicy {
   /** Life of a code, counted from each request. Default 300. */
   ttlSeconds: number;
+  /** Life of a code for particular purposes (OTP_TTL_SECONDS_BY_PURPOSE); others live ttlSeconds. */
+  ttlSecondsByPurpose?: Readonly<Record<string, number>>;
   /** Digits per code, 4–10. Default 6. */
   codeLength: number;
   /** Wrong guesses before a code is dead. Default 5. */
@@ -149,7 +155,7 @@ export interface OtpObserver {
 }
 
 export interface OtpServiceDeps {
-  store: OtpStore;
+  store: ServiceStore;
   clock: Clock;
   secret: string;
   policy: OtpPolicy;
@@ -170,7 +176,7 @@ export interface OtpServiceDeps {
 
 export class OtpService {
   readonly policy: Readonly<OtpPolicy>;
-  private readonly store: OtpStore;
+  private readonly store: ServiceStore;
   private readonly clock: Clock;
   private readonly hasher: CodeHasher;
   private readonly observer: OtpObserver | undefined;
@@ -275,7 +281,7 @@ export class OtpService {
     const id = randomUUID();
     const code = generateCode(this.policy.codeLength);
     // The expiry is computed per request (the old design computed it once, at cold start).
-    const expiresAt = new Date(createdAt.getTime() + this.policy.ttlSeconds * 1000);
+    const expiresAt = new Date(createdAt.getTime() + this.ttlSecondsFor(purpose) * 1000);
     const otp = {
       id,
       email,
@@ -402,13 +408,18 @@ export class OtpService {
     return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.ipv6PrefixLength)}`, limit } : undefined;
   }
 
+  /** A code's life for `purpose`: its own when OTP_TTL_SECONDS_BY_PURPOSE names it, else the default. */
+  private ttlSecondsFor(purpose: string): number {
+    return this.policy.ttlSecondsByPurpose?.[purpose] ?? this.policy.ttlSeconds;
+  }
+
   /** What a frontend should expect for `purpose`: sizes, times, and whether a transaction is required. */
   policyFor(purpose: string | null | undefined) {
     if (!isValidPurpose(purpose)) throw new InvalidInputError('purpose', PURPOSE_RULE);
     const forPurpose = purpose ?? DEFAULT_PURPOSE;
-    const { ttlSeconds, codeLength, maxAttempts, resendCooldownSeconds } = this.policy;
+    const { codeLength, maxAttempts, resendCooldownSeconds } = this.policy;
     return {
-      ttlSeconds,
+      ttlSeconds: this.ttlSecondsFor(forPurpose),
       codeLength,
       maxAttempts,
       resendCooldownSeconds,

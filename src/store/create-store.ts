@@ -1,13 +1,11 @@
 // Chooses the store at start-up and says which and why:
-//   STORE=memory            → the embedded in-process store
-//   MONGODB_URI set         → that MongoDB (a replica set)
-//   otherwise               → an embedded real mongod replica set if a binary can be had,
-//                             else the in-process store (STORE=mongodb makes that an error)
-import type { Clock } from '../clock.js';
+//   MONGODB_URI set → that MongoDB (a replica set)
+//   otherwise       → an embedded real mongod replica set, started by this process (development
+//                     only: production refuses to start without MONGODB_URI, see config)
+// There is no other store: every rule is written once, as MongoDB steps (store/mongo/).
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { EmbeddedMongo } from './embedded-mongo.js';
-import { MemoryOtpStore } from './memory.store.js';
 import { MongoParseError } from 'mongodb';
 import { MongoOtpStore, StandaloneServerError } from './mongo.store.js';
 import type { OtpStore } from './otp.store.js';
@@ -51,31 +49,22 @@ async function connectFromUri(uri: string, dbName: string, timeoutMs: number): P
   }
 }
 
-export async function createStore(config: Config, clock: Clock, logger: Logger): Promise<OtpStore> {
-  const memory = (reason: string) => {
-    logger.info({ store: 'memory', reason }, 'using the embedded in-process store (codes are lost on restart)');
-    return new MemoryOtpStore({ clock });
-  };
-  if (config.store === 'memory') return memory('STORE=memory');
-
+export async function createStore(config: Config, logger: Logger): Promise<OtpStore> {
   if (config.mongodb.uri) {
     const store = await connectFromUri(config.mongodb.uri, config.mongodb.db, config.mongodb.timeoutMs);
     logger.info({ store: 'mongodb', db: config.mongodb.db, hosts: mongoHosts(config.mongodb.uri) }, 'using MongoDB from MONGODB_URI');
     return store;
   }
-
+  logger.info('MONGODB_URI is not set: starting an embedded mongod replica set (development only; data is lost on exit)');
   const embedded = await embeddedMongo();
-  if (embedded.ok) {
-    const store = await MongoOtpStore.connect({ uri: embedded.uri, dbName: config.mongodb.db, onClose: embedded.stop, timeoutMs: config.mongodb.timeoutMs });
-    logger.info({ store: 'mongodb', binary: embedded.binary }, 'using an embedded mongod replica set (data is lost on exit)');
-    return store;
-  }
-  if (config.store === 'mongodb') {
-    throw new StoreStartError(`STORE=mongodb but MONGODB_URI is not set and ${embedded.reason}: set MONGODB_URI to a replica set`, {
+  if (!embedded.ok) {
+    throw new StoreStartError(`MONGODB_URI is not set and ${embedded.reason}: set MONGODB_URI to a replica set, or run \`npm run mongod:fetch\``, {
       variable: 'MONGODB_URI',
     });
   }
-  return memory(`MONGODB_URI is not set and ${embedded.reason}`);
+  const store = await MongoOtpStore.connect({ uri: embedded.uri, dbName: config.mongodb.db, onClose: embedded.stop, timeoutMs: config.mongodb.timeoutMs });
+  logger.info({ store: 'mongodb', binary: embedded.binary }, 'using an embedded mongod replica set (data is lost on exit)');
+  return store;
 }
 
 /**

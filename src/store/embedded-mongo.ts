@@ -78,9 +78,8 @@ export interface EmbeddedMongoOptions {
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const binary = await locateMongod();
   if (!binary && !(await canReach(DOWNLOAD_HOST, 1_500))) {
-    // Said as what to do, not as a failure: on a fresh clone the in-process store is the point.
     const why = process.env.MONGOMS_SYSTEM_BINARY ? `MONGOMS_SYSTEM_BINARY (${process.env.MONGOMS_SYSTEM_BINARY}) does not exist` : 'no mongod binary on this machine';
-    return { ok: false, reason: `${why} (\`npm run mongod:fetch\` fetches one)` };
+    return { ok: false, reason: why };
   }
   try {
     const replSet = await MongoMemoryReplSet.create({

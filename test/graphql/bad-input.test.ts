@@ -1,8 +1,9 @@
 // Malformed input is a GraphQL error with extensions.code = BAD_USER_INPUT naming the field,
 // never a 5xx; and it leaves no record and sends no email.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryOtpStore } from '../../src/store/memory.store.js';
+import type { OtpStore } from '../../src/store/otp.store.js';
 import { REQUEST_OTP, RESEND_OTP, startHarness, VERIFY_OTP, type Harness } from '../support/harness.js';
+import { mongoTier, storedDocuments } from '../support/stores.js';
 
 const ok = 'someone@example.com';
 const rid = '0b6f5c1e-4e1a-4f63-9a1d-7c2b8e5d3a90';
@@ -60,12 +61,16 @@ const cases: { name: string; query: string; input: Record<string, unknown>; fiel
 
 describe('bad input', () => {
   let h: Harness;
-  const store = new MemoryOtpStore();
+  let store: OtpStore;
 
   beforeAll(async () => {
+    store = await mongoTier.create();
     h = await startHarness({}, { store });
   });
-  afterAll(async () => h.close());
+  afterAll(async () => {
+    await h.close();
+    await mongoTier.dispose(store);
+  });
 
   it.each(cases)('$name → BAD_USER_INPUT naming $field, nothing stored or sent', async ({ query, input, field }) => {
     const res = await h.gql(query, { input });
@@ -82,12 +87,12 @@ describe('bad input', () => {
       if ((typeof value === 'string' || typeof value === 'number') && String(value).length > 2 && !field.includes(String(value))) expect(JSON.stringify(res)).not.toContain(String(value));
     }
     expect(JSON.stringify(res)).not.toContain('"target"');
-    expect(store.size).toBe(0);
+    expect((await storedDocuments(store))).toBe(0);
   });
 
   it('stored nothing and emailed nothing for any of them', async () => {
     await h.app.dispatcher!.idle();
-    expect(store.size).toBe(0);
+    expect((await storedDocuments(store))).toBe(0);
     expect(h.sendgrid.requests).toHaveLength(0);
   });
 

@@ -8,7 +8,7 @@ import { TEST_TOKEN_KEY } from '../support/harness.js';
 
 const PRODUCTION = {
   NODE_ENV: 'production',
-  STORE: 'memory',
+  MONGODB_URI: 'mongodb://db:27017/?replicaSet=rs0',
   OTP_SECRET: 'kY3vQ9zL0pW7sT2bN8xR4mC6hJ1dF5gE_aU-oIe9Zq',
   SENDGRID_API_KEY: 'SG.x',
   METRICS_TOKEN: 'Qm8Zt3Lw9Kc2Vx7Nb4Rp1Hs6Jd0Fy5Ga',

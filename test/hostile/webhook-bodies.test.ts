@@ -42,7 +42,7 @@ describe('SendGrid webhook under forged posts', () => {
   let port: number;
   let healthz: string;
   beforeAll(async () => {
-    service = await serve({ NODE_ENV: 'test', OTP_SECRET: TEST_SECRET, STORE: 'memory', SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY });
+    service = await serve({ NODE_ENV: 'test', OTP_SECRET: TEST_SECRET, SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY });
     port = Number(new URL(service.url).port);
     healthz = service.url.replace('/graphql', '/healthz');
   });

@@ -87,7 +87,6 @@ describe('WebSocket floods from one client', () => {
     service = await serve({
       NODE_ENV: 'test',
       OTP_SECRET: TEST_SECRET,
-      STORE: 'memory',
       SENDGRID_API_KEY: 'SG.test',
       SENDGRID_BASE_URL: sendgrid.baseUrl,
       // The status budget is not what is tested here: roomy, so the caps are what hold.

@@ -8,7 +8,7 @@ import { collect, wsClient } from '../support/ws-client.js';
 describe('GraphQL over WebSocket in production', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ NODE_ENV: 'production', STORE: 'memory' });
+    h = await startHarness({ NODE_ENV: 'production' });
   });
   afterAll(async () => h.close());
 

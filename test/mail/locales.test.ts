@@ -4,6 +4,9 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LOCALE, LOCALES, SUPPORTED_LOCALES } from '../../src/mail/locales/index.js';
+
+/** A code stored with a 5-minute life. */
+const LIFE_300 = { createdAt: new Date('2026-01-01T00:00:00Z'), expiresAt: new Date('2026-01-01T00:05:00Z') };
 import { emailKind, emailLanguage, OtpEmails, renderTemplate } from '../../src/mail/otp.template.js';
 
 /** Every message's path ("subject.payment") and text. */
@@ -39,7 +42,7 @@ describe('locale files', () => {
   });
 
   it.each(SUPPORTED_LOCALES)('%s: a template carries the code, the reference and (for a payment) amount and payee as substitutions', (locale) => {
-    const template = renderTemplate(LOCALES[locale]!, locale, 'payment', { brand: 'B', merchant: 'M', ttlSeconds: 300 });
+    const template = renderTemplate(LOCALES[locale]!, locale, 'payment', { brand: 'B', merchant: 'M' }, 300);
     expect(template.subject).toContain('{{reference}}');
     for (const mark of ['{{otp}}', '{{reference}}', '{{amount}}', '{{payee}}']) expect(template.text).toContain(mark);
     for (const mark of ['{{otp}}', '{{reference}}', '{{amount_html}}', '{{payee_html}}']) expect(template.html).toContain(mark);
@@ -47,9 +50,9 @@ describe('locale files', () => {
   });
 
   it.each(SUPPORTED_LOCALES)('%s: a resent email keeps the subject and reference, says it is sent again, and gives no fresh validity', (locale) => {
-    const options = { brand: 'B', merchant: 'M', ttlSeconds: 300 };
-    const first = renderTemplate(LOCALES[locale]!, locale, 'signIn', options);
-    const resent = renderTemplate(LOCALES[locale]!, locale, 'signIn', options, true);
+    const options = { brand: 'B', merchant: 'M' };
+    const first = renderTemplate(LOCALES[locale]!, locale, 'signIn', options, 300);
+    const resent = renderTemplate(LOCALES[locale]!, locale, 'signIn', options, 300, true);
     expect(resent.subject).toContain(first.subject);
     expect(resent.subject).not.toBe(first.subject);
     const validity = String(new IntlMessageFormat(LOCALES[locale]!.validityMinutes, locale).format({ minutes: 5 }));
@@ -86,9 +89,9 @@ describe('choosing the language and the wording', () => {
   });
 
   it('formats amounts exactly with the currency ISO digits, in the reader region when the language is theirs', () => {
-    const emails = new OtpEmails({ brand: 'B', merchant: 'M', ttlSeconds: 300 });
+    const emails = new OtpEmails({ brand: 'B', merchant: 'M' });
     const amount = (locale: string | null, currency: string, value: string) =>
-      emails.for({ purpose: 'payment', reference: 'K7QM', resends: 0, locale, transaction: { merchant: 'm', intentId: 'i', amount: value, currency, payee: 'P' } }, '123456').substitutions.amount;
+      emails.for({ purpose: 'payment', reference: 'K7QM', resends: 0, ...LIFE_300, locale, transaction: { merchant: 'm', intentId: 'i', amount: value, currency, payee: 'P' } }, '123456').substitutions.amount;
     expect(amount('ms-MY', 'MYR', '999999999999.99')).toBe('RM\u00a0999,999,999,999.99');
     expect(amount(null, 'JPY', '1500')).toBe('¥1,500');
     expect(amount('en', 'BHD', '1.250')).toBe('BHD\u00a01.250');
@@ -105,11 +108,24 @@ describe("the README's Malay payment email", () => {
     const shown = /The email \(Malay, as asked[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)![1]!.trim();
     // The default configuration, as the README's example runs it: the brand of a fresh clone.
     const { brand, merchant } = loadConfig({}).mail;
-    const emails = new OtpEmails({ brand, merchant, ttlSeconds: 300 });
+    const emails = new OtpEmails({ brand, merchant });
     const transaction = { merchant: 'kedai-ali', intentId: 'order-1', amount: '149.90', currency: 'MYR', payee: 'Kedai Runcit Ali' };
-    const { template, substitutions } = emails.for({ purpose: 'payment', transaction, locale: 'ms-MY', reference: 'K7QM', resends: 0 }, '042917');
+    const { template, substitutions } = emails.for({ purpose: 'payment', transaction, locale: 'ms-MY', reference: 'K7QM', resends: 0, ...LIFE_300 }, '042917');
     const fill = (s: string) => Object.entries(substitutions).reduce((acc, [k, v]) => acc.split(`{{${k}}}`).join(v), s);
     // Intl puts a no-break space between "RM" and the amount; the README shows a plain one.
     expect(`Subject: ${fill(template.subject)}\n\n${fill(template.text)}`.trim().replace(/\u00a0/g, ' ')).toBe(shown);
+  });
+});
+
+describe("the email states the code's own life", () => {
+  it('says what the stored code lives, so a purpose with its own life reads its own figure', () => {
+    const emails = new OtpEmails({ brand: 'B', merchant: 'M' });
+    const createdAt = new Date('2026-01-01T00:00:00Z');
+    const textFor = (seconds: number) =>
+      emails.for({ purpose: 'login', transaction: null, locale: 'en', reference: 'K7QM', resends: 0, createdAt, expiresAt: new Date(createdAt.getTime() + seconds * 1000) }, '123456').template.text;
+    expect(textFor(300)).toMatch(/\b5 minutes\b/);
+    expect(textFor(120)).toMatch(/\b2 minutes\b/);
+    expect(textFor(120)).not.toMatch(/\b5 minutes\b/);
+    expect(textFor(90)).toMatch(/\b90 seconds\b/);
   });
 });

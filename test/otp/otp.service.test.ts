@@ -1,4 +1,5 @@
-// The rules, on the embedded store, with time under the test's control.
+// The rules, on MongoDB (the one store), with time under the test's control: the service
+// hands the store the time every rule is judged at, so a faked Date moves the rules' clock.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/clock.js';
@@ -8,7 +9,8 @@ import { loadConfig } from '../../src/config.js';
 import { createOtpService } from '../../src/otp/create-service.js';
 import type { OtpService } from '../../src/otp/otp.service.js';
 import { OtpStatus } from '../../src/otp/otp.status.js';
-import { MemoryOtpStore } from '../../src/store/memory.store.js';
+import type { OtpStore } from '../../src/store/otp.store.js';
+import { mongoTier, storedDocuments } from '../support/stores.js';
 import { TEST_SECRET } from '../support/harness.js';
 
 // The defaults, but a generous guess budget: the guess limit has its own test.
@@ -61,7 +63,7 @@ describe('codes', () => {
 });
 
 describe('OtpService', () => {
-  let store: MemoryOtpStore;
+  let store: OtpStore;
   let service: OtpService;
   // Time is moved by faking Date (see beforeEach); the service and the store read it through
   // the ordinary system clock, as in production.
@@ -78,14 +80,14 @@ describe('OtpService', () => {
     on.verifyOtp({ email: sent.email, requestId: sent.requestId, otp, ...extra });
   const wrongOf = (code: string) => (code === '000000' ? '000001' : '000000');
 
-  beforeEach(() => {
+  beforeEach(async () => {
+    store = await mongoTier.create();
     vi.useFakeTimers({ toFake: ['Date'] });
-    store = new MemoryOtpStore({ clock: systemClock });
     service = createOtpService(config, { store, clock: systemClock });
   });
   afterEach(async () => {
     vi.useRealTimers();
-    await store.close();
+    await mongoTier.dispose(store);
   });
 
   it('stores only a hash of the code, bound to the normalised address', async () => {
@@ -246,6 +248,31 @@ describe('OtpService', () => {
     expect(sent).toBe(20);
   });
 
+  it("gives a purpose named in OTP_TTL_SECONDS_BY_PURPOSE its own life, in the code, its expiry and otpPolicy; others the default", async () => {
+    const perPurpose = createOtpService(loadConfig({ OTP_SECRET: TEST_SECRET, OTP_TTL_SECONDS_BY_PURPOSE: 'login=120, signup=600' }), { store, clock: systemClock });
+    const now = Date.now();
+    const login = await perPurpose.requestOtp({ email: 'life@example.com', purpose: 'login' });
+    const other = await perPurpose.requestOtp({ email: 'life2@example.com', purpose: 'checkout' });
+    if (login.status !== OtpStatus.SENT || other.status !== OtpStatus.SENT) throw new Error('not sent');
+    expect(login.expiresAt.getTime() - now).toBe(120_000);
+    expect(other.expiresAt.getTime() - now).toBe(300_000);
+    const stored = (await store.findById(login.requestId))!;
+    expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(120_000);
+    expect(perPurpose.policyFor('login').ttlSeconds).toBe(120);
+    expect(perPurpose.policyFor('signup').ttlSeconds).toBe(600);
+    expect(perPurpose.policyFor(null).ttlSeconds).toBe(300);
+    // The code dies at its own expiry, not the default's.
+    const code = perPurpose.codeHasher.unseal(stored.sealedCode!, stored.id);
+    clock.advance(120);
+    expect((await perPurpose.verifyOtp({ email: 'life@example.com', purpose: 'login', requestId: login.requestId, otp: code })).status).toBe(OtpStatus.EXPIRED);
+  });
+
+  it('refuses a malformed OTP_TTL_SECONDS_BY_PURPOSE at start, naming the variable', () => {
+    expect(() => loadConfig({ OTP_TTL_SECONDS_BY_PURPOSE: 'login:120' })).toThrow(/OTP_TTL_SECONDS_BY_PURPOSE: must be a comma list of purpose=seconds/);
+    expect(() => loadConfig({ OTP_TTL_SECONDS_BY_PURPOSE: 'login=0' })).toThrow(/OTP_TTL_SECONDS_BY_PURPOSE: login must be a whole number of seconds from 1 to 86400/);
+    expect(() => loadConfig({ OTP_TTL_SECONDS_BY_PURPOSE: 'login=60,login=90' })).toThrow(/OTP_TTL_SECONDS_BY_PURPOSE: login is given twice/);
+  });
+
   it('rejects malformed input before touching the store or the limits', async () => {
     await expect(service.requestOtp({ email: 'nope' })).rejects.toMatchObject({ field: 'email' });
     await expect(service.requestOtp({ email: 'a@example.com', purpose: 'x'.repeat(65) })).rejects.toBeInstanceOf(InvalidInputError);
@@ -253,7 +280,7 @@ describe('OtpService', () => {
     await expect(service.verifyOtp({ email: 'a@example.com', requestId: 'not-an-id', otp: '123456' })).rejects.toMatchObject({ field: 'requestId' });
     await expect(service.resendOtp({ email: 'a@example.com', requestId: 'NOT-A-UUID' })).rejects.toMatchObject({ field: 'requestId' });
     await expect(service.resendOtp({ email: 'nope', requestId: randomUUID() })).rejects.toMatchObject({ field: 'email' });
-    expect(store.size).toBe(0);
+    expect(await storedDocuments(store)).toBe(0);
     // The refused calls took nothing from the address's send allowance.
     expect((await service.requestOtp({ email: 'a@example.com' })).status).toBe(OtpStatus.SENT);
   });

@@ -32,7 +32,7 @@ describe("the README's token check against npm start", () => {
   beforeAll(async () => {
     // As `npm start` on a fresh clone: port 4000, nothing configured (the embedded store is
     // chosen explicitly so no mongod is started for it).
-    service = startService({ PORT: '0', HOST: '127.0.0.1', STORE: 'memory', NODE_ENV: '' });
+    service = startService({ PORT: '0', HOST: '127.0.0.1', NODE_ENV: '' });
     url = (JSON.parse(await waitForLine(service.lines, /otp-graphql is serving/, 30_000)) as { url: string }).url;
     // Inside the project, so that `jose` resolves as it does in a backend that installed it.
     dir = await mkdtemp(join(new URL('.', ROOT).pathname, '.token-check-'));

@@ -139,7 +139,7 @@ describeOnTier(tier, 'MongoDB specifics', () => {
         store: own,
         mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: 2000, from: 'otp@example.com' }),
         hasher: createOtpService(loadConfig({ OTP_SECRET: TEST_SECRET }), { store: own, clock: systemClock }).codeHasher,
-        emails: new OtpEmails({ brand: 'B', merchant: 'M', ttlSeconds: 300 }),
+        emails: new OtpEmails({ brand: 'B', merchant: 'M' }),
         clock: systemClock,
         logger: memoryLogger(logs),
         sweepSeconds: 0, // only the feed can deliver

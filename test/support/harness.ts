@@ -8,6 +8,7 @@ import { createApp, type App, type AppOverrides } from '../../src/app.js';
 import { createOtpClient, type OtpClient } from '../../packages/client/src/index.js';
 import { loadConfig } from '../../src/config.js';
 import { FakeSendGrid } from './fake-sendgrid.js';
+import { mongoTier } from './stores.js';
 
 export const TEST_SECRET = 'test-secret-tS7kQ2vZ9xW4bN1mR8cH3jL6pF0dG5yE_uA';
 /** A verification-token signing key for tests that configure one (production wants one). */
@@ -47,9 +48,11 @@ export function memoryLogger(lines: string[]) {
 export async function startHarness(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<Harness> {
   const sendgrid = new FakeSendGrid();
   await sendgrid.start();
+  // A database of its own on the suite's mongod, dropped on close (unless the test brings its store).
+  const storeEnv = env.MONGODB_URI || overrides.store ? {} : mongoTier.env();
   const config = loadConfig({
     NODE_ENV: 'test',
-    STORE: 'memory',
+    ...storeEnv,
     PORT: '0',
     HOST: '127.0.0.1',
     OTP_SECRET: TEST_SECRET,
@@ -90,6 +93,7 @@ export async function startHarness(env: Record<string, string> = {}, overrides: 
     async close() {
       await app.close();
       await sendgrid.close();
+      if (storeEnv.MONGODB_DB) await mongoTier.disposeEnv(storeEnv);
     },
   };
 }

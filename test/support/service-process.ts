@@ -5,6 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { mongoTier } from './stores.js';
 
 const main = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 
@@ -15,10 +16,17 @@ export interface ServiceProcess {
   stderr: string[];
 }
 
-/** `env` over this process's environment (NODE_ENV development unless given); a name given as undefined is left out. */
+/**
+ * `env` over this process's environment (NODE_ENV development unless given); a name given as
+ * undefined is left out. With NODE_ENV set and no MONGODB_URI given, the process gets a
+ * database of its own on the suite's mongod; with NODE_ENV unset (the quick start) it starts
+ * its own embedded mongod, as `npm start` does.
+ */
 export function startService(env: Record<string, string | undefined>, cwd = tmpdir()): ServiceProcess {
   const { MONGODB_URI: _m, SENDGRID_API_KEY: _s, ...inherited } = process.env;
-  const merged = Object.entries({ ...inherited, NODE_ENV: 'development', ...env }).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const quickStart = env.NODE_ENV === '' || ('NODE_ENV' in env && env.NODE_ENV === undefined);
+  const store = quickStart || 'MONGODB_URI' in env || mongoTier.skip ? {} : mongoTier.env();
+  const merged = Object.entries({ ...inherited, NODE_ENV: 'development', ...store, ...env }).filter((entry): entry is [string, string] => entry[1] !== undefined);
   const child = spawn(process.execPath, [main], { cwd, env: Object.fromEntries(merged) });
   const lines: string[] = [];
   const stderr: string[] = [];
@@ -41,7 +49,7 @@ export async function waitForLine(lines: string[], pattern: RegExp, timeoutMs = 
 export async function serve(env: Record<string, string>): Promise<ServiceProcess & { url: string }> {
   const service = startService({ PORT: '0', HOST: '127.0.0.1', ...env });
   try {
-    const serving = JSON.parse(await waitForLine(service.lines, /otp-graphql is serving/, 30_000)) as { url: string };
+    const serving = JSON.parse(await waitForLine(service.lines, /otp-graphql is serving/, 60_000)) as { url: string };
     return { ...service, url: serving.url };
   } catch (error) {
     service.child.kill('SIGKILL');

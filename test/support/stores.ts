@@ -1,20 +1,19 @@
-// The stores every store-agnostic suite runs on: the embedded store always, MongoDB when the
-// global setup found a mongod. Where it found none (outside CI only), the MongoDB suites are
+// The store every suite that stores runs on: MongoDB, the one store (the global setup starts
+// a mongod, or uses MONGODB_URI). Where it found none (outside CI only), those suites are
 // still declared, as skipped, so every one of their tests counts as skipped in the summary.
-// Each MongoDB use gets its own database, dropped afterwards.
+// Each use gets its own database, dropped afterwards.
 import { randomUUID } from 'node:crypto';
 import { describe, inject } from 'vitest';
 import { MongoClient } from 'mongodb';
 import type { Clock } from '../../src/clock.js';
-import { MemoryOtpStore } from '../../src/store/memory.store.js';
-import { MongoOtpStore } from '../../src/store/mongo.store.js';
+import { MongoOtpStore, STATE_COLLECTION } from '../../src/store/mongo.store.js';
 import type { OtpStore } from '../../src/store/otp.store.js';
 
 export interface StoreTier {
-  name: 'embedded' | 'mongodb';
+  name: 'mongodb';
   /** Why this tier cannot run here; null when it runs. */
   skip: string | null;
-  /** A fresh, empty store. */
+  /** A fresh, empty store (MongoDB keeps its own clock: `clock` is the caller's, for symmetry with the service). */
   create(clock?: Clock): Promise<OtpStore>;
   /** Another connection to the same data: what a second replica would hold. */
   sibling(store: OtpStore): Promise<OtpStore>;
@@ -29,16 +28,6 @@ export interface StoreTier {
 const mongo = inject('mongo');
 export const mongoUri: string | null = 'uri' in mongo ? mongo.uri : null;
 
-const embedded: StoreTier = {
-  name: 'embedded',
-  skip: null,
-  create: async (clock) => new MemoryOtpStore(clock ? { clock } : {}),
-  sibling: async (store) => store, // one process, one store: siblings share it by construction
-  env: () => ({ STORE: 'memory' }),
-  dispose: (store) => store.close(),
-  disposeEnv: async () => undefined,
-};
-
 const testDb = () => `otp_test_${randomUUID().slice(0, 8)}`;
 
 const mongodb: StoreTier = {
@@ -46,7 +35,7 @@ const mongodb: StoreTier = {
   skip: 'skip' in mongo ? mongo.skip : null,
   create: async () => MongoOtpStore.connect({ uri: mongoUri!, dbName: testDb() }),
   sibling: async (store) => MongoOtpStore.connect({ uri: mongoUri!, dbName: (store as MongoOtpStore).db.databaseName }),
-  env: () => ({ STORE: 'mongodb', MONGODB_URI: mongoUri ?? '', MONGODB_DB: testDb() }),
+  env: () => ({ MONGODB_URI: mongoUri ?? '', MONGODB_DB: testDb() }),
   dispose: async (store) => {
     const mongoStore = store as MongoOtpStore;
     await mongoStore.db.dropDatabase().catch(() => undefined);
@@ -59,7 +48,7 @@ const mongodb: StoreTier = {
   },
 };
 
-export const storeTiers: StoreTier[] = [embedded, mongodb];
+export const storeTiers: StoreTier[] = [mongodb];
 export const mongoTier = mongodb;
 
 /**
@@ -75,3 +64,9 @@ export function describeOnTier(tier: StoreTier, title: string, body: () => void)
   if (tier.skip) describe.skip(`${title} [SKIPPED: ${tier.skip}]`, body);
   else describe(title, body);
 }
+
+/** Every document the store holds for addresses, callers and budgets: what "nothing stored" counts. */
+export const storedDocuments = (store: OtpStore): Promise<number> => (store as MongoOtpStore).db.collection(STATE_COLLECTION).countDocuments();
+
+/** The addresses' documents only (an address's limits and live codes; their _id is the mailbox). */
+export const storedAddresses = (store: OtpStore): Promise<number> => (store as MongoOtpStore).db.collection(STATE_COLLECTION).countDocuments({ _id: { $type: 'string' } });

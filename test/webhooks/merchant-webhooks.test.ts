@@ -9,7 +9,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { MemoryOtpStore } from '../../src/store/memory.store.js';
 import { startHarness, wrongCode, type Harness } from '../support/harness.js';
 import { describeEachTier } from '../support/stores.js';
 import { eventually } from '../support/ws-client.js';
@@ -70,14 +69,11 @@ describeEachTier('signed merchant webhooks on the $name store', (tier) => {
   const receiver = new Receiver();
   let env: Record<string, string>;
   let h: Harness;
-  /** The embedded store is shared by the instances of one test, as a second replica would share MongoDB. */
-  let shared: MemoryOtpStore | undefined;
-  const start = () => startHarness({ ...env, OTP_RESEND_COOLDOWN_SECONDS: '0' }, shared ? { store: shared } : {});
+  const start = () => startHarness({ ...env, OTP_RESEND_COOLDOWN_SECONDS: '0' });
 
   beforeAll(async () => {
     const url = await receiver.start();
     env = { ...tier.env(), WEBHOOK_URL: url, WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: '100', WEBHOOK_RETRY_MAX_SECONDS: '1', WEBHOOK_POLL_MS: '100' };
-    if (tier.name === 'embedded') shared = new MemoryOtpStore();
     h = await start();
   });
   afterAll(async () => {

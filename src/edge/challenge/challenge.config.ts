@@ -1,20 +1,20 @@
 // The bot check's settings (README: "Bot check"), read with the rest of the configuration.
 import { z } from 'zod';
-import { int, optionalString } from '../../env.js';
+import { API, int, optionalString, setting } from '../../env.js';
 import { AltchaChallenge, type AltchaPolicy } from './altcha.js';
 import type { Challenge } from './challenge.js';
 import { SiteVerifyChallenge, VERIFY_URLS, type SiteVerifyPolicy } from './siteverify.js';
 
 export const challengeEnvShape = {
-  CHALLENGE: z.enum(['off', 'altcha', 'turnstile', 'hcaptcha'], { message: 'must be off, altcha, turnstile or hcaptcha' }).default('off'),
+  CHALLENGE: setting(z.enum(['off', 'altcha', 'turnstile', 'hcaptcha'], { message: 'must be off, altcha, turnstile or hcaptcha' }).default('off'), "the bot check in front of requestOtp: off, altcha, turnstile or hcaptcha (see Bot check)", API),
   // Turnstile / hCaptcha: the secret key (server side) and the site key (the widget's).
-  CHALLENGE_SECRET: optionalString,
-  CHALLENGE_SITE_KEY: optionalString,
+  CHALLENGE_SECRET: setting(optionalString, "Turnstile's or hCaptcha's secret key and site key", API),
+  CHALLENGE_SITE_KEY: setting(optionalString, "Turnstile's or hCaptcha's secret key and site key", API),
   // Turnstile / hCaptcha: where the token is checked; their own siteverify URL by default.
-  CHALLENGE_VERIFY_URL: optionalString.refine((v) => v === undefined || URL.canParse(v), { message: 'must be a URL' }),
+  CHALLENGE_VERIFY_URL: setting(optionalString.refine((v) => v === undefined || URL.canParse(v), { message: 'must be a URL' }), "where Turnstile or hCaptcha tokens are checked (a local fake in tests)", API),
   // ALTCHA: hex digits of work (16^n / 2 hashes on average; 5 is about half a second in a browser).
-  ALTCHA_DIFFICULTY: int(1, 8).default(5),
-  ALTCHA_EXPIRES_SECONDS: int(10, 3_600).default(300),
+  ALTCHA_DIFFICULTY: setting(int(1, 8).default(5), "ALTCHA's work (hex digits: 16ⁿ/2 hashes on average) and how long a challenge stays good", API),
+  ALTCHA_EXPIRES_SECONDS: setting(int(10, 3_600).default(300), "ALTCHA's work (hex digits: 16ⁿ/2 hashes on average) and how long a challenge stays good", API),
 };
 
 type ChallengeEnv = { [K in keyof typeof challengeEnvShape]: z.infer<(typeof challengeEnvShape)[K]> };

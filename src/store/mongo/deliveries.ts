@@ -53,7 +53,7 @@ const heldBy = (ids: readonly string[], worker: string) => ({
 /**
  * The update that records `outcome` on the code's slot (the filter: `worker` holds its claim),
  * with `mark` as its claim mark. The sealed code stays while the code lives, for a retry or a
- * resend; a failed email's webhook is written in the same step.
+ * resend; the webhook given, if any, is written in the same step.
  */
 function completionUpdate(id: string, worker: string, outcome: DeliveryOutcome, mark: string, webhook: NewWebhook | undefined): Document[] {
   const serverClock: { now: unknown; after: (ms: number) => unknown } = { now: '$$NOW', after: (ms) => ({ $add: ['$$NOW', ms] }) };
@@ -65,7 +65,9 @@ function completionUpdate(id: string, worker: string, outcome: DeliveryOutcome, 
         slots: updateSlots(heldBy([id], worker).test, { delivery: { ...delivery, error: { $literal: delivery.error }, claim: { $literal: mark } } }),
       },
     },
-    ...(outcome.state === 'failed' && webhook ? [...webhookStage(true, webhook), lifetime('$$NOW')] : []),
+    // Whatever event the dispatcher handed over is written with the outcome; which outcome
+    // carries one is the dispatcher's decision, never the store's.
+    ...(webhook ? [...webhookStage(true, webhook), lifetime('$$NOW')] : []),
   ];
 }
 

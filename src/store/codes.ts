@@ -1,0 +1,242 @@
+// The codes role of the store: issuing, resending and checking a code, each one atomic step
+// on the address's document (its limits and live codes together), so replicas cannot race
+// past a limit. The limits are the service's: it passes them in, and the store only counts.
+//
+// A code belongs to the request that issued it: it is checked and resent by its id (the
+// request's id), and a new request never removes an earlier live code.
+import type { Transaction } from '../otp/transaction.js';
+import type { DeliveryInfo } from './delivery-queue.js';
+import { pendingDelivery } from './delivery-queue.js';
+import type { NewWebhook } from './outbox.js';
+
+export interface OtpRecord {
+  id: string;
+  /** Normalised (trimmed, lower-cased): where the email goes, as the caller wrote it. */
+  email: string;
+  /**
+   * The inbox `email` reaches (src/edge/mailbox.ts): what the address's limits and codes are
+   * kept under, so that `a+1@gmail.com` and `a@gmail.com` share one cooldown and send window.
+   */
+  mailbox: string;
+  purpose: string;
+  /** HMAC of the code (see CodeHasher.hash); the only form kept for checking. */
+  codeHash: string;
+  /** The code sealed for the dispatcher, kept while the code lives so that it can be resent. */
+  sealedCode: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Wrong guesses counted against this code. */
+  attempts: number;
+  /** Printed on the email and returned to the caller; never shared with another live code of the address. */
+  reference: string;
+  /** How many times the email was sent again (resendOtp): 0 for the first. */
+  resends: number;
+  /** The BCP 47 tag the email is written for; null: the default language. */
+  locale: string | null;
+  /** The payment the code confirms (its hash covers it), for the email; null when none. */
+  transaction: Transaction | null;
+  /**
+   * The W3C traceparent of the request that issued it (null when nothing is traced): the
+   * worker's spans for its email join that trace (src/telemetry/trace-context.ts).
+   */
+  trace?: string | null;
+  delivery: DeliveryInfo;
+}
+
+export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'mailbox' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction' | 'trace'> & {
+  /**
+   * References to choose from, in order of preference, all different: the first one that no
+   * live code of the address carries is stored. Give one more than the address may hold live codes.
+   */
+  references: readonly [string, ...string[]];
+};
+
+/** At most `max` per window of `windowSeconds`, the window starting at the first one counted. */
+export interface WindowLimit {
+  max: number;
+  windowSeconds: number;
+}
+
+/** A caller's own budget (per client address), counted before anything else. */
+export interface ClientLimit {
+  /** Names the budget and the caller, e.g. `request|203.0.113.7`. */
+  key: string;
+  limit: WindowLimit;
+}
+
+/**
+ * A send budget many mailboxes share (their domain's, or everyone's). It counts the requests
+ * that may send an email (past the caller's budget, before the mailbox's limits), not only the
+ * emails sent: counting after the mailbox's verdict would cost MongoDB a second command on a
+ * refusal, and a caller's refused requests are bounded by its own budget anyway.
+ */
+export interface SharedBudget {
+  name: 'domain' | 'global';
+  /** Names the budget, e.g. `domain|gmail.com`, `global`. */
+  key: string;
+  limit: WindowLimit;
+}
+
+/** What an email costs an address: a cooldown between two, and a window of at most so many. */
+export interface SendLimits {
+  /** The caller's own budget, counted first: an inbox flood across many addresses stops here. */
+  client?: ClientLimit;
+  /** The domain's and the global send budgets, judged after the caller's. */
+  shared?: readonly SharedBudget[];
+  /** Minimum gap between two emails for one address; 0: none. */
+  cooldownSeconds: number;
+  /** Emails (new codes and resends) per address per window. A refused request does not count. */
+  sends: WindowLimit;
+}
+
+/**
+ * The attempt budget of an address: every new code takes `maxAttempts` from it, a wrong guess
+ * keeps its share for `budget.windowSeconds` after it was made, and the attempts a code did not
+ * use come back when it dies (verified, or expired). A request that the budget cannot cover
+ * is refused, so in any window at most `budget.max` wrong guesses can be made at the address's
+ * codes, by everyone together, however many requests they open (see window-count.ts).
+ */
+export interface AttemptBudget {
+  maxAttempts: number;
+  budget: WindowLimit;
+}
+
+/** A payment intent's single use: recorded with the code it issued, until the intent expires. */
+export interface IntentUse {
+  /** "<merchant>|<intent id>". */
+  key: string;
+  until: Date;
+}
+
+export interface IssueLimits extends SendLimits {
+  /**
+   * The payment intent the code confirms: refused (limit "intent") when a code was issued for
+   * it already, for any address.
+   */
+  intent?: IntentUse;
+  /**
+   * Codes live at once per address (unexpired, and not killed by wrong guesses): a request past
+   * it waits until one dies, and removes none.
+   */
+  maxLive: number;
+  attempts: AttemptBudget;
+}
+
+/** Which limit refused a request: the caller's, a shared send budget's, the cooldown, the send window, the live codes, the attempt budget. */
+export type IssueLimit = 'client' | 'domain' | 'global' | 'intent' | 'cooldown' | 'sends' | 'live' | 'attempts';
+
+export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number; limit: IssueLimit };
+
+export interface ResendCommand {
+  /** The address's mailbox (OtpRecord.mailbox). */
+  mailbox: string;
+  /** The id of the code to send again (the request's id). */
+  id: string;
+  now: Date;
+  /** A code this many wrong guesses old is dead: nothing to resend. */
+  maxAttempts: number;
+  limits: SendLimits;
+}
+
+/**
+ * What one resend did. `resent`: counted under the limits; `queued` says whether a new email
+ * was put on its way (false when one was still on its way, pending or being sent). The others
+ * changed nothing.
+ */
+export type ResendOutcome =
+  | { result: 'resent'; queued: boolean; expiresAt: Date; reference: string }
+  | { result: 'not_found' }
+  | { result: 'expired' }
+  | { result: 'too_many_attempts' }
+  | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'intent' | 'live' | 'attempts'> };
+
+export interface CheckCommand {
+  /** The address's mailbox (OtpRecord.mailbox). */
+  mailbox: string;
+  purpose: string;
+  /** The id of the code to check (the request's id): no other code of the address is looked at. */
+  id: string;
+  /** The hash of the code the caller typed (CodeHasher.hash), compared with the stored one. */
+  codeHash: string;
+  /** The time the service reads: expiry and windows are judged at it. */
+  now: Date;
+  maxAttempts: number;
+  /** The address's attempt budget's window: how long a wrong guess keeps its share. */
+  guesses: WindowLimit;
+  client?: ClientLimit;
+  /**
+   * The merchant's webhooks this check may make, written in the same atomic step as the
+   * change they report: `verified` when the code is consumed, `locked` when the wrong guess
+   * uses up its attempts. None given: none written.
+   */
+  webhooks?: { verified?: NewWebhook; locked?: NewWebhook };
+}
+
+/**
+ * What one check did. `mismatched` counted a wrong guess against the code (`attempts` is the
+ * new count) and logged it in the address's attempt budget; `verified` consumed the code; the
+ * others changed nothing (`limited` is the caller's budget: no code was looked at).
+ */
+export type CheckOutcome =
+  | { result: 'verified' }
+  | { result: 'mismatched'; attempts: number }
+  | { result: 'not_found' }
+  | { result: 'expired' }
+  | { result: 'too_many_attempts' }
+  | { result: 'limited'; retryAfterMs: number };
+
+export interface CodeStore {
+  /**
+   * Stores a new code beside the address's other live codes, if `limits` allow it, all in one
+   * atomic step: the caller's budget first, then the address's cooldown, send window, live
+   * codes and attempt budget (judged at `otp.createdAt`). Expired codes are dropped on the way;
+   * a live one never is. Without `limits`, nothing is counted.
+   */
+  issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome>;
+
+  /**
+   * Sends a live code's email again, same code and expiry, in one atomic step: the caller's
+   * budget, then the code's life and attempts, then the address's cooldown and send window.
+   */
+  resend(command: ResendCommand): Promise<ResendOutcome>;
+
+  /**
+   * Counts one against a caller's budget on its own (a status read, say): the wait in ms when
+   * the budget is spent (nothing counted then), else null.
+   */
+  countClient(client: ClientLimit, now: Date): Promise<number | null>;
+
+  /**
+   * Checks one code, by its id, in one atomic step: the caller's budget, then the code's
+   * existence for (email, purpose), expiry, attempt cap and hash. A wrong guess is counted on
+   * the code and logged in the address's attempt budget; a right one consumes the code.
+   */
+  check(command: CheckCommand): Promise<CheckOutcome>;
+
+  /** The newest live code for (mailbox, purpose), expired or not; null if there is none. */
+  findLatest(mailbox: string, purpose: string): Promise<OtpRecord | null>;
+}
+
+/**
+ * What a new code holds once stored, in either store: no wrong guesses yet, its email pending.
+ * (One literal, field by field: the embedded store keeps it as is, and V8 keeps it compact.)
+ */
+export function storedCode(otp: NewOtp, reference: string): OtpRecord {
+  return {
+    id: otp.id,
+    email: otp.email,
+    mailbox: otp.mailbox,
+    purpose: otp.purpose,
+    codeHash: otp.codeHash,
+    sealedCode: otp.sealedCode,
+    createdAt: otp.createdAt,
+    expiresAt: otp.expiresAt,
+    attempts: 0,
+    reference,
+    resends: 0,
+    locale: otp.locale,
+    transaction: otp.transaction,
+    ...(otp.trace ? { trace: otp.trace } : {}),
+    delivery: pendingDelivery(otp.createdAt),
+  };
+}
