@@ -20,7 +20,7 @@ import type { Mailer } from './mail/mailer.js';
 import { OtpEmails } from './mail/otp.template.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
-import { createOtpService, createVerificationTokens } from './otp/create-service.js';
+import { createOtpService, createVerificationTokens } from './create-service.js';
 import type { OtpService } from './otp/otp.service.js';
 import { createStore } from './store/create-store.js';
 import type { OtpStore } from './store/otp.store.js';
@@ -53,7 +53,7 @@ export interface App {
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger(config);
-  const store = overrides.store ?? (await createStore(config, logger));
+  const store = overrides.store ?? (await createStore(config.mongodb, logger));
   const metrics = new Metrics(store, () => clock.now());
   const tokens = createVerificationTokens(config);
   if (!config.verificationToken.signingKey && config.role !== 'worker') {
@@ -67,7 +67,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   // Signed webhooks to the merchant's backend: recorded by every role with the change they
   // report, sent where emails are sent.
-  const merchantEvents = config.webhook ? new StandardMerchantEvents(clock) : NO_MERCHANT_EVENTS;
+  const merchantEvents = config.merchantWebhooks ? new StandardMerchantEvents(clock) : NO_MERCHANT_EVENTS;
   const service = createOtpService(config, { store, clock, observer: metrics, logger, tokens, events: merchantEvents, intents: new PaymentIntents(config.merchants) });
   const production = config.nodeEnv === 'production';
 
@@ -92,8 +92,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // Delivery status for the API (otpDelivery, otpDeliveryChanged); its store feed opens with the first watcher.
   const deliveries = new DeliveryStatuses(store, clock, logger);
   const webhookSender =
-    config.webhook && config.role !== 'api'
-      ? new WebhookSender({ outbox: store, clock, logger, observer: metrics, ...config.webhook })
+    config.merchantWebhooks && config.role !== 'api'
+      ? new WebhookSender({ outbox: store, clock, logger, observer: metrics, ...config.merchantWebhooks })
       : null;
   const readiness = new Readiness(store, mailer && dispatcher && { dispatcher, mailer }, production);
 
@@ -105,7 +105,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           service,
           tokens,
           deliveries,
-          webhook: config.mail.webhook && { ...config.mail.webhook, events: providerEvents, now: () => clock.now() },
+          sendgridEvents: config.mail.sendgridEvents && { ...config.mail.sendgridEvents, events: providerEvents, now: () => clock.now() },
           logger,
           production,
           introspection: config.graphql.introspection,

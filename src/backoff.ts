@@ -1,5 +1,6 @@
-// The dispatcher's retry timing, in one place: the dispatcher waits by it, and configuration
-// checks at start-up that a delivery lease outlasts the longest call it covers.
+// Retry timing shared by the dispatcher and the merchant webhook sender, in one place: both
+// wait by it, and configuration checks at start-up that a delivery lease outlasts the longest
+// call it covers.
 import { randomInt } from 'node:crypto';
 
 /** The wait after failed attempt `attempt` (1-based): doubling from `baseMs`, plus up to `baseMs` of jitter. */

@@ -17,7 +17,7 @@ describe('config', () => {
       nodeEnv: 'development',
       port: 4000,
       host: '0.0.0.0',
-      otp: { secret: DEV_OTP_SECRET, ttlSeconds: 300, length: 6, maxAttempts: 5, resendCooldownSeconds: 30, maxSendsPerWindow: 5, sendWindowSeconds: 600 },
+      otp: { secret: DEV_OTP_SECRET, ttlSeconds: 300, codeLength: 6, maxAttempts: 5, resendCooldownSeconds: 30, maxSendsPerWindow: 5, sendWindowSeconds: 600 },
       mail: { sendgridApiKey: undefined, brand: 'MyBank2U', merchant: 'Merchant2U' },
       mongodb: { uri: undefined, db: 'otp' },
     });
@@ -118,8 +118,8 @@ describe('config', () => {
 
   it('takes merchant webhooks as a URL and a Standard Webhooks secret together, or not at all', () => {
     const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
-    expect(loadConfig({}).webhook).toBeNull();
-    expect(loadConfig({ WEBHOOK_URL: 'https://shop.example/otp-events', WEBHOOK_SECRET: secret }).webhook).toMatchObject({ url: 'https://shop.example/otp-events', secret, retryBaseMs: 1000, retryMaxMs: 300_000 });
+    expect(loadConfig({}).merchantWebhooks).toBeNull();
+    expect(loadConfig({ WEBHOOK_URL: 'https://shop.example/otp-events', WEBHOOK_SECRET: secret }).merchantWebhooks).toMatchObject({ url: 'https://shop.example/otp-events', secret, retryBaseMs: 1000, retryMaxMs: 300_000 });
     expect(() => loadConfig({ WEBHOOK_URL: 'https://shop.example/otp-events' })).toThrow(/WEBHOOK_SECRET: must be set with WEBHOOK_URL/);
     expect(() => loadConfig({ WEBHOOK_SECRET: secret })).toThrow(/WEBHOOK_URL: must be set with WEBHOOK_SECRET/);
     for (const bad of ['plain-secret', 'whsec_c2hvcnQ=', `whsec_${'!'.repeat(40)}`]) {

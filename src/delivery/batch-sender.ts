@@ -6,7 +6,7 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { MailError, type MailTemplate } from '../mail/mailer.js';
 import { contextOf, traceparentOf, tracer } from '../telemetry/trace-context.js';
-import type { OtpRecord } from '../store/codes.js';
+import type { OtpRecord } from '../store/record.js';
 import type { DeliveryOutcome } from '../store/delivery-queue.js';
 import { OTP_ID_ARG, type DispatcherSettings, type Sending } from './dispatcher.types.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';

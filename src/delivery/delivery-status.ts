@@ -11,7 +11,8 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { checkRequestId } from '../otp/otp.input.js';
-import type { DeliveryQueue, DeliveryState, DeliveryStatus, FeedSubscription } from '../store/delivery-queue.js';
+import type { DeliveryQueue, DeliveryStatus, FeedSubscription } from '../store/delivery-queue.js';
+import type { DeliveryState } from '../store/record.js';
 
 export enum OtpDeliveryState {
   PENDING = 'PENDING',

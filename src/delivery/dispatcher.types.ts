@@ -7,7 +7,7 @@ import type { Mailer, MailRecipient } from '../mail/mailer.js';
 import type { OtpEmails } from '../mail/otp.template.js';
 import type { CodeHasher } from '../otp/otp.codes.js';
 import type { Checkpoints } from '../store/checkpoints.js';
-import type { OtpRecord } from '../store/codes.js';
+import type { OtpRecord } from '../store/record.js';
 import type { DeliveryOutcome, DeliveryQueue } from '../store/delivery-queue.js';
 import type { MerchantEvents } from '../webhooks/merchant-events.js';
 

@@ -3,13 +3,13 @@
 // that position is lost), sweeps for overdue emails on a timer, queues what it hears, hands
 // it over in batches (up to `maxInFlight` at once) and saves each batch's feed position, in
 // feed order, once that batch is done.
-import { ResumePointLostError, type FeedSubscription, type InsertEvent } from '../store/delivery-queue.js';
+import { ResumePointLostError, type FeedSubscription, type FeedItem } from '../store/delivery-queue.js';
 import type { DispatcherSettings } from './dispatcher.types.js';
 
 export class FeedFollower {
   private subscription: FeedSubscription | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
-  private readonly queue: InsertEvent[] = [];
+  private readonly queue: FeedItem[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private checkpoints: Promise<void> = Promise.resolve();
   private scheduled = false;
@@ -124,7 +124,7 @@ export class FeedFollower {
     return ids.length;
   }
 
-  async enqueue(event: InsertEvent): Promise<void> {
+  async enqueue(event: FeedItem): Promise<void> {
     this.queue.push(event);
     if (!this.scheduled) {
       // Wait `lingerMs` so that inserts arriving together leave as one provider call: under

@@ -4,9 +4,9 @@
 // one store command, tells the observer, and puts each retry back in the queue when it is due.
 import { context, trace, type Span } from '@opentelemetry/api';
 import type { MailError } from '../mail/mailer.js';
-import type { OtpRecord } from '../store/codes.js';
+import type { OtpRecord } from '../store/record.js';
 import type { DeliveryOutcome } from '../store/delivery-queue.js';
-import { backoffDelayMs } from './backoff.js';
+import { backoffDelayMs } from '../backoff.js';
 import type { DispatcherSettings, Sending } from './dispatcher.types.js';
 
 /** Past the next attempt time on the store's clock, with room for a little skew. */

@@ -3,7 +3,8 @@
 // state (later news never undoes final news), recorded once by its sg_event_id, counted, and
 // logged by code id and event type: never the address, which every event carries.
 import type { Logger } from '../logger.js';
-import type { DeliveryEvent, DeliveryEventResult, DeliveryQueue, DeliveryState } from '../store/delivery-queue.js';
+import type { DeliveryMove, DeliveryMoveResult, DeliveryQueue } from '../store/delivery-queue.js';
+import type { DeliveryState } from '../store/record.js';
 import { OTP_ID_ARG } from './dispatcher.js';
 import { inSpanOf } from '../telemetry/trace-context.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
@@ -28,7 +29,7 @@ const MOVES: Record<Exclude<SendGridEventName, 'other'>, { to: DeliveryState | n
 };
 
 export interface EventObserver {
-  deliveryEvent(event: SendGridEventName, result: DeliveryEventResult | 'ignored'): void;
+  deliveryEvent(event: SendGridEventName, result: DeliveryMoveResult | 'ignored'): void;
 }
 
 /** One event as SendGrid posts it (only the fields read here). */
@@ -48,7 +49,7 @@ export function eventName(raw: SendGridEvent): SendGridEventName {
 
 export class SendGridEvents {
   constructor(
-    private readonly store: Pick<DeliveryQueue, 'findById' | 'recordDeliveryEvent'>,
+    private readonly store: Pick<DeliveryQueue, 'findById' | 'recordDeliveryMove'>,
     private readonly logger: Logger,
     private readonly observer?: EventObserver,
     private readonly merchant: MerchantEvents = NO_MERCHANT_EVENTS,
@@ -65,7 +66,7 @@ export class SendGridEvents {
   }
 
   /** One event, in a span that joins its email's trace (the traceparent it carries back). */
-  private recordOne(raw: SendGridEvent): Promise<DeliveryEventResult | 'ignored'> {
+  private recordOne(raw: SendGridEvent): Promise<DeliveryMoveResult | 'ignored'> {
     const traceparent = typeof raw.traceparent === 'string' ? raw.traceparent : null;
     return inSpanOf(traceparent, 'otp.delivery_event', { attributes: { 'otp.event': eventName(raw) } }, async (span) => {
       const result = await this.recordEvent(raw);
@@ -74,7 +75,7 @@ export class SendGridEvents {
     });
   }
 
-  private async recordEvent(raw: SendGridEvent): Promise<DeliveryEventResult | 'ignored'> {
+  private async recordEvent(raw: SendGridEvent): Promise<DeliveryMoveResult | 'ignored'> {
     const name = eventName(raw);
     const id = raw[OTP_ID_ARG];
     const eventId = raw.sg_event_id;
@@ -84,14 +85,14 @@ export class SendGridEvents {
       return 'ignored';
     }
     const { to, from } = MOVES[name];
-    const event: DeliveryEvent = { eventId, to, from };
+    const event: DeliveryMove = { eventId, to, from };
     // A bounce or a drop: the merchant's backend hears of it too, with the address the code was
     // for, written in the step that moves the state (so a replay, seen as a duplicate, never
     // finds the event missing). The address is read first; it never changes.
     const failed = (to === 'bounced' || to === 'dropped') && this.merchant !== NO_MERCHANT_EVENTS ? to : null;
     const record = failed && (await this.store.findById(id));
     const webhook = failed && record ? this.merchant.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: id, reason: failed }) : undefined;
-    const result = await this.store.recordDeliveryEvent(id, event, webhook);
+    const result = await this.store.recordDeliveryMove(id, event, webhook);
     this.observer?.deliveryEvent(name, result);
     this.logger.info({ event: name, requestId: id, result }, 'email event');
     return result;

@@ -32,7 +32,7 @@ export interface HttpServerOptions {
   tokens: VerificationTokens;
   deliveries: DeliveryStatuses;
   /** SendGrid's Event Webhook, when SENDGRID_WEBHOOK_PUBLIC_KEY is set. */
-  webhook: { publicKey: string; maxAgeSeconds: number; events: SendGridEvents; now: () => Date } | null;
+  sendgridEvents: { publicKey: string; maxAgeSeconds: number; events: SendGridEvents; now: () => Date } | null;
   logger: Logger;
   production: boolean;
   introspection: boolean;
@@ -186,7 +186,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     caps: options.subscriptionCaps,
   });
   registerChallengeRoutes(fastify, service.challenge);
-  if (options.webhook) await registerSendGridWebhook(fastify, { ...options.webhook, metrics, logger });
+  if (options.sendgridEvents) await registerSendGridWebhook(fastify, { ...options.sendgridEvents, metrics, logger });
   // The keys a merchant's backend checks verification tokens with (jose's createRemoteJWKSet).
   fastify.get(JWKS_PATH, async (_request, reply) =>
     reply.header('content-type', 'application/jwk-set+json').header('cache-control', 'public, max-age=300').send(await options.tokens.jwks()),

@@ -3,12 +3,12 @@
 // statuses, outcomes and operation names from a fixed list.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { SubscriptionCap } from '../edge/subscription-caps.js';
-import type { OtpRecord } from '../store/codes.js';
+import type { OtpRecord } from '../store/record.js';
 import type { DeliveryOutcome, DeliveryQueue } from '../store/delivery-queue.js';
 import type { StoreHealth } from '../store/health.js';
 import type { OtpObserver } from '../otp/otp.service.js';
 import type { EventObserver, SendGridEventName } from '../delivery/sendgrid-events.js';
-import type { DeliveryEventResult } from '../store/otp.store.js';
+import type { DeliveryMoveResult } from '../store/otp.store.js';
 import { probe } from './store-probe.js';
 
 /** Operation names the shipped client uses; anything else is counted as "other". */
@@ -154,7 +154,7 @@ export class Metrics implements OtpObserver, EventObserver {
     if (outcome.state === 'sent' && record.resends === 0) this.emailDelay.observe((outcome.at.getTime() - record.createdAt.getTime()) / 1000);
   }
 
-  deliveryEvent(event: SendGridEventName, result: DeliveryEventResult | 'ignored'): void {
+  deliveryEvent(event: SendGridEventName, result: DeliveryMoveResult | 'ignored'): void {
     this.events.inc({ event, result });
   }
 

@@ -6,25 +6,29 @@
 // file decides the limits, makes and seals the codes, and tells the caller what happened.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import {
-  StoreUnavailableError,
-  type CheckOutcome,
-  type ClientLimit,
-  type IssueLimit,
-  type IssueLimits,
-  type ResendOutcome,
-  type SendLimits,
-  type WindowLimit,
-} from '../store/otp.store.js';
-import type { CodeStore } from '../store/codes.js';
-import type { StoreHealth } from '../store/health.js';
-
-/** What the service needs of the store: the codes role, and to tell an outage from a failure. */
-export type ServiceStore = CodeStore & Pick<StoreHealth, 'isUnavailable'>;
-import { clientNetwork } from '../edge/client-network.js';
+import type { Challenge } from '../edge/challenge/challenge.js';
+import { canonicalMailbox } from '../edge/mailbox.js';
+import type { SendBudgets } from '../edge/send-budgets.js';
+import { StoreUnavailableError, type CheckOutcome, type IssueLimit, type ResendOutcome, type SendLimits } from '../store/otp.store.js';
+import { currentTraceparent } from '../telemetry/trace-context.js';
+import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
+import type {
+  Caller,
+  OtpObserver,
+  OtpRules,
+  OtpServiceDeps,
+  RequestOtpCommand,
+  RequestOtpResult,
+  ResendOtpCommand,
+  ResendOtpResult,
+  ServiceStore,
+  VerifyOtpCommand,
+  VerifyOtpResult,
+} from './otp.commands.js';
 import {
   canonicalLocale,
+  checkRequestId,
   codeRule,
   DEFAULT_PURPOSE,
   EMAIL_RULE,
@@ -33,170 +37,33 @@ import {
   isValidPurpose,
   normaliseEmail,
   PURPOSE_RULE,
-  checkRequestId,
 } from './otp.input.js';
+import { ServiceLimits } from './otp.limits.js';
 import { OtpStatus } from './otp.status.js';
-import { SUPPORTED_LOCALES } from '../mail/locales/index.js';
 import { generateReference, referenceCandidates } from './reference.js';
 import { NO_MERCHANTS, type IntentChecker } from './transaction.js';
 import type { VerificationTokens } from './verification-token.js';
-import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
-import { canonicalMailbox } from '../edge/mailbox.js';
-import { currentTraceparent } from '../telemetry/trace-context.js';
-import type { Challenge } from '../edge/challenge/challenge.js';
-import type { SendBudgets } from '../edge/send-budgets.js';
 
-export interface OtpPolicy {
-  /** Life of a code, counted from each request. Default 300. */
-  ttlSeconds: number;
-  /** Life of a code for particular purposes (OTP_TTL_SECONDS_BY_PURPOSE); others live ttlSeconds. */
-  ttlSecondsByPurpose?: Readonly<Record<string, number>>;
-  /** Digits per code, 4–10. Default 6. */
-  codeLength: number;
-  /** Wrong guesses before a code is dead. Default 5. */
-  maxAttempts: number;
-  /** Minimum gap between two codes for one address. Default 30; 0 turns it off. */
-  resendCooldownSeconds: number;
-  /**
-   * Emails (new codes and resends) per address per window. Default 5. It also bounds the
-   * codes an address holds live at once: a request past that waits until one dies.
-   */
-  maxSendsPerWindow: number;
-  /** The window for maxSendsPerWindow. Default 600. */
-  sendWindowSeconds: number;
-  /**
-   * The address's attempt budget: wrong guesses at all its codes per guess window, by anyone.
-   * Each new code takes its maxAttempts from it when issued and gives back what it did not
-   * use when it dies, so opening requests adds no guesses. Default 25 (per 21,600 s): at most
-   * 100 wrong guesses a day, 1 in 10,000 for 6 digits.
-   */
-  maxGuessesPerWindow: number;
-  /** The window for maxGuessesPerWindow. Default 21600. */
-  guessWindowSeconds: number;
-  /**
-   * Purposes whose codes must confirm a transaction: requestOtp refuses them without one.
-   * Default ["payment"].
-   */
-  transactionPurposes: readonly string[];
-}
-
-/** Limits per caller (client IP), on top of the per-address ones. */
-export interface ClientPolicy {
-  /** requestOtp calls per client per window. Default 30. */
-  maxRequestsPerWindow: number;
-  /** verifyOtp calls per client per window. Default 100. */
-  maxVerificationsPerWindow: number;
-  /** otpDelivery reads and otpDeliveryChanged subscriptions per client per window. Default 300. */
-  maxStatusReadsPerWindow: number;
-  /** Default 600. */
-  windowSeconds: number;
-  /** IPv6 callers are counted per network of this prefix length. Default 64. */
-  ipv6PrefixLength: number;
-}
-
-/** Who is calling: the key the per-client limits count against. */
-export interface Caller {
-  clientIp: string;
-}
-
-export interface RequestOtpCommand {
-  email: string;
-  purpose?: string | null;
-  /** The payment intent the merchant's backend signed: it must be given again, unchanged, to verify. */
-  paymentIntent?: string | null;
-  /** BCP 47: the language of the email. */
-  locale?: string | null;
-  /** The bot check's token, when one is on (otpPolicy.challenge). */
-  challenge?: string | null;
-}
-
-export interface VerifyOtpCommand {
-  email: string;
-  /** requestOtp's requestId: only the code that request issued is checked. */
-  requestId: string;
-  purpose?: string | null;
-  otp: string;
-  paymentIntent?: string | null;
-  /** Who the verification token is for: one of the configured audiences (default: the first). */
-  audience?: string | null;
-}
-
-export interface ResendOtpCommand {
-  email: string;
-  /** requestOtp's requestId: the code to send again. */
-  requestId: string;
-}
-
-export type RequestOtpResult =
-  | { status: OtpStatus.SENT; email: string; expiresAt: Date; reference: string; requestId: string }
-  | { status: OtpStatus.RATE_LIMITED; email: string; retryAfterSeconds: number };
-
-/** SENT: the same code is on its way again, with its own expiry and reference. */
-export type ResendOtpResult =
-  | (Extract<RequestOtpResult, { status: OtpStatus.SENT }> & { resent: boolean })
-  | { status: OtpStatus.RATE_LIMITED; email: string; retryAfterSeconds: number }
-  | { status: OtpStatus.NOT_FOUND | OtpStatus.EXPIRED | OtpStatus.TOO_MANY_ATTEMPTS; email: string };
-
-export interface VerifyOtpResult {
-  status: Exclude<OtpStatus, OtpStatus.SENT>;
-  attemptsRemaining?: number;
-  retryAfterSeconds?: number;
-  /** On VERIFIED: the signed proof for the merchant's backend. */
-  verificationToken?: string;
-}
-
-/** Hears every outcome, for metrics. Never given the email or the code. */
-export interface OtpObserver {
-  requested(status: OtpStatus): void;
-  resent(status: OtpStatus): void;
-  verified(status: OtpStatus): void;
-  /** A request refused because a shared send budget (a domain's, or the global one) is spent. */
-  sendBudgetRefused?(budget: 'domain' | 'global'): void;
-}
-
-export interface OtpServiceDeps {
-  store: ServiceStore;
-  clock: Clock;
-  secret: string;
-  policy: OtpPolicy;
-  clientPolicy: ClientPolicy;
-  tokens: VerificationTokens;
-  observer?: OtpObserver;
-  /** Draws a reference (tests give a predictable one). */
-  reference?: () => string;
-  /** Tells the merchant's backend of verifications and locked codes (signed webhooks). */
-  events?: MerchantEvents;
-  /** Checks the payment intents merchants' backends sign (default: none is known). */
-  intents?: IntentChecker;
-  /** The per-domain and global send budgets (default: none). */
-  sendBudgets?: SendBudgets;
-  /** The bot check requestOtp wants (default: none). */
-  challenge?: Challenge | null;
-}
+export type * from './otp.commands.js';
 
 export class OtpService {
-  readonly policy: Readonly<OtpPolicy>;
+  readonly rules: Readonly<OtpRules>;
   private readonly store: ServiceStore;
   private readonly clock: Clock;
   private readonly hasher: CodeHasher;
   private readonly observer: OtpObserver | undefined;
   private readonly tokens: VerificationTokens;
-  private readonly ipv6PrefixLength: number;
+  private readonly locales: readonly string[];
   private readonly drawReference: () => string;
   private readonly events: MerchantEvents;
   private readonly intents: IntentChecker;
   private readonly sendBudgets: SendBudgets | undefined;
   /** The bot check requestOtp wants, or null; the HTTP layer serves ALTCHA's challenges from it. */
   readonly challenge: Challenge | null;
-  private readonly limits: {
-    issue: Omit<IssueLimits, 'client'>;
-    guesses: WindowLimit;
-    clientRequests: WindowLimit;
-    clientVerifications: WindowLimit;
-    clientStatusReads: WindowLimit;
-  };
+  /** The rules as the store's limits (otp.limits.ts). */
+  private readonly limits: ServiceLimits;
 
-  constructor({ store, clock, secret, policy, clientPolicy, tokens, observer, reference, events, intents, sendBudgets, challenge }: OtpServiceDeps) {
+  constructor({ store, clock, secret, rules, clientPolicy, tokens, observer, reference, events, intents, sendBudgets, challenge, locales }: OtpServiceDeps) {
     this.challenge = challenge ?? null;
     this.intents = intents ?? NO_MERCHANTS;
     this.sendBudgets = sendBudgets;
@@ -207,21 +74,9 @@ export class OtpService {
     this.tokens = tokens;
     this.clock = clock;
     this.hasher = new CodeHasher(secret);
-    this.policy = Object.freeze({ ...policy, transactionPurposes: Object.freeze([...policy.transactionPurposes]) });
-    this.ipv6PrefixLength = clientPolicy.ipv6PrefixLength;
-    const guesses = { max: policy.maxGuessesPerWindow, windowSeconds: policy.guessWindowSeconds };
-    this.limits = {
-      issue: {
-        cooldownSeconds: policy.resendCooldownSeconds,
-        sends: { max: policy.maxSendsPerWindow, windowSeconds: policy.sendWindowSeconds },
-        maxLive: policy.maxSendsPerWindow,
-        attempts: { maxAttempts: policy.maxAttempts, budget: guesses },
-      },
-      guesses,
-      clientRequests: { max: clientPolicy.maxRequestsPerWindow, windowSeconds: clientPolicy.windowSeconds },
-      clientVerifications: { max: clientPolicy.maxVerificationsPerWindow, windowSeconds: clientPolicy.windowSeconds },
-      clientStatusReads: { max: clientPolicy.maxStatusReadsPerWindow, windowSeconds: clientPolicy.windowSeconds },
-    };
+    this.rules = Object.freeze({ ...rules, transactionPurposes: Object.freeze([...rules.transactionPurposes]) });
+    this.locales = locales ?? [];
+    this.limits = new ServiceLimits(this.rules, clientPolicy, sendBudgets);
   }
 
   /** The hasher, shared with the dispatcher so both use keys from the same secret. */
@@ -279,9 +134,9 @@ export class OtpService {
     // anything is counted or stored: a missing or failed one costs the service no write.
     await this.challenge?.check(command.challenge, caller?.clientIp);
     const id = randomUUID();
-    const code = generateCode(this.policy.codeLength);
+    const code = generateCode(this.rules.codeLength);
     // The expiry is computed per request (the old design computed it once, at cold start).
-    const expiresAt = new Date(createdAt.getTime() + this.ttlSecondsFor(purpose) * 1000);
+    const expiresAt = new Date(createdAt.getTime() + this.limits.ttlSecondsFor(purpose) * 1000);
     const otp = {
       id,
       email,
@@ -304,7 +159,7 @@ export class OtpService {
     // No earlier live code is removed: a stranger's request cannot cut the owner's.
     // A payment intent is single use: its id is recorded with the code, until the intent expires.
     const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt };
-    const outcome = await this.store.issue(otp, { ...this.sendLimits('request', caller, mailbox), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
+    const outcome = await this.store.issue(otp, { ...this.limits.send(caller, mailbox), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
     if (!outcome.issued && outcome.limit === 'intent') throw new InvalidInputError('paymentIntent', 'has been used already: ask the merchant for a new one');
     if (!outcome.issued) return this.rateLimited(email, mailbox, outcome, createdAt);
     // The code's id is the request's handle for its delivery status: 122 random bits, unguessable.
@@ -315,9 +170,9 @@ export class OtpService {
     const { email, mailbox } = this.checkAddress({ email: command.email });
     checkRequestId(command.requestId);
     const { cooldownSeconds, sends } = this.limits.issue;
-    const limits: SendLimits = { ...this.sendLimits('request', caller, mailbox), cooldownSeconds, sends };
+    const limits: SendLimits = { ...this.limits.send(caller, mailbox), cooldownSeconds, sends };
     const now = this.clock.now();
-    const outcome: ResendOutcome = await this.store.resend({ mailbox, id: command.requestId, now, maxAttempts: this.policy.maxAttempts, limits });
+    const outcome: ResendOutcome = await this.store.resend({ mailbox, id: command.requestId, now, maxAttempts: this.rules.maxAttempts, limits });
     switch (outcome.result) {
       case 'resent':
         return { status: OtpStatus.SENT, email, expiresAt: outcome.expiresAt, reference: outcome.reference, requestId: command.requestId, resent: outcome.queued };
@@ -335,8 +190,8 @@ export class OtpService {
   private async check(command: VerifyOtpCommand, caller: Caller | undefined): Promise<VerifyOtpResult> {
     const { email, mailbox, purpose } = this.checkAddress(command);
     checkRequestId(command.requestId);
-    if (!isValidCode(command.otp, this.policy.codeLength)) {
-      throw new InvalidInputError('otp', codeRule(this.policy.codeLength));
+    if (!isValidCode(command.otp, this.rules.codeLength)) {
+      throw new InvalidInputError('otp', codeRule(this.rules.codeLength));
     }
     const transaction = (await this.checkIntent(command.paymentIntent, email, this.clock.now(), false))?.transaction ?? null;
     const audience = this.tokens.audienceFor(command.audience);
@@ -350,9 +205,9 @@ export class OtpService {
       id: command.requestId,
       codeHash: this.hasher.hash(email, purpose, command.otp, transaction),
       now: this.clock.now(),
-      maxAttempts: this.policy.maxAttempts,
+      maxAttempts: this.rules.maxAttempts,
       guesses: this.limits.guesses,
-      client: this.clientLimit('verify', caller, this.limits.clientVerifications),
+      client: this.limits.client('verify', caller),
       // The merchant's events are written in the same step as what they report: the consume
       // (verified), or the guess that uses up the code's attempts (locked). Either is made
       // beforehand, and only the one that happens is kept.
@@ -370,7 +225,7 @@ export class OtpService {
       case 'verified':
         return { status: OtpStatus.VERIFIED };
       case 'mismatched':
-        return { status: OtpStatus.MISMATCHED, attemptsRemaining: Math.max(0, this.policy.maxAttempts - outcome.attempts) };
+        return { status: OtpStatus.MISMATCHED, attemptsRemaining: Math.max(0, this.rules.maxAttempts - outcome.attempts) };
       case 'not_found':
         return { status: OtpStatus.NOT_FOUND };
       case 'expired':
@@ -387,15 +242,10 @@ export class OtpService {
    * each costs a store read, so a loop of them must stop somewhere. Refused: RateLimitedError.
    */
   async checkStatusRead(caller?: Caller): Promise<void> {
-    const limit = this.clientLimit('status', caller, this.limits.clientStatusReads);
+    const limit = this.limits.client('status', caller);
     if (!limit) return;
     const refused = await this.store.countClient(limit, this.clock.now()).catch((error: unknown) => this.unavailable(error));
     if (refused !== null) throw new RateLimitedError(toSeconds(refused));
-  }
-
-  /** The caller's request budget and the shared send budgets an email to `mailbox` counts against. */
-  private sendLimits(action: 'request', caller: Caller | undefined, mailbox: string): Pick<SendLimits, 'client' | 'shared'> {
-    return { client: this.clientLimit(action, caller, this.limits.clientRequests), shared: this.sendBudgets?.for(mailbox) ?? [] };
   }
 
   /** RATE_LIMITED with the wait; a shared budget's refusal is also told to the budgets (metric, log line). */
@@ -404,35 +254,26 @@ export class OtpService {
     return { status: OtpStatus.RATE_LIMITED as const, email, retryAfterSeconds: toSeconds(refusal.retryAfterMs) };
   }
 
-  private clientLimit(action: 'request' | 'verify' | 'status', caller: Caller | undefined, limit: WindowLimit): ClientLimit | undefined {
-    return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.ipv6PrefixLength)}`, limit } : undefined;
-  }
-
-  /** A code's life for `purpose`: its own when OTP_TTL_SECONDS_BY_PURPOSE names it, else the default. */
-  private ttlSecondsFor(purpose: string): number {
-    return this.policy.ttlSecondsByPurpose?.[purpose] ?? this.policy.ttlSeconds;
-  }
-
   /** What a frontend should expect for `purpose`: sizes, times, and whether a transaction is required. */
   policyFor(purpose: string | null | undefined) {
     if (!isValidPurpose(purpose)) throw new InvalidInputError('purpose', PURPOSE_RULE);
     const forPurpose = purpose ?? DEFAULT_PURPOSE;
-    const { codeLength, maxAttempts, resendCooldownSeconds } = this.policy;
+    const { codeLength, maxAttempts, resendCooldownSeconds } = this.rules;
     return {
-      ttlSeconds: this.ttlSecondsFor(forPurpose),
+      ttlSeconds: this.limits.ttlSecondsFor(forPurpose),
       codeLength,
       maxAttempts,
       resendCooldownSeconds,
       purpose: forPurpose,
       transactionRequired: this.requiresTransaction(forPurpose),
-      locales: [...SUPPORTED_LOCALES],
+      locales: [...this.locales],
       challenge: this.challenge?.info ?? null,
     };
   }
 
   /** Whether a code for `purpose` must confirm a transaction. */
   requiresTransaction(purpose: string): boolean {
-    return this.policy.transactionPurposes.includes(purpose);
+    return this.rules.transactionPurposes.includes(purpose);
   }
 
   /** The intent's payment, checked (see PaymentIntents.check); null when none was given. */

@@ -3,23 +3,9 @@
 // to one canonical form, which the code's hash covers. Nothing else verifies the code.
 import currencyCodes from 'currency-codes';
 import { InvalidInputError } from './otp.input.js';
+import type { Transaction } from '../store/record.js';
 
-/**
- * A payment in canonical form, as the merchant's backend vouched for it in a payment intent:
- * what the code's hash covers, what the email shows, what the token and webhooks carry.
- */
-export interface Transaction {
-  /** The merchant's id (the intent's issuer). */
-  merchant: string;
-  /** The intent's id (its jti): single use. */
-  intentId: string;
-  /** A decimal with exactly the currency's minor digits: "149.90" MYR, "1500" JPY. */
-  amount: string;
-  /** ISO 4217, upper case. */
-  currency: string;
-  /** The merchant's display name from the merchants file: never text from a browser. */
-  payee: string;
-}
+export type { Transaction } from '../store/record.js';
 
 /** A payment intent, checked: its payment, and until when it may bring a new code. */
 export interface CheckedIntent {

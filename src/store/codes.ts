@@ -4,52 +4,8 @@
 //
 // A code belongs to the request that issued it: it is checked and resent by its id (the
 // request's id), and a new request never removes an earlier live code.
-import type { Transaction } from '../otp/transaction.js';
-import type { DeliveryInfo } from './delivery-queue.js';
-import { pendingDelivery } from './delivery-queue.js';
 import type { NewWebhook } from './outbox.js';
-
-export interface OtpRecord {
-  id: string;
-  /** Normalised (trimmed, lower-cased): where the email goes, as the caller wrote it. */
-  email: string;
-  /**
-   * The inbox `email` reaches (src/edge/mailbox.ts): what the address's limits and codes are
-   * kept under, so that `a+1@gmail.com` and `a@gmail.com` share one cooldown and send window.
-   */
-  mailbox: string;
-  purpose: string;
-  /** HMAC of the code (see CodeHasher.hash); the only form kept for checking. */
-  codeHash: string;
-  /** The code sealed for the dispatcher, kept while the code lives so that it can be resent. */
-  sealedCode: string | null;
-  createdAt: Date;
-  expiresAt: Date;
-  /** Wrong guesses counted against this code. */
-  attempts: number;
-  /** Printed on the email and returned to the caller; never shared with another live code of the address. */
-  reference: string;
-  /** How many times the email was sent again (resendOtp): 0 for the first. */
-  resends: number;
-  /** The BCP 47 tag the email is written for; null: the default language. */
-  locale: string | null;
-  /** The payment the code confirms (its hash covers it), for the email; null when none. */
-  transaction: Transaction | null;
-  /**
-   * The W3C traceparent of the request that issued it (null when nothing is traced): the
-   * worker's spans for its email join that trace (src/telemetry/trace-context.ts).
-   */
-  trace?: string | null;
-  delivery: DeliveryInfo;
-}
-
-export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'mailbox' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction' | 'trace'> & {
-  /**
-   * References to choose from, in order of preference, all different: the first one that no
-   * live code of the address carries is stored. Give one more than the address may hold live codes.
-   */
-  references: readonly [string, ...string[]];
-};
+import type { NewOtp, OtpRecord } from './record.js';
 
 /** At most `max` per window of `windowSeconds`, the window starting at the first one counted. */
 export interface WindowLimit {
@@ -215,28 +171,4 @@ export interface CodeStore {
 
   /** The newest live code for (mailbox, purpose), expired or not; null if there is none. */
   findLatest(mailbox: string, purpose: string): Promise<OtpRecord | null>;
-}
-
-/**
- * What a new code holds once stored, in either store: no wrong guesses yet, its email pending.
- * (One literal, field by field: the embedded store keeps it as is, and V8 keeps it compact.)
- */
-export function storedCode(otp: NewOtp, reference: string): OtpRecord {
-  return {
-    id: otp.id,
-    email: otp.email,
-    mailbox: otp.mailbox,
-    purpose: otp.purpose,
-    codeHash: otp.codeHash,
-    sealedCode: otp.sealedCode,
-    createdAt: otp.createdAt,
-    expiresAt: otp.expiresAt,
-    attempts: 0,
-    reference,
-    resends: 0,
-    locale: otp.locale,
-    transaction: otp.transaction,
-    ...(otp.trace ? { trace: otp.trace } : {}),
-    delivery: pendingDelivery(otp.createdAt),
-  };
 }

@@ -3,7 +3,6 @@
 //   otherwise       → an embedded real mongod replica set, started by this process (development
 //                     only: production refuses to start without MONGODB_URI, see config)
 // There is no other store: every rule is written once, as MongoDB steps (store/mongo/).
-import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { EmbeddedMongo } from './embedded-mongo.js';
 import { MongoParseError } from 'mongodb';
@@ -49,10 +48,17 @@ async function connectFromUri(uri: string, dbName: string, timeoutMs: number): P
   }
 }
 
-export async function createStore(config: Config, logger: Logger): Promise<OtpStore> {
-  if (config.mongodb.uri) {
-    const store = await connectFromUri(config.mongodb.uri, config.mongodb.db, config.mongodb.timeoutMs);
-    logger.info({ store: 'mongodb', db: config.mongodb.db, hosts: mongoHosts(config.mongodb.uri) }, 'using MongoDB from MONGODB_URI');
+/** Where the store is: MONGODB_URI (unset: the embedded mongod), MONGODB_DB, MONGODB_TIMEOUT_MS. */
+export interface StoreSettings {
+  uri: string | undefined;
+  db: string;
+  timeoutMs: number;
+}
+
+export async function createStore(mongodb: StoreSettings, logger: Logger): Promise<OtpStore> {
+  if (mongodb.uri) {
+    const store = await connectFromUri(mongodb.uri, mongodb.db, mongodb.timeoutMs);
+    logger.info({ store: 'mongodb', db: mongodb.db, hosts: mongoHosts(mongodb.uri) }, 'using MongoDB from MONGODB_URI');
     return store;
   }
   logger.info('MONGODB_URI is not set: starting an embedded mongod replica set (development only; data is lost on exit)');
@@ -62,7 +68,7 @@ export async function createStore(config: Config, logger: Logger): Promise<OtpSt
       variable: 'MONGODB_URI',
     });
   }
-  const store = await MongoOtpStore.connect({ uri: embedded.uri, dbName: config.mongodb.db, onClose: embedded.stop, timeoutMs: config.mongodb.timeoutMs });
+  const store = await MongoOtpStore.connect({ uri: embedded.uri, dbName: mongodb.db, onClose: embedded.stop, timeoutMs: mongodb.timeoutMs });
   logger.info({ store: 'mongodb', binary: embedded.binary }, 'using an embedded mongod replica set (data is lost on exit)');
   return store;
 }

@@ -2,36 +2,7 @@
 // time (leases on the store's clock), its outcome recorded, SendGrid's events applied, and
 // the feeds that wake the dispatcher (inserts) and the status watchers (delivery changes).
 import type { NewWebhook } from './outbox.js';
-import type { OtpRecord } from './codes.js';
-
-/**
- * Where a code's email stands. The dispatcher moves it pending → sending → sent (or failed, or
- * back to pending with a next attempt time after a transient failure); SendGrid's events move
- * a sent email on to delivered, deferred, bounced or dropped.
- */
-export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'delivered' | 'deferred' | 'bounced' | 'dropped';
-
-/** States no later event changes: the email arrived, or never will. */
-export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['failed', 'delivered', 'bounced', 'dropped'];
-
-export interface DeliveryInfo {
-  state: DeliveryState;
-  /** Provider calls that carried this email so far (retries and split calls included). */
-  attempts: number;
-  /** The dispatcher holding the claim, while `sending`. */
-  claimedBy: string | null;
-  /** A claim older than this is abandoned and may be taken by another dispatcher. */
-  leaseUntil: Date | null;
-  /** While pending after a transient failure: not to be tried before this (store's clock). */
-  nextAttemptAt: Date | null;
-  sentAt: Date | null;
-  /** Why the last attempt failed (transient) or delivery failed for good: a status and reason, never the code. */
-  error: string | null;
-  /** When the state last changed (store's clock). */
-  updatedAt: Date;
-  /** Ids of the provider's events already recorded (the latest few): a replay changes nothing. */
-  events: string[];
-}
+import type { DeliveryState, OtpRecord } from './record.js';
 
 export type DeliveryOutcome =
   | { state: 'sent'; at: Date; attempts: number }
@@ -40,7 +11,7 @@ export type DeliveryOutcome =
   | { state: 'retry'; attempts: number; error: string; retryInMs: number };
 
 /** What the provider said happened to a sent email, as a move of its state. */
-export interface DeliveryEvent {
+export interface DeliveryMove {
   /** The provider's event id: recorded once, a replay changes nothing. */
   eventId: string;
   /** The state it moves to; null records the event without a move (a spam report). */
@@ -53,7 +24,7 @@ export interface DeliveryEvent {
  * `applied`: the state moved; `recorded`: the event was new but moved nothing; `duplicate`:
  * seen before; `unknown`: no such code, or it has expired.
  */
-export type DeliveryEventResult = 'applied' | 'recorded' | 'duplicate' | 'unknown';
+export type DeliveryMoveResult = 'applied' | 'recorded' | 'duplicate' | 'unknown';
 
 /** A code's delivery as the frontend may see it. */
 export interface DeliveryStatus {
@@ -66,7 +37,7 @@ export interface DeliveryStatus {
 export const MAX_RECORDED_EVENTS = 20;
 
 /** One insert seen on the feed. `token` is where to resume after it; null for sweep finds. */
-export interface InsertEvent {
+export interface FeedItem {
   id: string;
   token: string | null;
 }
@@ -124,7 +95,7 @@ export interface DeliveryQueue {
    * Records a provider event on a live code's delivery, in one atomic step; `webhook` is
    * written in that step when the event moves the state (`applied`), and only then.
    */
-  recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult>;
+  recordDeliveryMove(id: string, event: DeliveryMove, webhook?: NewWebhook): Promise<DeliveryMoveResult>;
 
   /** A code's delivery, expired or not; null when the code is gone (verified, replaced, deleted) or never was. */
   deliveryStatus(id: string): Promise<DeliveryStatus | null>;
@@ -146,7 +117,7 @@ export interface DeliveryQueue {
    */
   subscribeInserts(
     resumeAfter: string | null,
-    onInsert: (event: InsertEvent) => Promise<void>,
+    onInsert: (event: FeedItem) => Promise<void>,
     onError?: (error: unknown) => void,
   ): Promise<FeedSubscription>;
 }
@@ -158,9 +129,6 @@ export class ResumePointLostError extends Error {
   }
 }
 
-export function pendingDelivery(createdAt: Date): DeliveryInfo {
-  return { state: 'pending', attempts: 0, claimedBy: null, leaseUntil: null, nextAttemptAt: null, sentAt: null, error: null, updatedAt: createdAt, events: [] };
-}
 
 /**
  * The delivery of a code sent again (resendOtp): pending at once, claim and error cleared, its

@@ -8,37 +8,32 @@
 //   mongo/checkpoints.ts feed positions
 // and health (ping, availability, close) here. Expired state is deleted by the TTL index.
 import {
-  MongoBulkWriteError,
   MongoClient,
-  MongoError,
-  MongoNetworkError,
-  MongoNotConnectedError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
   type Collection,
   type Document,
   type Db,
 } from 'mongodb';
-import type { AddressDocument, ClientDocument, IntentDocument } from './mongo/address.updates.js';
+import type { AddressDocument, ClientDocument, IntentDocument } from './mongo/documents.js';
 import { MongoCheckpoints } from './mongo/checkpoints.js';
+import { isUnavailable } from './mongo/availability.js';
 import { MongoCodes } from './mongo/codes.js';
 import { watchDeliveryChanges } from './mongo/delivery-feed.js';
 import { watchIssues } from './mongo/insert-feed.js';
 import { MongoDeliveries } from './mongo/deliveries.js';
-import { isTimeBound, timeBound } from './mongo/time-bound.js';
+import { timeBound } from './mongo/time-bound.js';
 import { MongoOutbox } from './mongo/outbox.js';
-import { firstWriteError, StepWriteError, WriteBatcher } from './mongo/write-batch.js';
+import { WriteBatcher } from './mongo/write-batch.js';
 import type {
   CheckCommand,
   CheckOutcome,
   ClientLimit,
   Completion,
-  DeliveryEvent,
-  DeliveryEventResult,
+  DeliveryMove,
+  DeliveryMoveResult,
   DeliveryOutcome,
   DeliveryStatus,
   FeedSubscription,
-  InsertEvent,
+  FeedItem,
   IssueLimits,
   IssueOutcome,
   NewOtp,
@@ -51,20 +46,8 @@ import type {
   ResendOutcome,
 } from './otp.store.js';
 
-
 export const STATE_COLLECTION = 'otp_state';
 export const CHECKPOINT_COLLECTION = 'checkpoints';
-
-/** Server answers during elections and shutdowns: the operation may succeed on a retry. */
-const UNAVAILABLE_CODES = new Set([6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
-
-/**
- * Writes the server refused as they stand (a validator, a document grown past 16 MB): the
- * change and the event it reports were refused together, nothing was written, and the caller
- * hears "unavailable, try again" rather than an internal error (an operator must act).
- */
-const REFUSED_WRITE_CODES = new Set([121, 10334, 17419]);
-
 
 export class StandaloneServerError extends Error {
   constructor() {
@@ -203,8 +186,8 @@ export class MongoOtpStore implements OtpStore {
     return this.deliveries.completeDeliveries(worker, completions);
   }
 
-  recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult> {
-    return this.deliveries.recordDeliveryEvent(id, event, webhook);
+  recordDeliveryMove(id: string, event: DeliveryMove, webhook?: NewWebhook): Promise<DeliveryMoveResult> {
+    return this.deliveries.recordDeliveryMove(id, event, webhook);
   }
 
   findById(id: string): Promise<OtpRecord | null> {
@@ -257,7 +240,7 @@ export class MongoOtpStore implements OtpStore {
 
   subscribeInserts(
     resumeAfter: string | null,
-    onInsert: (event: InsertEvent) => Promise<void>,
+    onInsert: (event: FeedItem) => Promise<void>,
     onError: (error: unknown) => void = () => undefined,
   ): Promise<FeedSubscription> {
     return this.tracked((failed) => watchIssues(this.addresses, resumeAfter, onInsert, failed), onError);
@@ -288,19 +271,9 @@ export class MongoOtpStore implements OtpStore {
   }
 
   isUnavailable(error: unknown): boolean {
-    // A bulk write wraps a driver error (server selection, network) and keeps it as errorResponse.
-    const wrapped: unknown = error instanceof MongoBulkWriteError ? error.errorResponse : undefined;
-    if (wrapped instanceof Error) return this.isUnavailable(wrapped);
-    return (
-      isTimeBound(error, firstWriteError) ||
-      error instanceof MongoNetworkError ||
-      error instanceof MongoServerSelectionError ||
-      error instanceof MongoNotConnectedError ||
-      error instanceof MongoTopologyClosedError ||
-      (error instanceof StepWriteError && REFUSED_WRITE_CODES.has(Number(error.code))) ||
-      (error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || UNAVAILABLE_CODES.has(Number(error.code)) || REFUSED_WRITE_CODES.has(Number(error.code))))
-    );
+    return isUnavailable(error);
   }
+
 
   async ping(): Promise<void> {
     await this.db.command({ ping: 1 }, { signal: AbortSignal.timeout(this.timeoutMs) });

@@ -1,5 +1,6 @@
 // The store, as one object: MongoDB (store/mongo.store.ts) plays every role. Each role is a
 // small interface in a file of its own, and each consumer asks only for the roles it uses:
+//   record.ts         what one code's record holds (every role reads it)
 //   codes.ts          issue, resend, check a code (the service)
 //   delivery-queue.ts claim, renew, complete, due, feeds (the dispatcher, the status watchers)
 //   outbox.ts         the merchant webhooks' outbox (the webhook sender)
@@ -21,3 +22,4 @@ export * from './codes.js';
 export * from './delivery-queue.js';
 export * from './health.js';
 export * from './outbox.js';
+export * from './record.js';

@@ -5,7 +5,7 @@
 // signs and sends it from the outbox. Nothing here ever carries the code.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { Transaction } from '../otp/transaction.js';
+import type { Transaction } from '../store/record.js';
 import type { NewWebhook } from '../store/otp.store.js';
 import { currentTraceparent } from '../telemetry/trace-context.js';
 

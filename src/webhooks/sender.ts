@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { backoffDelayMs } from '../delivery/backoff.js';
+import { backoffDelayMs } from '../backoff.js';
 import { inSpanOf } from '../telemetry/trace-context.js';
 import type { OutboxEvent, OutboxOutcome, WebhookOutbox } from '../store/otp.store.js';
 

@@ -6,12 +6,13 @@ import { Dispatcher, type DeliveryObserver } from '../../src/delivery/dispatcher
 import { OtpEmails } from '../../src/mail/otp.template.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { loadConfig } from '../../src/config.js';
-import { createOtpService } from '../../src/otp/create-service.js';
+import { createOtpService } from '../../src/create-service.js';
 import type { OtpService } from '../../src/otp/otp.service.js';
 import type { OtpStore } from '../../src/store/otp.store.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { memoryLogger, TEST_SECRET } from '../support/harness.js';
 import { describeEachTier } from '../support/stores.js';
+import { StandardMerchantEvents } from '../../src/webhooks/merchant-events.js';
 
 const config = loadConfig({ OTP_SECRET: TEST_SECRET, OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '1000' });
 
@@ -25,7 +26,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
   const siblings: OtpStore[] = [];
   let n = 0;
 
-  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string; on?: OtpStore; leaseSeconds?: number; observer?: DeliveryObserver } = {}) => {
+  const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string; on?: OtpStore; leaseSeconds?: number; observer?: DeliveryObserver; events?: StandardMerchantEvents } = {}) => {
     const d = new Dispatcher({
       store: options.on ?? store,
       mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: options.timeoutMs ?? 2000, from: 'otp@example.com' }),
@@ -38,6 +39,7 @@ describeEachTier('dispatcher on the $name store', (tier) => {
       ...(options.worker ? { worker: options.worker } : {}),
       ...(options.leaseSeconds ? { leaseSeconds: options.leaseSeconds } : {}),
       ...(options.observer ? { observer: options.observer } : {}),
+      ...(options.events ? { events: options.events } : {}),
     });
     running.push(d);
     return d;
@@ -82,6 +84,24 @@ describeEachTier('dispatcher on the $name store', (tier) => {
     const record = await store.findLatest(email, 'default');
     expect(record?.delivery).toMatchObject({ state: 'sent', attempts: 2 });
     expect(record?.sealedCode).not.toBeNull(); // kept while the code lives, for a resend
+  });
+
+  it('decides which outcome tells the merchant: otp.delivery_failed for an email refused for good, nothing for one retried and then sent', async () => {
+    await onRealTime();
+    const d = dispatcher({ events: new StandardMerchantEvents(systemClock) });
+    await d.start();
+    sendgrid.answer({ status: 429 });
+    const retried = await request();
+    await sendgrid.waitForEmails(1, retried);
+    await d.idle();
+    sendgrid.answer({ status: 400 });
+    const refused = await request();
+    while (sendgrid.requests.length < 3) await new Promise((r) => setTimeout(r, 20));
+    await d.idle();
+    const refusedId = (await store.findLatest(refused, 'default'))!.id;
+    await store.relayWebhooks(100);
+    const told = await store.claimWebhooks('reader', 60_000, 100);
+    expect(told.map((e) => [e.type, (JSON.parse(e.payload) as { data: { requestId: string } }).data.requestId])).toEqual([['otp.delivery_failed', refusedId]]);
   });
 
   it('retries 5xx and timeouts', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createOtpService } from '../../src/otp/create-service.js';
+import { createOtpService } from '../../src/create-service.js';
 import { locateMongod } from '../../src/store/embedded-mongo.js';
 import { MongoOtpStore } from '../../src/store/mongo.store.js';
 import { TEST_SECRET } from '../support/harness.js';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { createOtpService } from '../../src/otp/create-service.js';
+import { createOtpService } from '../../src/create-service.js';
 import { locateMongod } from '../../src/store/embedded-mongo.js';
 import { MongoOtpStore } from '../../src/store/mongo.store.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';

@@ -6,7 +6,7 @@ import { systemClock } from '../../src/clock.js';
 import { CodeHasher, generateCode } from '../../src/otp/otp.codes.js';
 import { InvalidInputError } from '../../src/otp/otp.input.js';
 import { loadConfig } from '../../src/config.js';
-import { createOtpService } from '../../src/otp/create-service.js';
+import { createOtpService } from '../../src/create-service.js';
 import type { OtpService } from '../../src/otp/otp.service.js';
 import { OtpStatus } from '../../src/otp/otp.status.js';
 import type { OtpStore } from '../../src/store/otp.store.js';

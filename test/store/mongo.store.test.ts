@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import { createOtpService } from '../../src/otp/create-service.js';
+import { createOtpService } from '../../src/create-service.js';
 import { OtpStatus } from '../../src/otp/otp.status.js';
 import { locateMongod, mongodVersion, startEmbeddedMongo } from '../../src/store/embedded-mongo.js';
 import { MongoOtpStore, STATE_COLLECTION, StandaloneServerError } from '../../src/store/mongo.store.js';

@@ -2,7 +2,7 @@
 // store always, MongoDB wherever a mongod is reachable.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckCommand, InsertEvent, IssueLimits, NewOtp, NewWebhook, OtpStore, ResendCommand } from '../../src/store/otp.store.js';
+import type { CheckCommand, FeedItem, IssueLimits, NewOtp, NewWebhook, OtpStore, ResendCommand } from '../../src/store/otp.store.js';
 import { describeOnTier, type StoreTier } from '../support/stores.js';
 
 let counter = 0;
@@ -525,17 +525,17 @@ export function describeStoreContract(tier: StoreTier): void {
 
         const delivered = { eventId: 'ev-1', to: 'delivered', from: ['sent', 'deferred'] } as const;
         changes.length = 0;
-        expect(await store.recordDeliveryEvent(otp.id, delivered)).toBe('applied');
+        expect(await store.recordDeliveryMove(otp.id, delivered)).toBe('applied');
         await until(() => changes.includes(otp.id));
         const status = await store.deliveryStatus(otp.id);
         expect(status?.state).toBe('delivered');
         expect(status!.updatedAt.getTime()).toBeGreaterThanOrEqual(sent!.updatedAt.getTime());
-        expect(await store.recordDeliveryEvent(otp.id, delivered)).toBe('duplicate');
+        expect(await store.recordDeliveryMove(otp.id, delivered)).toBe('duplicate');
         // Later news of a deferral does not undo a delivery; a spam report moves nothing.
-        expect(await store.recordDeliveryEvent(otp.id, { eventId: 'ev-2', to: 'deferred', from: ['sent', 'deferred'] })).toBe('recorded');
-        expect(await store.recordDeliveryEvent(otp.id, { eventId: 'ev-3', to: null, from: [] })).toBe('recorded');
+        expect(await store.recordDeliveryMove(otp.id, { eventId: 'ev-2', to: 'deferred', from: ['sent', 'deferred'] })).toBe('recorded');
+        expect(await store.recordDeliveryMove(otp.id, { eventId: 'ev-3', to: null, from: [] })).toBe('recorded');
         expect((await store.deliveryStatus(otp.id))?.state).toBe('delivered');
-        expect(await store.recordDeliveryEvent(randomUUID(), delivered)).toBe('unknown');
+        expect(await store.recordDeliveryMove(randomUUID(), delivered)).toBe('unknown');
         expect(await store.deliveryStatus(randomUUID())).toBeNull();
 
         // Once the code is used it is gone, and so is its status.
@@ -585,19 +585,21 @@ export function describeStoreContract(tier: StoreTier): void {
         expect(await outbox(commands.flatMap((c) => [c.webhooks.verified.id, c.webhooks.locked.id]))).toEqual([lockedBy[0]!.webhooks.locked.id]);
       });
 
-      it('records otp.delivery_failed with a failed outcome held by its dispatcher, and not with a retry or a lost claim', async () => {
+      it('writes the webhook handed over with any outcome its dispatcher records (which outcome carries one is not the store\'s to decide), and none with a lost claim', async () => {
         const otp = newOtp();
         await store.issue(otp);
         await store.claimDelivery(otp.id, 'w', 60_000);
-        const retry = webhook('otp.delivery_failed');
-        expect(await store.completeDelivery(otp.id, 'w', { state: 'retry', attempts: 1, error: 'SendGrid answered 503', retryInMs: 0 }, retry)).toBe(true);
+        // A retry carrying an event: the store writes it (the dispatcher never hands one over
+        // with a retry today, but that is the dispatcher's rule, tested with the dispatcher).
+        const withRetry = webhook('otp.test');
+        expect(await store.completeDelivery(otp.id, 'w', { state: 'retry', attempts: 1, error: 'SendGrid answered 503', retryInMs: 0 }, withRetry)).toBe(true);
         const lost = webhook('otp.delivery_failed');
         expect(await store.completeDelivery(otp.id, 'not-me', { state: 'failed', at: new Date(), attempts: 1, error: 'x' }, lost)).toBe(false);
         expect(await store.claimDelivery(otp.id, 'w', 60_000)).not.toBeNull();
         const failed = webhook('otp.delivery_failed');
         expect(await store.completeDelivery(otp.id, 'w', { state: 'failed', at: new Date(), attempts: 2, error: 'SendGrid answered 400', cause: 'refused' }, failed)).toBe(true);
         expect((await store.findById(otp.id))?.delivery.state).toBe('failed');
-        expect(await outbox([retry.id, lost.id, failed.id])).toEqual([failed.id]);
+        expect((await outbox([withRetry.id, lost.id, failed.id])).sort()).toEqual([withRetry.id, failed.id].sort());
       });
 
       it('records a provider event\'s webhook only when the event moves the state: not on a replay or a move not allowed', async () => {
@@ -607,13 +609,13 @@ export function describeStoreContract(tier: StoreTier): void {
         await store.completeDelivery(otp.id, 'w', { state: 'sent', at: new Date(), attempts: 1 });
         const bounce = { eventId: `bounce-${otp.id}`, to: 'bounced', from: ['sent', 'deferred', 'delivered'] } as const;
         const first = webhook('otp.delivery_failed');
-        expect(await store.recordDeliveryEvent(otp.id, bounce, first)).toBe('applied');
+        expect(await store.recordDeliveryMove(otp.id, bounce, first)).toBe('applied');
         const replay = webhook('otp.delivery_failed');
-        expect(await store.recordDeliveryEvent(otp.id, bounce, replay)).toBe('duplicate');
+        expect(await store.recordDeliveryMove(otp.id, bounce, replay)).toBe('duplicate');
         const drop = webhook('otp.delivery_failed');
-        expect(await store.recordDeliveryEvent(otp.id, { eventId: `drop-${otp.id}`, to: 'dropped', from: ['sent'] }, drop)).toBe('recorded');
+        expect(await store.recordDeliveryMove(otp.id, { eventId: `drop-${otp.id}`, to: 'dropped', from: ['sent'] }, drop)).toBe('recorded');
         const unknown = webhook('otp.delivery_failed');
-        expect(await store.recordDeliveryEvent(randomUUID(), bounce, unknown)).toBe('unknown');
+        expect(await store.recordDeliveryMove(randomUUID(), bounce, unknown)).toBe('unknown');
         expect(await outbox([first.id, replay.id, drop.id, unknown.id])).toEqual([first.id]);
       });
 
@@ -640,7 +642,7 @@ export function describeStoreContract(tier: StoreTier): void {
     it('ignores provider events for an expired code', async () => {
       const otp = newOtp({ createdAt: new Date(Date.now() - 10_000), expiresAt: new Date(Date.now() - 1) });
       await store.issue(otp);
-      expect(await store.recordDeliveryEvent(otp.id, { eventId: 'late', to: 'delivered', from: ['pending', 'sent'] })).toBe('unknown');
+      expect(await store.recordDeliveryMove(otp.id, { eventId: 'late', to: 'delivered', from: ['pending', 'sent'] })).toBe('unknown');
       expect((await store.deliveryStatus(otp.id))?.state).toBe('pending');
     });
 
@@ -662,7 +664,7 @@ export function describeStoreContract(tier: StoreTier): void {
     });
 
     it('feeds inserts in order and resumes after a saved position', async () => {
-      const seen: InsertEvent[] = [];
+      const seen: FeedItem[] = [];
       const sub = await store.subscribeInserts(null, async (e) => {
         seen.push(e);
       });

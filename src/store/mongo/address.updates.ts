@@ -1,165 +1,25 @@
 // The commands on an address's document that the request path issues: issuing a code,
-// resending one and checking one. Each is a filter plus an aggregation-pipeline update, so that every rule is
-// judged and every counter moved by the server in one atomic step, and a request pays one
-// round trip for all its per-address limits. These builders are pure: they only make the
-// command documents (the adapter sends them), and mirror the embedded store's logic in
-// window-count.ts and memory.store.ts, held to the same contract suite.
+// resending one and checking one (and the caller's and the intent's steps beside them). Each is
+// a filter plus an aggregation-pipeline update, so that every rule is judged and every counter
+// moved by the server in one atomic step, and a request pays one round trip for all its
+// per-address limits. These builders are pure: they only make the command documents (the
+// adapter, codes.ts, sends them). The rules are written once, here and in stages.ts.
 import { ObjectId, type Document } from 'mongodb';
 import {
   resentDelivery,
   storedCode,
-  type AttemptBudget,
   type CheckCommand,
-  type CheckOutcome,
-  type DeliveryInfo,
   type IntentUse,
   type IssueLimits,
   type NewOtp,
-  type NewWebhook,
-  type OtpRecord,
   type ResendCommand,
   type SendLimits,
   type WindowLimit,
 } from '../otp.store.js';
+import type { ResendVerdictDocument, VerdictDocument } from './documents.js';
+import { after, allowsQuery, attemptsHeld, counted, lifetime, literal, liveGuesses, liveSlots, sendCounted, sendRefused, slotVerdict, webhookStage } from './stages.js';
 
-/**
- * A code as kept in its address's document, beside its other live codes: an OtpRecord without the
- * mailbox (the document's _id), its id as `codeId`, and a `claim` mark that tells a
- * dispatcher whether the claim it asked for is the one that was taken.
- */
-export type SlotDocument = Omit<OtpRecord, 'id' | 'email' | 'mailbox' | 'delivery'> & {
-  codeId: string;
-  /** The address as written, when it is not the mailbox itself (`a+1@gmail.com`). */
-  email?: string;
-  delivery: DeliveryInfo & { claim?: string };
-};
-
-interface WindowDocument {
-  count: number;
-  resetAt: Date;
-}
-
-/** Verdicts as the check pipeline writes them (`until` for `limited`, `attempts` for `mismatched`). */
-export interface VerdictDocument {
-  result: CheckOutcome['result'];
-  attempts?: number;
-  until?: Date;
-}
-
-/**
- * One per mailbox (src/edge/mailbox.ts), whatever spellings of it callers used: its limits and
- * its live codes. Deleted by the TTL index at `expiresAt`.
- */
-export interface AddressDocument {
-  _id: string;
-  cooldownUntil?: Date | null;
-  sends?: WindowDocument;
-  /** Times of the latest wrong guesses, at most the budget's size: a sliding window. */
-  guesses?: Date[];
-  /** When the last of them leaves the window. */
-  guessesUntil?: Date;
-  /** The live codes (and expired ones until the next issue drops them). */
-  slots?: SlotDocument[];
-  /** Id of the code issued last ("<codeId>|<resends>" for a resend): the change stream's trigger for an email. */
-  lastIssued?: string;
-  /**
-   * "<nonce>|<codeId>[|<codeId>…]", new on every delivery state change: the change stream's
-   * trigger for status subscribers (a scalar that always changes, so it is always in the
-   * change event's updatedFields).
-   */
-  deliveryChange?: string;
-  /** Payment intents a code was issued for, until each intent expires: single use within the address. */
-  intents?: { key: string; until: Date }[];
-  /**
-   * Merchant webhooks written with the change they report, until the outbox's relay moves them
-   * to the outbox collection (mongo/outbox.ts): the address's own small outbox.
-   */
-  webhooks?: EmbeddedWebhook[];
-  /** What the last check, issue or resend decided, read back by the same command. */
-  verdict?: VerdictDocument | ResendVerdictDocument;
-  /** When every code has expired and every window has closed. */
-  expiresAt: Date;
-}
-
-/** A webhook waiting in its address's document; it keeps the document alive until `keepUntil`. */
-export type EmbeddedWebhook = NewWebhook & { keepUntil: Date };
-
-/** How long a webhook waiting to be relayed keeps its address's document (the outbox keeps events as long). */
-export const WEBHOOK_KEEP_MS = 7 * 24 * 3600 * 1000;
-
-/**
- * A pipeline stage that adds `webhook` to the document's `webhooks` when `when` holds (an
- * aggregation expression of the same update), leaving them as they were (or missing)
- * otherwise; none without a webhook.
- */
-export function webhookStage(when: unknown, webhook: NewWebhook | undefined): Document[] {
-  if (!webhook) return [];
-  const embedded: EmbeddedWebhook = { ...webhook, keepUntil: new Date(webhook.createdAt.getTime() + WEBHOOK_KEEP_MS) };
-  return [{ $set: { webhooks: { $cond: [when, { $concatArrays: [{ $ifNull: ['$webhooks', []] }, [literal(embedded)]] }, '$webhooks'] } } }];
-}
-
-/**
- * One per payment intent: the address that claimed it, until it expires. Another address's
- * request with it collides (single use across addresses); the address's own document says
- * whether a code was issued for it. An object id: never equal to an email.
- */
-export interface IntentDocument {
-  _id: { intent: string };
-  /** The mailbox that claimed it (named `email` before mailboxes were keyed apart). */
-  email: string;
-  expiresAt: Date;
-}
-
-/** One per caller and budget (`request|ip`, `verify|ip`). An object id: never equal to an email. */
-export interface ClientDocument {
-  _id: { client: string };
-  window: WindowDocument;
-  expiresAt: Date;
-}
-
-/** User-given strings go in as literals: a value starting with "$" must not read a field. */
-const literal = (value: unknown) => ({ $literal: value });
-const after = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000);
-
-/** The window at `path` is open at `now`. A missing window compares lowest: closed. */
-const open = (path: string, now: Date) => ({ $gt: [`$${path}.resetAt`, now] });
-
-/**
- * The window at `path` lets one more through at `now`, as a query filter (an upsert's filter
- * may not use $expr). A missing field is matched by $not, as a closed window.
- */
-const allowsQuery = (path: string, limit: WindowLimit, now: Date) => ({
-  $or: [{ [`${path}.resetAt`]: { $not: { $gt: now } } }, { [`${path}.count`]: { $lt: limit.max } }],
-});
-
-/** The window at `path` after counting one more at `now`. */
-const counted = (path: string, limit: WindowLimit, now: Date) => ({
-  $cond: [
-    open(path, now),
-    { count: { $add: [`$${path}.count`, 1] }, resetAt: `$${path}.resetAt` },
-    { count: 1, resetAt: after(now, limit.windowSeconds) },
-  ],
-});
-
-/**
- * The document's life: until its last code expires, its last window closes and its last
- * webhook is relayed (now, if nothing is left). `now` may be '$$NOW' (the relay's).
- */
-export const lifetime = (now: Date | '$$NOW') => ({
-  $set: {
-    expiresAt: {
-      $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guessesUntil', { $max: '$slots.expiresAt' }, { $max: '$intents.until' }, { $max: '$webhooks.keepUntil' }] }, now],
-    },
-  },
-});
-
-/**
- * The guess budget is a sliding window (window-count.ts's SlidingLog): the times of the last
- * `max` counted guesses. These are the times still inside the window at `now`, oldest first.
- */
-const liveGuesses = (limit: WindowLimit, now: Date) => ({
-  $filter: { input: { $ifNull: ['$guesses', []] }, cond: { $gt: ['$$this', after(now, -limit.windowSeconds)] } },
-});
+export type { AddressDocument, ClientDocument, IntentDocument, ResendVerdictDocument, SlotDocument, VerdictDocument } from './documents.js';
 
 /**
  * A caller's budget: counts one if the window allows it. Refused, the filter matches nothing
@@ -182,54 +42,6 @@ export function clientStep(key: string, limit: WindowLimit, now: Date) {
     filter: { _id: { client: key }, ...allowsQuery('window', limit, now) } as Document,
     update: [{ $set: { window: counted('window', limit, now) } }, { $set: { expiresAt: '$window.resetAt' } }],
   };
-}
-
-/** The address's codes unexpired at `now`. */
-const liveSlots = (now: Date) => ({ $filter: { input: { $ifNull: ['$slots', []] }, cond: { $gt: ['$$this.expiresAt', now] } } });
-
-/** The cooldown, then the send window, refuse at `now` (sendRefusal in window-count.ts). */
-const sendRefused = (limits: Omit<SendLimits, 'client'>, now: Date) => ({
-  $or: [{ $gt: [{ $ifNull: ['$cooldownUntil', null] }, now] }, { $and: [open('sends', now), { $gte: ['$sends.count', limits.sends.max] }] }],
-});
-
-/** The counters after one more email: the cooldown starts again, the send window counts one. */
-const sendCounted = (limits: Omit<SendLimits, 'client'>, now: Date) => ({
-  cooldownUntil: limits.cooldownSeconds > 0 ? after(now, limits.cooldownSeconds) : null,
-  sends: counted('sends', limits.sends, now),
-});
-
-/** Units of the attempt budget held at `now` (attemptsHeld in window-count.ts). */
-const attemptsHeld = ({ maxAttempts, budget }: AttemptBudget, now: Date) => ({
-  $add: [
-    { $size: liveGuesses(budget, now) },
-    { $sum: { $map: { input: liveSlots(now), in: { $max: [0, { $subtract: [maxAttempts, '$$this.attempts'] }] } } } },
-  ],
-});
-
-/**
- * The verdict on one code (`$$slot`): a dead one first (expired, then killed by its wrong
- * guesses), as both a check and a resend judge it, then `branches`, else `otherwise`.
- */
-const slotVerdict = (slot: Document, now: Date, maxAttempts: number, branches: Document[], otherwise: Document) => ({
-  $let: {
-    vars: { slot },
-    in: {
-      $switch: {
-        branches: [
-          { case: { $lte: ['$$slot.expiresAt', now] }, then: { result: 'expired' } },
-          { case: { $gte: ['$$slot.attempts', maxAttempts] }, then: { result: 'too_many_attempts' } },
-          ...branches,
-        ],
-        default: otherwise,
-      },
-    },
-  },
-});
-
-/** What a resend decided, read back by the same command; refusals are judged again in JS for the wait. */
-export interface ResendVerdictDocument {
-  result: 'refused' | 'resent' | 'queued' | 'expired' | 'too_many_attempts';
-  reference?: string;
 }
 
 /**

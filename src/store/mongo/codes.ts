@@ -30,12 +30,11 @@ import type {
   IssueLimit,
   IssueLimits,
   IssueOutcome,
-  NewOtp,
-  OtpRecord,
   ResendCommand,
   ResendOutcome,
   SharedBudget,
 } from '../codes.js';
+import type { NewOtp, OtpRecord } from '../record.js';
 
 const DUPLICATE_KEY = 11000;
 

@@ -7,14 +7,15 @@ import {
   completedDelivery,
   type Completion,
   MAX_RECORDED_EVENTS,
-  type DeliveryEvent,
-  type DeliveryEventResult,
+  type DeliveryMove,
+  type DeliveryMoveResult,
   type DeliveryOutcome,
   type DeliveryStatus,
   type NewWebhook,
   type OtpRecord,
 } from '../otp.store.js';
-import { lifetime, webhookStage, type AddressDocument, type SlotDocument } from './address.updates.js';
+import type { AddressDocument, SlotDocument } from './documents.js';
+import { lifetime, webhookStage } from './stages.js';
 
 /** A claim whose lease has run out, on the database's clock. */
 const leaseLapsed = (slot: string) => ({ $lte: [`${slot}.delivery.leaseUntil`, '$$NOW'] });
@@ -153,7 +154,7 @@ export class MongoDeliveries {
     return ids.map((id) => recorded.has(id));
   }
 
-  async recordDeliveryEvent(id: string, event: DeliveryEvent, webhook?: NewWebhook): Promise<DeliveryEventResult> {
+  async recordDeliveryMove(id: string, event: DeliveryMove, webhook?: NewWebhook): Promise<DeliveryMoveResult> {
     const isIt = { $eq: ['$$this.codeId', { $literal: id }] };
     const isNew = { $not: [{ $in: [{ $literal: event.eventId }, { $ifNull: ['$$this.delivery.events', []] }] }] };
     const moves = event.to === null ? false : { $in: ['$$this.delivery.state', { $literal: event.from }] };

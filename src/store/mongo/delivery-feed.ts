@@ -3,7 +3,7 @@
 // codes' ids travel; subscribers read the state they are watching.
 import type { ChangeStream, Collection } from 'mongodb';
 import type { FeedSubscription } from '../otp.store.js';
-import type { AddressDocument } from './address.updates.js';
+import type { AddressDocument } from './documents.js';
 import { follow } from './follow.js';
 
 const CHANGES = [

@@ -4,7 +4,7 @@
 // blips); what ends the loop is an error it could not resume from, reported through `onError`.
 import type { ChangeStream, Document } from 'mongodb';
 import type { FeedSubscription } from '../otp.store.js';
-import type { AddressDocument } from './address.updates.js';
+import type { AddressDocument } from './documents.js';
 
 export async function follow<Change extends Document>(
   stream: ChangeStream<AddressDocument, Change>,

@@ -2,8 +2,8 @@
 // of an address's document that set a new `lastIssued`. Only the code's id travels; the document
 // carries the sealed code, which need not travel here.
 import { MongoServerError, type ChangeStream, type Collection, type ResumeToken } from 'mongodb';
-import { ResumePointLostError, type FeedSubscription, type InsertEvent } from '../otp.store.js';
-import type { AddressDocument } from './address.updates.js';
+import { ResumePointLostError, type FeedSubscription, type FeedItem } from '../otp.store.js';
+import type { AddressDocument } from './documents.js';
 import { follow } from './follow.js';
 
 /**
@@ -37,7 +37,7 @@ const issuedId = (change: IssueChange | null) => (change?.fullDocument?.lastIssu
 export async function watchIssues(
   addresses: Collection<AddressDocument>,
   resumeAfter: string | null,
-  onInsert: (event: InsertEvent) => Promise<void>,
+  onInsert: (event: FeedItem) => Promise<void>,
   onError: (error: unknown) => void,
 ): Promise<FeedSubscription> {
   let startAfter: ResumeToken | undefined;

@@ -7,7 +7,8 @@
 // an hour as markers, so that such a late relay does not send one again; a TTL index removes them.
 import { ObjectId, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import type { NewWebhook, OutboxEvent, OutboxOutcome, WebhookOutbox } from '../otp.store.js';
-import { lifetime, WEBHOOK_KEEP_MS, type AddressDocument } from './address.updates.js';
+import { WEBHOOK_KEEP_MS, type AddressDocument } from './documents.js';
+import { lifetime } from './stages.js';
 
 interface OutboxDocument {
   _id: string;

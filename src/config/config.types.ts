@@ -1,0 +1,91 @@
+// The configuration as every consumer reads it: one structured object, read from the
+// declared settings (settings.ts) by loadConfig (config.ts).
+import type { KeyObject } from 'node:crypto';
+import type { EdgeConfig } from '../edge/edge.config.js';
+import type { MerchantDirectory } from '../merchants/merchant.js';
+import type { OtpRules } from '../otp/otp.commands.js';
+import type { Env } from './settings.js';
+
+export interface Config {
+  nodeEnv: NonNullable<Env['NODE_ENV']>;
+  /**
+   * True when NODE_ENV was not set and nothing was configured for a deployment (no
+   * MONGODB_URI, no SENDGRID_API_KEY): the quick start, run as development, and said so.
+   */
+  developmentByDefault: boolean;
+  /**
+   * What this process does: `all` (the default) serves GraphQL and sends the emails; `api`
+   * only serves GraphQL; `worker` only sends the emails (and serves /healthz, /readyz,
+   * /metrics). Split roles share their work through MongoDB.
+   */
+  role: Env['ROLE'];
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  mongodb: { uri: string | undefined; db: string; timeoutMs: number };
+  mail: {
+    sendgridApiKey: string | undefined;
+    sendgridBaseUrl: string;
+    sendgridTimeoutMs: number;
+    /** SendGrid's signed Event Webhook at /webhooks/sendgrid: its verification key (null: route off). */
+    sendgridEvents: { publicKey: string; maxAgeSeconds: number } | null;
+    from: string;
+    brand: string;
+    merchant: string;
+  };
+  /** The rules a code lives by, as the service reads them (one object, never copied), and the key for its hashes. */
+  otp: OtpRules & { secret: string };
+  /** Per client IP, on top of the per-address limits. */
+  client: {
+    maxRequestsPerWindow: number;
+    maxVerificationsPerWindow: number;
+    maxStatusReadsPerWindow: number;
+    windowSeconds: number;
+    /** IPv6 clients are counted per network of this prefix length. */
+    ipv6PrefixLength: number;
+  };
+  /** What the public edge holds against floods and bots (src/edge/edge.config.ts). */
+  edge: EdgeConfig;
+  /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP. */
+  trustProxy: boolean | number | string[];
+  /** Allowed CORS origins: true = any (development default), false = none (production default). */
+  corsOrigins: boolean | string[];
+  verificationToken: {
+    /** Signs the tokens; null outside production when none is configured: one is made at start. */
+    signingKey: KeyObject | null;
+    /** Earlier signing keys, still published at /.well-known/jwks.json. */
+    previousKeys: KeyObject[];
+    /** Audiences a verifyOtp caller may ask a token for; the first is the default. */
+    audiences: string[];
+    ttlSeconds: number;
+  };
+  graphql: {
+    /** Default: on in development, off in production. */
+    introspection: boolean;
+    /** The page at GET /graphql. Default: graphiql (offline) in development, off in production. */
+    playground: 'graphiql' | 'apollo' | 'off';
+    /** Several operations in one HTTP request (a JSON array). Default off: it multiplies one request's cost. */
+    batching: boolean;
+  };
+  metricsToken: string | undefined;
+  /** The merchants whose backends sign payment intents; outside production without a file, the demo merchant. */
+  merchants: MerchantDirectory;
+  shutdownTimeoutSeconds: number;
+  /** Signed webhooks to the merchant's backend; null when WEBHOOK_URL is not set. */
+  merchantWebhooks: { url: string; secret: string; retryBaseMs: number; retryMaxMs: number; pollMs: number } | null;
+  delivery: {
+    retryBaseMs: number;
+    /** Longest wait between two tries, unless SendGrid's Retry-After asks for longer. */
+    retryMaxMs: number;
+    leaseSeconds: number;
+    sweepSeconds: number;
+    graceSeconds: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}

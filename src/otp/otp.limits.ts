@@ -1,0 +1,52 @@
+// The service's rules as the store's limits: what one request may cost an address (cooldown,
+// send window, live codes, attempt budget), a caller (its own budgets, counted per client
+// network), and everyone (the shared send budgets), and how long a code lives for its purpose.
+// Built once from the rules; the store counts against these, and never decides them.
+import { clientNetwork } from '../edge/client-network.js';
+import type { SendBudgets } from '../edge/send-budgets.js';
+import type { ClientLimit, IssueLimits, SendLimits, WindowLimit } from '../store/codes.js';
+import type { Caller, ClientPolicy, OtpRules } from './otp.commands.js';
+
+export class ServiceLimits {
+  /** What issuing a code costs the address (the caller's and the shared budgets come per request). */
+  readonly issue: Omit<IssueLimits, 'client'>;
+  /** The address's attempt budget's window: how long a wrong guess keeps its share. */
+  readonly guesses: WindowLimit;
+  private readonly perClient: Record<'request' | 'verify' | 'status', WindowLimit>;
+
+  constructor(
+    private readonly rules: Readonly<OtpRules>,
+    private readonly clientPolicy: ClientPolicy,
+    private readonly sendBudgets: SendBudgets | undefined,
+  ) {
+    this.guesses = { max: rules.maxGuessesPerWindow, windowSeconds: rules.guessWindowSeconds };
+    this.issue = {
+      cooldownSeconds: rules.resendCooldownSeconds,
+      sends: { max: rules.maxSendsPerWindow, windowSeconds: rules.sendWindowSeconds },
+      // A code is live until it dies: no address holds more live codes than it may be sent.
+      maxLive: rules.maxSendsPerWindow,
+      attempts: { maxAttempts: rules.maxAttempts, budget: this.guesses },
+    };
+    const window = (max: number) => ({ max, windowSeconds: clientPolicy.windowSeconds });
+    this.perClient = {
+      request: window(clientPolicy.maxRequestsPerWindow),
+      verify: window(clientPolicy.maxVerificationsPerWindow),
+      status: window(clientPolicy.maxStatusReadsPerWindow),
+    };
+  }
+
+  /** The caller's budget for `action`, counted per client network; none for an in-process caller. */
+  client(action: 'request' | 'verify' | 'status', caller: Caller | undefined): ClientLimit | undefined {
+    return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.clientPolicy.ipv6PrefixLength)}`, limit: this.perClient[action] } : undefined;
+  }
+
+  /** The caller's request budget and the shared send budgets an email to `mailbox` counts against. */
+  send(caller: Caller | undefined, mailbox: string): Pick<SendLimits, 'client' | 'shared'> {
+    return { client: this.client('request', caller), shared: this.sendBudgets?.for(mailbox) ?? [] };
+  }
+
+  /** A code's life for `purpose`: its own when OTP_TTL_SECONDS_BY_PURPOSE names it, else the default. */
+  ttlSecondsFor(purpose: string): number {
+    return this.rules.ttlSecondsByPurpose?.[purpose] ?? this.rules.ttlSeconds;
+  }
+}
