@@ -14,7 +14,7 @@ import {
   placeholderProblems,
   productionSecretProblem,
   readMerchants,
-  readPurposeSeconds,
+  readPerPurpose,
   readTokenKeys,
   withoutEmpty,
   GENERATE_TOKEN_KEY,
@@ -108,7 +108,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       "SENDGRID_WEBHOOK_PUBLIC_KEY: must be the Signed Event Webhook's verification key from SendGrid (an EC public key, base64 or PEM)",
     );
   }
-  const ttlSecondsByPurpose = readPurposeSeconds('OTP_TTL_SECONDS_BY_PURPOSE', env.OTP_TTL_SECONDS_BY_PURPOSE, 1, 86_400, problems);
+  const ttlSecondsByPurpose = readPerPurpose('OTP_TTL_SECONDS_BY_PURPOSE', env.OTP_TTL_SECONDS_BY_PURPOSE, { min: 1, max: 86_400, unit: 'seconds' }, problems);
   const tokenKeys = readTokenKeys(env, problems);
   const edge = readEdgeConfig(env, problems);
   const merchants = readMerchants(env, problems);

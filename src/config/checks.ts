@@ -112,14 +112,19 @@ export function readMerchants(env: { MERCHANTS_FILE?: string | undefined; NODE_E
   return env.NODE_ENV === 'production' ? new Map() : demoMerchants();
 }
 
-/** "payment=120,login=300" as { payment: 120, login: 300 }; each value within [min, max], each purpose once. */
-export function readPurposeSeconds(name: string, value: string | undefined, min: number, max: number, problems: string[]): Record<string, number> {
+/**
+ * A per-purpose setting, "payment=120,login=300", as { payment: 120, login: 300 }: each value a
+ * whole number of `unit` within [min, max], each purpose once. Every *_BY_PURPOSE setting reads
+ * through here (its declaration's schema has checked the form already).
+ */
+export function readPerPurpose(name: string, value: string | undefined, bounds: { min: number; max: number; unit: string }, problems: string[]): Record<string, number> {
+  const { min, max, unit } = bounds;
   const read: Record<string, number> = {};
   for (const pair of value?.split(',') ?? []) {
     if (!pair.trim()) continue;
-    const [purpose, seconds] = pair.split('=').map((part) => part.trim()) as [string, string];
-    const n = Number(seconds);
-    if (n < min || n > max) problems.push(`${name}: ${purpose} must be a whole number of seconds from ${min} to ${max}`);
+    const [purpose, figure] = pair.split('=').map((part) => part.trim()) as [string, string];
+    const n = Number(figure);
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name}: ${purpose} must be a whole number of ${unit} from ${min} to ${max}`);
     else if (purpose in read) problems.push(`${name}: ${purpose} is given twice`);
     else read[purpose] = n;
   }
