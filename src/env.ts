@@ -38,6 +38,15 @@ export const int = (min: number, max: number) =>
     .min(min, { message: `must be a whole number from ${min} to ${max}` })
     .max(max, { message: `must be a whole number from ${min} to ${max}` });
 
+/** A per-purpose setting's form: "payment=120,login=300" (its bounds are checked by readPerPurpose). */
+export const perPurpose = (unit: string, example: string) =>
+  z
+    .string()
+    .regex(/^\s*([A-Za-z0-9_.:-]+\s*=\s*\d{1,6}(\s*,\s*[A-Za-z0-9_.:-]+\s*=\s*\d{1,6})*)?\s*$/, {
+      message: `must be a comma list of purpose=${unit}, e.g. ${example}`,
+    })
+    .optional();
+
 export const optionalString = z
   .string()
   .optional()

@@ -5,7 +5,7 @@
 // declarations by test/settings.test.ts.
 import { z } from 'zod';
 import { edgeEnvShape } from '../edge/edge.config.js';
-import { ALL, API, int, optionalString, setting, WORKER } from '../env.js';
+import { ALL, API, int, optionalString, perPurpose, setting, WORKER } from '../env.js';
 
 export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
 const SENDGRID_DEFAULT_BASE_URL = 'https://api.sendgrid.com';
@@ -49,13 +49,7 @@ export const envSchema = z.object({
 
   OTP_SECRET: setting(z.string().min(1).default(DEV_OTP_SECRET), "HMAC key for stored codes", ALL),
   OTP_TTL_SECONDS: setting(int(1, 86_400).default(300), "life of a code, from each request (1–86400)", API),
-  OTP_TTL_SECONDS_BY_PURPOSE: setting(
-    z.string().regex(/^\s*([A-Za-z0-9_.:-]+\s*=\s*\d{1,5}(\s*,\s*[A-Za-z0-9_.:-]+\s*=\s*\d{1,5})*)?\s*$/, {
-      message: 'must be a comma list of purpose=seconds, e.g. payment=120,login=300',
-    }).optional(),
-    "a code's life for particular purposes (payment=120,login=300); others live OTP_TTL_SECONDS",
-    API,
-  ),
+  OTP_TTL_SECONDS_BY_PURPOSE: setting(perPurpose('seconds', 'payment=120,login=300'), "a code's life for particular purposes (payment=120,login=300); others live OTP_TTL_SECONDS", API),
   OTP_LENGTH: setting(int(4, 10).default(6), "digits per code (4–10)", API),
   OTP_MAX_ATTEMPTS: setting(int(1, 1000).default(5), "wrong guesses before a request's code is dead", API),
   OTP_RESEND_COOLDOWN_SECONDS: setting(int(0, 86_400).default(30), "minimum gap between two emails for one address, new codes and resends alike (0 turns it off)", API),
