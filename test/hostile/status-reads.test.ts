@@ -24,7 +24,8 @@ describe('delivery-status reads from one client', () => {
     const client = wsClient(h.url);
     try {
       const first = collect(client, 'subscription($id: ID!) { otpDeliveryChanged(requestId: $id) { state } }', { id: requestId });
-      await new Promise((r) => setTimeout(r, 300));
+      // Its first state is a store read: wait for it (bounded), not for a fixed time.
+      for (const deadline = Date.now() + 10_000; first.values.length === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 25));
       expect(first.values.length).toBeGreaterThan(0);
       const refused = collect(client, 'subscription($id: ID!) { otpDeliveryChanged(requestId: $id) { state } }', { id: requestId });
       await refused.ended;

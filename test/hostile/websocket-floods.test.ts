@@ -135,8 +135,10 @@ describe('WebSocket floods from one client', () => {
     expect(Math.max(...health.map((h) => h.ms))).toBeLessThan(1_000);
     expect(peak - before).toBeLessThan(100);
     if (process.env.HOSTILE_FIGURES) console.log(`row 1: RSS ${before.toFixed(0)} → ${peak.toFixed(0)} MB, slowest /healthz ${Math.max(...health.map((h) => h.ms))} ms`);
-    // At most the cap was ever served (the last few may be cut by the close before their first state).
-    expect(live(flood.frames)).toBeGreaterThan(0);
+    // At most the cap was ever served. Each accepted subscription's first state is a MongoDB
+    // read while the 100 refusals that close the socket take microseconds, so the close may cut
+    // every one of them before it answers: that the accepted ones are served is shown below, on
+    // a polite connection.
     expect(live(flood.frames)).toBeLessThanOrEqual(PER_CONNECTION);
     // Its subscriptions ended with it: a new connection has the whole budget; one past the
     // cap is told why, in the documented shape.

@@ -124,8 +124,10 @@ describeOnTier(mongoTier, 'traces across the API, the worker, SendGrid and the m
     expect(mongo(workerPid)).toBe(true);
 
     // The verification's trace reaches the merchant's webhook, sent by the worker.
-    const verifyTrace = collector.spans.find((s) => s.pid === apiPid && s.name === 'mutation VerifyOtp')?.traceId;
-    expect(verifyTrace).toBeDefined();
+    // Spans leave each process in batches: wait (bounded) for the verification's to arrive too.
+    const verifySpan = () => collector.spans.find((s) => s.pid === apiPid && s.name === 'mutation VerifyOtp');
+    await waitFor('the verification\'s span', async () => verifySpan() !== undefined, 20_000);
+    const verifyTrace = verifySpan()!.traceId;
     await waitFor('the merchant webhook in the verification\'s trace', async () => collector.inTrace(verifyTrace!).some((s) => s.pid === workerPid && s.name === 'otp.merchant_webhook'), 20_000);
 
     // Nothing a trace holds names the address, the code or a secret (the code as a number of its
