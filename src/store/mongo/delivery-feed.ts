@@ -4,7 +4,7 @@
 import type { ChangeStream, Collection } from 'mongodb';
 import type { FeedSubscription } from '../otp.store.js';
 import type { AddressDocument } from './documents.js';
-import { follow } from './follow.js';
+import { FEED_AWAIT_MS, follow } from './follow.js';
 
 const CHANGES = [
   { $match: { operationType: 'update', 'updateDescription.updatedFields.deliveryChange': { $exists: true } } },
@@ -23,7 +23,7 @@ export async function watchDeliveryChanges(
   onChange: (ids: string[]) => void,
   onError: (error: unknown) => void,
 ): Promise<FeedSubscription> {
-  const stream = addresses.watch(CHANGES) as unknown as ChangeStream<AddressDocument, DeliveryChange>;
+  const stream = addresses.watch(CHANGES, { maxAwaitTimeMS: FEED_AWAIT_MS }) as unknown as ChangeStream<AddressDocument, DeliveryChange>;
   return follow(
     stream,
     (change) => {

@@ -4,7 +4,7 @@
 import { MongoServerError, type ChangeStream, type Collection, type ResumeToken } from 'mongodb';
 import { ResumePointLostError, type FeedSubscription, type FeedItem } from '../otp.store.js';
 import type { AddressDocument } from './documents.js';
-import { follow } from './follow.js';
+import { FEED_AWAIT_MS, follow } from './follow.js';
 
 /**
  * The server's answers that mean a resume position is gone for good: ChangeStreamFatalError
@@ -46,7 +46,7 @@ export async function watchIssues(
   } catch (error) {
     throw new ResumePointLostError(`unreadable position: ${(error as Error).message}`);
   }
-  const stream = addresses.watch(ISSUES, startAfter ? { startAfter } : {}) as unknown as ChangeStream<AddressDocument, IssueChange>;
+  const stream = addresses.watch(ISSUES, { maxAwaitTimeMS: FEED_AWAIT_MS, ...(startAfter ? { startAfter } : {}) }) as unknown as ChangeStream<AddressDocument, IssueChange>;
   let delivered = false;
   // MongoDB accepts a lost position when the stream opens and refuses it at the first event.
   const failed = (error: unknown) =>
