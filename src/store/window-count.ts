@@ -1,8 +1,7 @@
-// The counters an address's limits are made of, as the embedded store keeps them: a fixed
-// window (sends, callers), a sliding log (wrong guesses), and the judges that say which limit
-// refuses a request and for how long. The MongoDB adapter computes the same decisions inside
-// its pipeline updates (mongo/address.updates.ts) and reads the wait back with these judges,
-// so both stores answer with one function.
+// Explains a refusal the pipelines already made (mongo/address.updates.ts, mongo/stages.ts):
+// from the address's document read back after a refused step, which limit refused (in the
+// order the pipelines judge them) and how long the caller must wait. It decides nothing: the
+// counters are a fixed window (sends, callers) and a sliding log (wrong guesses), as stored.
 import type { AttemptBudget, IssueLimit, IssueLimits, SendLimits, WindowLimit } from './otp.store.js';
 
 export interface WindowCount {
