@@ -6,7 +6,7 @@ import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/error
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ChallengeFailedError, ChallengeUnavailableError } from '../edge/challenge/challenge.js';
 import { InvalidInputError } from '../otp/otp.input.js';
-import { RateLimitedError } from '../otp/otp.service.js';
+import { RateLimitedError } from '../otp/otp.commands.js';
 import { StoreUnavailableError } from '../store/otp.store.js';
 
 interface FieldProblem {

@@ -147,3 +147,11 @@ export interface OtpServiceDeps {
   /** The languages an email can be written in, for otpPolicy (default: none listed). */
   locales?: readonly string[];
 }
+
+/** A caller's budget is spent: a GraphQL error with code RATE_LIMITED and the wait. */
+export class RateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('Too many requests from this client. Try again later.');
+    this.name = 'RateLimitedError';
+  }
+}

@@ -13,18 +13,19 @@ import { StoreUnavailableError, type CheckOutcome, type IssueLimit, type ResendO
 import { currentTraceparent } from '../telemetry/trace-context.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
-import type {
-  Caller,
-  OtpObserver,
-  OtpRules,
-  OtpServiceDeps,
-  RequestOtpCommand,
-  RequestOtpResult,
-  ResendOtpCommand,
-  ResendOtpResult,
-  ServiceStore,
-  VerifyOtpCommand,
-  VerifyOtpResult,
+import {
+  RateLimitedError,
+  type Caller,
+  type OtpObserver,
+  type OtpRules,
+  type OtpServiceDeps,
+  type RequestOtpCommand,
+  type RequestOtpResult,
+  type ResendOtpCommand,
+  type ResendOtpResult,
+  type ServiceStore,
+  type VerifyOtpCommand,
+  type VerifyOtpResult,
 } from './otp.commands.js';
 import {
   canonicalLocale,
@@ -40,7 +41,7 @@ import {
 } from './otp.input.js';
 import { ServiceLimits } from './otp.limits.js';
 import { OtpStatus } from './otp.status.js';
-import { generateReference, referenceCandidates } from './reference.js';
+import { generateReference, MAX_REFERENCE_CANDIDATES, referenceCandidates } from './reference.js';
 import { NO_MERCHANTS, type IntentChecker } from './transaction.js';
 import type { VerificationTokens } from './verification-token.js';
 
@@ -286,21 +287,6 @@ export class OtpService {
     if (email === null) throw new InvalidInputError('email', EMAIL_RULE);
     if (!isValidPurpose(command.purpose)) throw new InvalidInputError('purpose', PURPOSE_RULE);
     return { email, mailbox: canonicalMailbox(email), purpose: command.purpose ?? DEFAULT_PURPOSE };
-  }
-}
-
-/**
- * One more candidate than the live codes an address may hold guarantees a free reference; past
- * a few, a random one is free anyway (a clash with 8 live codes is 1 in 57,000 per candidate),
- * and drawing thousands per request would cost more than it buys.
- */
-const MAX_REFERENCE_CANDIDATES = 8;
-
-/** A caller's budget is spent: a GraphQL error with code RATE_LIMITED and the wait. */
-export class RateLimitedError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super('Too many requests from this client. Try again later.');
-    this.name = 'RateLimitedError';
   }
 }
 

@@ -26,3 +26,10 @@ export function referenceCandidates(count: number, draw: () => string = generate
   }
   return [...candidates] as [string, ...string[]];
 }
+
+/**
+ * One more candidate than the live codes an address may hold guarantees a free reference; past
+ * a few, a random one is free anyway (a clash with 8 live codes is 1 in 57,000 per candidate),
+ * and drawing thousands per request would cost more than it buys.
+ */
+export const MAX_REFERENCE_CANDIDATES = 8;
