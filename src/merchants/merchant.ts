@@ -15,6 +15,11 @@ export interface Merchant {
   displayName: string;
   /** One key, or two while one is being rotated out. */
   keys: readonly MerchantKey[];
+  /**
+   * Emails per send-budget window that its payment intents may bring (its own send budget,
+   * apart from the anonymous ones); unset: SEND_BUDGET_PER_MERCHANT.
+   */
+  maxEmailsPerWindow?: number;
 }
 
 /** The merchants by id. */

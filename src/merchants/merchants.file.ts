@@ -5,7 +5,8 @@
 //
 //   { "merchants": [ { "id": "kedai-ali", "displayName": "Kedai Runcit Ali",
 //       "keys": [ { "kid": "2026-12", "alg": "EdDSA", "publicKey": "-----BEGIN PUBLIC KEY-----…" },
-//                 { "kid": "2026-06", "alg": "HS256", "secret": "<base64url of 32+ random bytes>" } ] } ] }
+//                 { "kid": "2026-06", "alg": "HS256", "secret": "<base64url of 32+ random bytes>" } ],
+//       "maxEmailsPerWindow": 20000 } ] }
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -40,6 +41,8 @@ const file = z
               if (problem) ctx.addIssue({ code: 'custom', message: problem });
             }),
             keys: z.array(key).min(1, { message: 'must list one key, or two while rotating' }).max(2, { message: 'must list one key, or two while rotating' }),
+            // Its own send budget (SEND_BUDGET_PER_MERCHANT when absent).
+            maxEmailsPerWindow: z.number().int().min(1).max(100_000_000, { message: 'must be a whole number from 1 to 100000000' }).optional(),
           })
           .strict(),
       )
@@ -89,7 +92,7 @@ export function readMerchantsFile(path: string): MerchantDirectory {
     if (directory.has(raw.id)) throw new MerchantsFileError(`${who}id: is listed twice`);
     if (new Set(raw.keys.map((k) => k.kid)).size !== raw.keys.length) throw new MerchantsFileError(`${who}keys: each kid must differ`);
     try {
-      directory.set(raw.id, { id: raw.id, displayName: raw.displayName, keys: raw.keys.map(readKey) });
+      directory.set(raw.id, { id: raw.id, displayName: raw.displayName, keys: raw.keys.map(readKey), ...(raw.maxEmailsPerWindow ? { maxEmailsPerWindow: raw.maxEmailsPerWindow } : {}) });
     } catch (error) {
       throw new MerchantsFileError(`${who}${(error as Error).message}`);
     }

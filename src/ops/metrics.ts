@@ -140,7 +140,7 @@ export class Metrics implements OtpObserver, EventObserver {
     this.verifications.inc({ status });
   }
 
-  sendBudgetRefused(budget: 'domain' | 'global'): void {
+  sendBudgetRefused(budget: 'domain' | 'global' | 'merchant'): void {
     this.sendBudgetRefusals.inc({ budget });
   }
 

@@ -123,7 +123,7 @@ export interface OtpObserver {
   resent(status: OtpStatus): void;
   verified(status: OtpStatus): void;
   /** A request refused because a shared send budget (a domain's, or the global one) is spent. */
-  sendBudgetRefused?(budget: 'domain' | 'global'): void;
+  sendBudgetRefused?(budget: 'domain' | 'global' | 'merchant'): void;
 }
 
 export interface OtpServiceDeps {

@@ -1,10 +1,10 @@
 // The service's rules as the store's limits: what one request may cost an address (cooldown,
 // send window, live codes, attempt budget), a caller (its own budgets, counted per client
-// network), and everyone (the shared send budgets), and how long a code lives for its purpose.
+// network), and everyone (the shared send budgets: the anonymous ones, or the vouching merchant's), and how long a code lives for its purpose.
 // Built once from the rules; the store counts against these, and never decides them.
 import { clientNetwork } from '../edge/client-network.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
-import type { ClientLimit, IssueLimits, SendLimits, WindowLimit } from '../store/codes.js';
+import type { ClientLimit, IssueLimits, SendLimits, SharedBudget, WindowLimit } from '../store/codes.js';
 import type { Caller, ClientPolicy, OtpRules } from './otp.commands.js';
 
 export class ServiceLimits {
@@ -40,9 +40,17 @@ export class ServiceLimits {
     return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.clientPolicy.ipv6PrefixLength)}`, limit: this.perClient[action] } : undefined;
   }
 
-  /** The caller's request budget and the shared send budgets an email to `mailbox` counts against. */
-  send(caller: Caller | undefined, mailbox: string): Pick<SendLimits, 'client' | 'shared'> {
-    return { client: this.client('request', caller), shared: this.sendBudgets?.for(mailbox) ?? [] };
+  /**
+   * The caller's request budget and the shared send budgets an email to `mailbox` counts
+   * against: `merchant`'s own when its payment intent vouches for the email, else the anonymous ones.
+   */
+  send(caller: Caller | undefined, mailbox: string, merchant: string | null): Pick<SendLimits, 'client' | 'shared'> {
+    return { client: this.client('request', caller), shared: this.sharedFor(mailbox, merchant) };
+  }
+
+  /** The shared send budgets alone (see send). */
+  sharedFor(mailbox: string, merchant: string | null): SharedBudget[] {
+    return this.sendBudgets?.for(mailbox, merchant) ?? [];
   }
 
   /** A code's life for `purpose`: its own when OTP_TTL_SECONDS_BY_PURPOSE names it, else the default. */

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.js';
 import type { Challenge } from '../edge/challenge/challenge.js';
 import { canonicalMailbox } from '../edge/mailbox.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
-import { StoreUnavailableError, type CheckOutcome, type IssueLimit, type ResendOutcome, type SendLimits } from '../store/otp.store.js';
+import { StoreUnavailableError, type CheckOutcome, type IssueLimit, type ResendOutcome } from '../store/otp.store.js';
 import { currentTraceparent } from '../telemetry/trace-context.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
@@ -154,15 +154,16 @@ export class OtpService {
       trace: currentTraceparent(),
     };
     // The caller's budget first (an inbox flood across many addresses stops here), then the
-    // domain's and the global send budgets, then the mailbox's cooldown, send window, live
-    // codes and attempt budget: one atomic step in the store. The mailbox, not the spelling:
+    // shared send budgets' room (the merchant's when its intent vouches, else the domain's and
+    // the global one), then the mailbox's cooldown, send window, live codes and attempt budget;
+    // the shared budgets count the email last, only if it is queued: one atomic step in the store. The mailbox, not the spelling:
     // `a+1@gmail.com` and `a@gmail.com` share those limits (the email goes as written).
     // No earlier live code is removed: a stranger's request cannot cut the owner's.
     // A payment intent is single use: its id is recorded with the code, until the intent expires.
     const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt };
-    const outcome = await this.store.issue(otp, { ...this.limits.send(caller, mailbox), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
+    const outcome = await this.store.issue(otp, { ...this.limits.send(caller, mailbox, transaction?.merchant ?? null), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
     if (!outcome.issued && outcome.limit === 'intent') throw new InvalidInputError('paymentIntent', 'has been used already: ask the merchant for a new one');
-    if (!outcome.issued) return this.rateLimited(email, mailbox, outcome, createdAt);
+    if (!outcome.issued) return this.rateLimited(email, outcome, createdAt);
     // The code's id is the request's handle for its delivery status: 122 random bits, unguessable.
     return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference, requestId: id };
   }
@@ -171,14 +172,21 @@ export class OtpService {
     const { email, mailbox } = this.checkAddress({ email: command.email });
     checkRequestId(command.requestId);
     const { cooldownSeconds, sends } = this.limits.issue;
-    const limits: SendLimits = { ...this.limits.send(caller, mailbox), cooldownSeconds, sends };
     const now = this.clock.now();
-    const outcome: ResendOutcome = await this.store.resend({ mailbox, id: command.requestId, now, maxAttempts: this.rules.maxAttempts, limits });
+    // The store reads the code before anything is counted: its budgets follow its payment's merchant.
+    const outcome: ResendOutcome = await this.store.resend({
+      mailbox,
+      id: command.requestId,
+      now,
+      maxAttempts: this.rules.maxAttempts,
+      limits: { client: this.limits.client('request', caller), cooldownSeconds, sends },
+      sharedFor: (merchant) => this.limits.sharedFor(mailbox, merchant),
+    });
     switch (outcome.result) {
       case 'resent':
         return { status: OtpStatus.SENT, email, expiresAt: outcome.expiresAt, reference: outcome.reference, requestId: command.requestId, resent: outcome.queued };
       case 'limited':
-        return this.rateLimited(email, mailbox, outcome, now);
+        return this.rateLimited(email, outcome, now);
       case 'not_found':
         return { status: OtpStatus.NOT_FOUND, email };
       case 'expired':
@@ -250,8 +258,8 @@ export class OtpService {
   }
 
   /** RATE_LIMITED with the wait; a shared budget's refusal is also told to the budgets (metric, log line). */
-  private rateLimited(email: string, mailbox: string, refusal: { limit: IssueLimit; retryAfterMs: number }, now: Date) {
-    if (refusal.limit === 'domain' || refusal.limit === 'global') this.sendBudgets?.refused(refusal.limit, mailbox, refusal.retryAfterMs, now);
+  private rateLimited(email: string, refusal: { limit: IssueLimit; retryAfterMs: number; budget?: string }, now: Date) {
+    if (refusal.budget && (refusal.limit === 'domain' || refusal.limit === 'global' || refusal.limit === 'merchant')) this.sendBudgets?.refused(refusal.limit, refusal.budget, refusal.retryAfterMs, now);
     return { status: OtpStatus.RATE_LIMITED as const, email, retryAfterSeconds: toSeconds(refusal.retryAfterMs) };
   }
 

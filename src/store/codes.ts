@@ -21,14 +21,16 @@ export interface ClientLimit {
 }
 
 /**
- * A send budget many mailboxes share (their domain's, or everyone's). It counts the requests
- * that may send an email (past the caller's budget, before the mailbox's limits), not only the
- * emails sent: counting after the mailbox's verdict would cost MongoDB a second command on a
- * refusal, and a caller's refused requests are bounded by its own budget anyway.
+ * A send budget many mailboxes share: their domain's or everyone's (anonymous requests), or a
+ * merchant's (requests its payment intent vouches for). It counts emails queued, nothing else:
+ * a request refused by anything (the caller's budget, the address's limits, a used intent, an
+ * unknown code) costs it nothing. Its room is checked before the address is judged and its
+ * count made after, in the same command: requests in flight at once can overrun it by their
+ * number, and a refusal is never charged to it.
  */
 export interface SharedBudget {
-  name: 'domain' | 'global';
-  /** Names the budget, e.g. `domain|gmail.com`, `global`. */
+  name: 'domain' | 'global' | 'merchant';
+  /** Names the budget, e.g. `domain|gmail.com`, `global`, `merchant|demo`. */
   key: string;
   limit: WindowLimit;
 }
@@ -37,7 +39,7 @@ export interface SharedBudget {
 export interface SendLimits {
   /** The caller's own budget, counted first: an inbox flood across many addresses stops here. */
   client?: ClientLimit;
-  /** The domain's and the global send budgets, judged after the caller's. */
+  /** The shared send budgets the email counts against, judged after the caller's. */
   shared?: readonly SharedBudget[];
   /** Minimum gap between two emails for one address; 0: none. */
   cooldownSeconds: number;
@@ -79,9 +81,10 @@ export interface IssueLimits extends SendLimits {
 }
 
 /** Which limit refused a request: the caller's, a shared send budget's, the cooldown, the send window, the live codes, the attempt budget. */
-export type IssueLimit = 'client' | 'domain' | 'global' | 'intent' | 'cooldown' | 'sends' | 'live' | 'attempts';
+export type IssueLimit = 'client' | 'domain' | 'global' | 'merchant' | 'intent' | 'cooldown' | 'sends' | 'live' | 'attempts';
 
-export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number; limit: IssueLimit };
+/** `budget`: the key of the shared send budget that refused (see SharedBudget). */
+export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number; limit: IssueLimit; budget?: string };
 
 export interface ResendCommand {
   /** The address's mailbox (OtpRecord.mailbox). */
@@ -91,20 +94,22 @@ export interface ResendCommand {
   now: Date;
   /** A code this many wrong guesses old is dead: nothing to resend. */
   maxAttempts: number;
-  limits: SendLimits;
+  limits: Omit<SendLimits, 'shared'>;
+  /** The shared send budgets the email counts against, by the merchant the code's payment names (null: none). */
+  sharedFor: (merchant: string | null) => readonly SharedBudget[];
 }
 
 /**
- * What one resend did. `resent`: counted under the limits; `queued` says whether a new email
- * was put on its way (false when one was still on its way, pending or being sent). The others
- * changed nothing.
+ * What one resend did. `resent` with `queued`: a new email was put on its way, counted under
+ * the limits; `queued: false`: one was still on its way (pending or being sent), and nothing
+ * was counted or changed. The others changed nothing either.
  */
 export type ResendOutcome =
   | { result: 'resent'; queued: boolean; expiresAt: Date; reference: string }
   | { result: 'not_found' }
   | { result: 'expired' }
   | { result: 'too_many_attempts' }
-  | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'intent' | 'live' | 'attempts'> };
+  | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'intent' | 'live' | 'attempts'>; budget?: string };
 
 export interface CheckCommand {
   /** The address's mailbox (OtpRecord.mailbox). */
@@ -152,7 +157,8 @@ export interface CodeStore {
 
   /**
    * Sends a live code's email again, same code and expiry, in one atomic step: the caller's
-   * budget, then the code's life and attempts, then the address's cooldown and send window.
+   * budget, the shared budgets' room, then the code's life and attempts, the address's cooldown
+   * and send window; the shared budgets count the email only once it is queued.
    */
   resend(command: ResendCommand): Promise<ResendOutcome>;
 

@@ -2,7 +2,7 @@
 // from the address's document read back after a refused step, which limit refused (in the
 // order the pipelines judge them) and how long the caller must wait. It decides nothing: the
 // counters are a fixed window (sends, callers) and a sliding log (wrong guesses), as stored.
-import type { AttemptBudget, IssueLimit, IssueLimits, SendLimits, WindowLimit } from './otp.store.js';
+import type { AttemptBudget, IssueLimit, IssueLimits, ResendOutcome, SendLimits, WindowLimit } from './otp.store.js';
 
 export interface WindowCount {
   count: number;
@@ -106,4 +106,22 @@ export function issueRefusal(state: AddressLimitState, limits: Omit<IssueLimits,
   if (live.length >= limits.maxLive) return { limit: 'live', retryAfterMs: Math.min(...live.map((c) => c.expiresAt)) - now };
   const attempts = attemptRefusalMs(state, limits.attempts, now);
   return attempts === null ? null : { limit: 'attempts', retryAfterMs: attempts };
+}
+
+/**
+ * Why a resend queued nothing, in the order the pipeline judges (resendStep): the code dead
+ * (expired, then killed by its wrong guesses), then the cooldown and send window. Null when
+ * none of these holds: its email was still on its way (or the code changed since), so there
+ * was nothing to queue.
+ */
+export function resendRefusal(
+  state: AddressLimitState,
+  code: { expiresAt: number; attempts: number },
+  { maxAttempts, limits }: { maxAttempts: number; limits: Omit<SendLimits, 'client'> },
+  now: number,
+): Exclude<ResendOutcome, { result: 'resent' | 'not_found' }> | null {
+  if (code.expiresAt <= now) return { result: 'expired' };
+  if (code.attempts >= maxAttempts) return { result: 'too_many_attempts' };
+  const refusal = sendRefusal(state, limits, now);
+  return refusal && { result: 'limited', ...refusal };
 }

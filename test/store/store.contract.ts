@@ -55,7 +55,12 @@ export function describeStoreContract(tier: StoreTier): void {
       store.check({ mailbox: otp.mailbox, purpose: otp.purpose, id: otp.id, codeHash, now: new Date(), maxAttempts: 5, guesses: { max: 1000, windowSeconds: 3600 }, ...extra });
     const limits = generousLimits;
     const resend = (otp: Pick<NewOtp, 'mailbox' | 'id'>, extra: Partial<ResendCommand> = {}) =>
-      store.resend({ mailbox: otp.mailbox, id: otp.id, now: new Date(), maxAttempts: 5, limits: limits(), ...extra });
+      store.resend({ mailbox: otp.mailbox, id: otp.id, now: new Date(), maxAttempts: 5, limits: limits(), sharedFor: () => [], ...extra });
+    /** Its email sent: a resend may queue another. */
+    const markSent = async (otp: Pick<NewOtp, 'id'>, worker = 'w') => {
+      await store.claimDelivery(otp.id, worker, 60_000);
+      await store.completeDelivery(otp.id, worker, { state: 'sent', at: new Date(), attempts: 1 });
+    };
     afterAll(async () => store && tier.dispose(store));
 
     it('finds the newest code for (email, purpose) and only for that pair', async () => {
@@ -258,13 +263,12 @@ export function describeStoreContract(tier: StoreTier): void {
         const sendLimits = { cooldownSeconds: 10, sends: { max: 3, windowSeconds: 600 } };
         await store.issue(otp, limits(sendLimits));
         await until(() => seen.includes(otp.id));
-        // While its first email is still on its way, a resend is counted but queues nothing more.
+        // While its first email is still on its way, a resend queues nothing more and counts nothing.
         const t0 = otp.createdAt.getTime();
         const at = (seconds: number) => new Date(t0 + seconds * 1000);
         expect(await resend(otp, { now: at(11), limits: sendLimits })).toEqual({ result: 'resent', queued: false, expiresAt: otp.expiresAt, reference: otp.references[0] });
-        await store.claimDelivery(otp.id, 'w', 60_000);
-        await store.completeDelivery(otp.id, 'w', { state: 'sent', at: new Date(), attempts: 1 });
-        expect(await resend(otp, { now: at(12), limits: sendLimits })).toEqual({ result: 'limited', limit: 'cooldown', retryAfterMs: 9_000 });
+        await markSent(otp);
+        expect(await resend(otp, { now: at(6), limits: sendLimits })).toEqual({ result: 'limited', limit: 'cooldown', retryAfterMs: 4_000 });
         seen.length = 0;
         expect(await resend(otp, { now: at(22), limits: sendLimits })).toMatchObject({ result: 'resent', queued: true, expiresAt: otp.expiresAt });
         await until(() => seen.includes(otp.id));
@@ -273,8 +277,10 @@ export function describeStoreContract(tier: StoreTier): void {
         expect(await store.claimDelivery(otp.id, 'w2', 60_000)).toMatchObject({ id: otp.id, resends: 1, sealedCode: otp.sealedCode });
         // The send window counts resends like new codes: three emails in this window.
         await store.completeDelivery(otp.id, 'w2', { state: 'sent', at: new Date(), attempts: 2 });
-        expect(await resend(otp, { now: at(40), limits: sendLimits })).toMatchObject({ result: 'limited', limit: 'sends' });
-        expect(await store.issue(newOtp({ email: otp.email, createdAt: at(41), expiresAt: at(341) }), limits(sendLimits))).toMatchObject({ issued: false, limit: 'sends' });
+        expect(await resend(otp, { now: at(40), limits: sendLimits })).toMatchObject({ result: 'resent', queued: true });
+        await markSent(otp, 'w3');
+        expect(await resend(otp, { now: at(51), limits: sendLimits })).toMatchObject({ result: 'limited', limit: 'sends' });
+        expect(await store.issue(newOtp({ email: otp.email, createdAt: at(52), expiresAt: at(352) }), limits(sendLimits))).toMatchObject({ issued: false, limit: 'sends' });
         // The code verifies as ever.
         expect(await check(otp)).toEqual({ result: 'verified' });
         expect(await resend(otp)).toEqual({ result: 'not_found' });
@@ -296,17 +302,20 @@ export function describeStoreContract(tier: StoreTier): void {
       expect(await store.issue(newOtp({ email: locked.email }), limits({ cooldownSeconds: 60 }))).toMatchObject({ issued: true });
     });
 
-    it('resends once under concurrent resends, and counts each against the send window exactly', async () => {
+    it('queues once under concurrent resends, and counts only that one against the send window', async () => {
       const otp = newOtp();
       await store.issue(otp);
-      await store.claimDelivery(otp.id, 'w', 60_000);
-      await store.completeDelivery(otp.id, 'w', { state: 'sent', at: new Date(), attempts: 1 });
-      const sendLimits = { cooldownSeconds: 0, sends: { max: 4, windowSeconds: 600 } };
+      await markSent(otp);
+      const sendLimits = { cooldownSeconds: 0, sends: { max: 2, windowSeconds: 600 } };
       const results = await Promise.all(Array.from({ length: 10 }, () => resend(otp, { limits: sendLimits })));
-      expect(results.filter((r) => r.result === 'resent')).toHaveLength(4);
+      expect(results.every((r) => r.result === 'resent')).toBe(true);
       expect(results.filter((r) => r.result === 'resent' && r.queued)).toHaveLength(1);
-      expect(results.filter((r) => r.result === 'limited')).toHaveLength(6);
       expect((await store.findById(otp.id))?.resends).toBe(1);
+      // One of two counted: one more resend fits the window, then it is spent.
+      await markSent(otp, 'w2');
+      expect(await resend(otp, { limits: sendLimits })).toMatchObject({ result: 'resent', queued: true });
+      await markSent(otp, 'w3');
+      expect(await resend(otp, { limits: sendLimits })).toMatchObject({ result: 'limited', limit: 'sends' });
     });
 
     it('issues under a cooldown and a send window; refused requests store nothing and do not eat the window', async () => {
@@ -381,8 +390,24 @@ export function describeStoreContract(tier: StoreTier): void {
       const elsewhere = limits({ shared: [{ ...domain, key: `${domain.key}-2` }, global] });
       expect(await store.issue(newOtp(), elsewhere)).toMatchObject({ issued: true });
       expect(await store.issue(newOtp(), elsewhere)).toMatchObject({ issued: false, limit: 'global' });
-      // A resend is an email like any other.
-      expect(await resend(resendable, { limits: { ...limits(), shared: [global] } })).toMatchObject({ result: 'limited', limit: 'global' });
+      // A resend is an email like any other, once its first email is sent.
+      await markSent(resendable);
+      expect(await resend(resendable, { sharedFor: () => [global] })).toMatchObject({ result: 'limited', limit: 'global', budget: global.key });
+    });
+
+    it('charges the shared budgets only for emails queued: never for a refused request or an unknown code', async () => {
+      const global = { name: 'global' as const, key: `global-${randomUUID()}`, limit: { max: 2, windowSeconds: 60 } };
+      const shared = limits({ shared: [global], cooldownSeconds: 60 });
+      const first = newOtp();
+      expect(await store.issue(first, shared)).toMatchObject({ issued: true });
+      // Twenty requests the address's cooldown refuses, twenty resends of codes nobody issued.
+      for (let i = 0; i < 20; i++) expect(await store.issue(newOtp({ email: first.email }), shared)).toMatchObject({ issued: false, limit: 'cooldown' });
+      for (let i = 0; i < 20; i++) expect(await resend({ mailbox: first.mailbox, id: randomUUID() }, { sharedFor: () => [global] })).toEqual({ result: 'not_found' });
+      // Nor a resend the cooldown refuses.
+      expect(await resend(first, { sharedFor: () => [global] })).toMatchObject({ result: 'limited', limit: 'cooldown' });
+      // One email counted of two: one more address gets its code, the next is refused.
+      expect(await store.issue(newOtp(), shared)).toMatchObject({ issued: true });
+      expect(await store.issue(newOtp(), shared)).toMatchObject({ issued: false, limit: 'global', budget: global.key });
     });
 
     it("counts a caller's budget on its own (status reads), nothing counted once refused", async () => {

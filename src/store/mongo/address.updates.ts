@@ -16,42 +16,66 @@ import {
   type SendLimits,
   type WindowLimit,
 } from '../otp.store.js';
-import type { ResendVerdictDocument, VerdictDocument } from './documents.js';
-import { after, allowsQuery, attemptsHeld, counted, lifetime, literal, liveGuesses, liveSlots, sendCounted, sendRefused, slotVerdict, webhookStage } from './stages.js';
+import type { VerdictDocument } from './documents.js';
+import { after, allowsQuery, attemptsHeld, counted, lifetime, literal, liveGuesses, liveSlots, refuseUnless, sendCounted, sendRefused, slotVerdict, webhookStage } from './stages.js';
 
-export type { AddressDocument, ClientDocument, IntentDocument, ResendVerdictDocument, SlotDocument, VerdictDocument } from './documents.js';
+export type { AddressDocument, ClientDocument, IntentDocument, SlotDocument, VerdictDocument } from './documents.js';
+
+/**
+ * A payment intent claimed for `mailbox` (see IntentDocument): refused, when another mailbox
+ * holds it, the filter matches nothing and the upsert collides on _id (duplicate key).
+ */
+export function intentStep({ key, until }: IntentUse, mailbox: string, now: Date) {
+  return {
+    filter: { _id: { intent: key }, email: mailbox } as Document,
+    update: [{ $set: { email: literal(mailbox), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
+  };
+}
 
 /**
  * A caller's budget: counts one if the window allows it. Refused, the filter matches nothing
  * and the upsert collides with the existing document (duplicate key): the command stops there.
  */
-/**
- * A payment intent claimed for `mailbox` (see IntentDocument): refused, when another mailbox
- * holds it, the filter matches nothing and the upsert collides on _id, as in clientStep.
- */
-export function intentStep({ key, until }: IntentUse, mailbox: string, now: Date) {
-  return {
-    filter: { _id: { intent: key }, email: mailbox } as Document,
-    // claimedAt changes on every claim, so that the write always counts as a change (see MongoOtpStore.issue).
-    update: [{ $set: { email: literal(mailbox), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
-  };
-}
-
 export function clientStep(key: string, limit: WindowLimit, now: Date) {
   return {
     filter: { _id: { client: key }, ...allowsQuery('window', limit, now) } as Document,
-    update: [{ $set: { window: counted('window', limit, now) } }, { $set: { expiresAt: '$window.resetAt' } }],
+    update: countUpdate(limit, now),
   };
 }
 
 /**
+ * A shared send budget's gate, before the address is judged: it lets the request on while the
+ * window has room and counts nothing (its count comes after the email is queued: budgetCount).
+ * Spent, it collides like clientStep. A budget seen for the first time is created empty, alive
+ * for a moment, so that a gate the command never got past leaves nothing for long.
+ */
+export function budgetGate(key: string, limit: WindowLimit, now: Date) {
+  return {
+    filter: { _id: { client: key }, ...allowsQuery('window', limit, now) } as Document,
+    update: [{ $set: { expiresAt: { $ifNull: ['$expiresAt', now] } } }],
+  };
+}
+
+/**
+ * A shared send budget counts one email: the last steps of a command whose address step
+ * queued one (a refused address step stops the command before them). Always applied: two
+ * requests that passed the gate together are both counted, so the budget can be overrun by
+ * the requests in flight at once, never refuse one for a request that sent nothing.
+ */
+export function budgetCount(key: string, limit: WindowLimit, now: Date) {
+  return { filter: { _id: { client: key } } as Document, update: countUpdate(limit, now) };
+}
+
+const countUpdate = (limit: WindowLimit, now: Date) => [{ $set: { window: counted('window', limit, now) } }, { $set: { expiresAt: '$window.resetAt' } }];
+
+/**
  * Issues `otp` with `reference` in its address's document, beside its other live codes, as
- * one update that can share an ordered bulk write with the caller's counter (one command for
- * the whole request). The cooldown, send window, live codes and attempt budget (in the order
+ * one update in the ordered bulk write of the request's steps (one command for the whole
+ * request). The cooldown, send window, live codes and attempt budget (in the order
  * issueRefusal in window-count.ts judges them), the payment intent's single use and the
- * reference's freshness are judged in the pipeline; refused, the update leaves the document
- * exactly as it was (no field changes, so the write reports nothing modified) and the adapter
- * reads why. Issued, the counters move and expired codes are dropped; no live code ever is.
+ * reference's freshness are judged in the pipeline; refused, the step fails (refuseUnless),
+ * writes nothing and stops the command, and the adapter reads why. Issued, the counters move
+ * and expired codes are dropped; no live code ever is.
  */
 export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimits, 'client'> | undefined) {
   const now = otp.createdAt;
@@ -72,84 +96,49 @@ export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimi
         { $gt: [{ $add: [attemptsHeld(limits.attempts, now), limits.attempts.maxAttempts] }, limits.attempts.budget.max] },
       ]
     : [];
-  const ifIssued = (value: unknown, field: string) => ({ $cond: ['$issuing', value, `$${field}`] });
-  const counters = limits ? sendCounted(limits, now) : {};
-  const intents = limits?.intent ? { intents: ifIssued({ $concatArrays: [liveIntents, [literal({ key: limits.intent.key, until: limits.intent.until })]] }, 'intents') } : {};
-  const lifetimeIfIssued = { $set: { expiresAt: { $cond: ['$issuing', lifetime(now).$set.expiresAt, '$expiresAt'] } } };
   return {
     filter: { _id: otp.mailbox } as Document,
     update: [
-      // A field of this update only (unset at the end), so that a refusal changes nothing.
-      { $set: { issuing: { $not: [{ $or: [intentUsed, referenceTaken, ...refused] }] } } },
+      // Issued unless the intent was used here, the reference is a live code's, or a limit refuses.
+      refuseUnless({ $not: [{ $or: [intentUsed, referenceTaken, ...refused] }] }),
       {
         $set: {
-          ...Object.fromEntries(Object.entries(counters).map(([field, value]) => [field, ifIssued(value, field)])),
-          ...intents,
-          slots: ifIssued({ $concatArrays: [liveSlots(now), [literal({ codeId, ...code })]] }, 'slots'),
-          lastIssued: ifIssued(literal(otp.id), 'lastIssued'),
+          ...(limits ? sendCounted(limits, now) : {}),
+          ...(limits?.intent ? { intents: { $concatArrays: [liveIntents, [literal({ key: limits.intent.key, until: limits.intent.until })]] } } : {}),
+          slots: { $concatArrays: [liveSlots(now), [literal({ codeId, ...code })]] },
+          lastIssued: literal(otp.id),
         },
       },
-      lifetimeIfIssued,
-      { $unset: 'issuing' },
+      lifetime(now),
     ],
   };
 }
 
 /**
- * Sends a live code again, in one findAndModify on its address's document (the filter finds
- * the code by its id): its life and attempts, then the cooldown and send window. Counted, the
- * email is queued unless one is still on its way: the delivery goes back to pending and
- * `lastIssued` names the code afresh ("<codeId>|<resends>"), which wakes the dispatchers.
+ * Queues a live code's email again, same code and expiry, as one update in the ordered bulk
+ * write of the request's steps: the filter finds the code by its id, then its life and
+ * attempts, the cooldown and send window, and an email still on its way (pending or being
+ * sent) each refuse it (refuseUnless: nothing written, the command stops, the adapter reads
+ * which). Queued: the counters move, the delivery goes back to pending and `lastIssued` names
+ * the code afresh ("<codeId>|<resends>"), which wakes the dispatchers. As an upsert's filter,
+ * a code the document does not hold collides on _id, and an address with no document is
+ * inserted and refused by the pipeline: neither writes anything.
  */
-export function resendStep({ mailbox, id, now, maxAttempts, limits }: Omit<ResendCommand, 'limits'> & { limits: Omit<SendLimits, 'client'> }) {
+export function resendStep({ mailbox, id, now, maxAttempts, limits }: Pick<ResendCommand, 'mailbox' | 'id' | 'now' | 'maxAttempts'> & { limits: Omit<SendLimits, 'client' | 'shared'> }) {
   const isIt = { $eq: ['$$this.codeId', literal(id)] };
-  const slot = { $first: { $filter: { input: '$slots', cond: isIt } } };
-  const is = (...results: ResendVerdictDocument['result'][]) => ({ $in: ['$verdict.result', results] });
+  const slot = { $first: { $filter: { input: { $ifNull: ['$slots', []] }, cond: isIt } } };
   const onTheWay = { $in: ['$$slot.delivery.state', ['pending', 'sending']] };
-  const queued = is('queued');
+  const queued = { result: 'queued' };
+  const resent = { $mergeObjects: ['$$this', { resends: { $add: [{ $ifNull: ['$$this.resends', 0] }, 1] }, delivery: resentDelivery('$$NOW', { attempts: '$$this.delivery.attempts', events: '$$this.delivery.events' }) }] };
   return {
-    filter: { _id: mailbox, 'slots.codeId': id },
+    filter: { _id: mailbox, slots: { $elemMatch: { codeId: id } } } as Document,
     update: [
+      refuseUnless({ $eq: [slotVerdict(slot, now, maxAttempts, [{ case: { $or: [sendRefused(limits, now), onTheWay] }, then: { result: 'refused' } }], queued), queued] }),
+      { $set: { ...sendCounted(limits, now), slots: { $map: { input: '$slots', in: { $cond: [isIt, resent, '$$this'] } } } } },
       {
         $set: {
-          verdict: slotVerdict(slot, now, maxAttempts, [
-            { case: sendRefused(limits, now), then: { result: 'refused' } },
-            { case: onTheWay, then: { result: 'resent', reference: '$$slot.reference' } },
-          ], { result: 'queued', reference: '$$slot.reference' }),
-        },
-      },
-      {
-        $set: {
-          ...Object.fromEntries(Object.entries(sendCounted(limits, now)).map(([field, value]) => [field, { $cond: [is('resent', 'queued'), value, `$${field}`] }])),
-          slots: {
-            $cond: [
-              queued,
-              {
-                $map: {
-                  input: '$slots',
-                  in: {
-                    $cond: [
-                      isIt,
-                      {
-                        $mergeObjects: [
-                          '$$this',
-                          { resends: { $add: [{ $ifNull: ['$$this.resends', 0] }, 1] }, delivery: resentDelivery('$$NOW', { attempts: '$$this.delivery.attempts', events: '$$this.delivery.events' }) },
-                        ],
-                      },
-                      '$$this',
-                    ],
-                  },
-                },
-              },
-              '$slots',
-            ],
-          },
-        },
-      },
-      {
-        $set: {
-          lastIssued: { $cond: [queued, { $concat: [literal(id), '|', { $toString: { $first: { $map: { input: { $filter: { input: '$slots', cond: isIt } }, in: '$$this.resends' } } } }] }, '$lastIssued'] },
-          deliveryChange: { $cond: [queued, { $concat: [new ObjectId().toHexString(), '|', literal(id)] }, '$deliveryChange'] },
+          lastIssued: { $concat: [literal(id), '|', { $toString: { $first: { $map: { input: { $filter: { input: '$slots', cond: isIt } }, in: '$$this.resends' } } } }] },
+          deliveryChange: { $concat: [new ObjectId().toHexString(), '|', literal(id)] },
         },
       },
       lifetime(now),

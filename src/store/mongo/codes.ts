@@ -4,8 +4,10 @@
 // collection, sent as one ordered sequence (with the sequences of the other requests of this
 // event-loop turn: write-batch.ts). A refused step writes nothing; one read then says which
 // limit refused and for how long (window-count.ts explains the refusal the pipeline made).
-import { type Collection, type Document } from 'mongodb';
+import { type Collection, type Document, type Filter } from 'mongodb';
 import {
+  budgetCount,
+  budgetGate,
   checkStep,
   clientStep,
   intentStep,
@@ -14,13 +16,13 @@ import {
   type AddressDocument,
   type ClientDocument,
   type IntentDocument,
-  type ResendVerdictDocument,
   type VerdictDocument,
 } from './address.updates.js';
+import { REFUSED_BY_PIPELINE } from './stages.js';
 import { toRecord } from './deliveries.js';
 import { beforeDeadline, writeDeadline } from './time-bound.js';
 import type { WriteBatcher } from './write-batch.js';
-import { issueRefusal, refusalMs, sendRefusal, type AddressLimitState, type WindowCount } from '../window-count.js';
+import { issueRefusal, refusalMs, resendRefusal, type AddressLimitState, type WindowCount } from '../window-count.js';
 import type {
   CheckCommand,
   CheckOutcome,
@@ -38,19 +40,26 @@ import type { NewOtp, OtpRecord } from '../record.js';
 
 const DUPLICATE_KEY = 11000;
 
-/** One update of the claims command: refused, `refusal` reads why (null: it was a race, try again). */
+/**
+ * Why a step refused: a limit; or the address's step: a reference a live code holds (issue),
+ * a code not queued again (resend: its reader says why).
+ */
+type StepRefusal = { limit: IssueLimit; retryAfterMs: number; budget?: string } | { limit: 'reference' | 'not_queued' };
+
+/** The spent shared budget's key, when one refused. */
+const budgetKey = (refusal: { budget?: string }) => (refusal.budget ? { budget: refusal.budget } : {});
+
+/** One step of a request's command: refused, `refusal` reads why (null: it was a race, try again). */
 interface Claim {
   filter: Document;
   update: Document[];
-  /** It may match its document and change nothing (the address's step, refused): see WriteBatcher. */
-  mayChangeNothing?: boolean;
-  refusal: () => Promise<{ limit: IssueLimit; retryAfterMs: number } | null>;
+  refusal: () => Promise<StepRefusal | null>;
 }
 
 /** How often a refusal that a re-read shows to be a race (two first requests) is retried. */
 const RACE_RETRIES = 3;
 
-/** A stored window as the embedded store's counter, so both judge a refusal with one function. */
+/** A stored window as the judges' counter (window-count.ts). */
 const windowCount = (window: { count: number; resetAt: Date } | undefined): WindowCount | undefined =>
   window && { count: window.count, resetAt: window.resetAt.getTime() };
 
@@ -75,74 +84,74 @@ export class MongoCodes implements CodeStore {
   ) {}
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
-    // The caller's budget, the shared send budgets, the payment intent's marker and the
-    // mailbox's update as one ordered bulk write: one command when the code is issued. A refused
-    // mailbox writes nothing, so fewer changes than steps mean a refusal (or a taken
-    // reference): one read then says which.
-    let claims = [
-      ...(limits?.client ? [this.clientClaim(limits.client, otp.createdAt)] : []),
-      ...(limits?.shared ?? []).map((budget) => this.sharedClaim(budget, otp.createdAt)),
-      ...(limits?.intent ? [this.intentClaim(limits.intent, otp.mailbox, otp.createdAt)] : []),
+    // One ordered bulk write: the caller's budget, the shared send budgets' gates, the payment
+    // intent's marker, the address's step, and last the shared budgets' counts. A step that
+    // refuses stops the command there, so the budgets count only a code that was issued.
+    const now = otp.createdAt;
+    let before = [
+      ...(limits?.client ? [this.clientClaim(limits.client, now)] : []),
+      ...(limits?.shared ?? []).map((budget) => this.budgetGate(budget, now)),
+      ...(limits?.intent ? [this.intentClaim(limits.intent, otp.mailbox, now)] : []),
     ];
+    const counts = this.budgetCounts(limits?.shared, now);
     for (const reference of otp.references) {
-      const address: Claim = { ...issueStep(otp, reference, limits), mayChangeNothing: true, refusal: async () => null };
-      const outcome = await this.claim([...claims, address]);
-      if ('refused' in outcome) return { issued: false, ...outcome.refused };
-      // Changed as many documents as it had steps: issued. Fewer (or not known): one read says what happened.
-      if (outcome.changed === claims.length + 1) return { issued: true, reference };
-      const doc = await this.addresses.findOne({ _id: otp.mailbox }, { projection: ISSUE_PROJECTION });
-      const mine = doc?.slots?.find((slot) => slot.codeId === otp.id);
-      if (mine) return { issued: true, reference: mine.reference };
-      if (limits?.intent && doc?.intents?.some((i) => i.key === limits.intent!.key && i.until > otp.createdAt)) return { issued: false, retryAfterMs: 0, limit: 'intent' };
-      const refusal = limits && doc ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
-      if (refusal) return { issued: false, ...refusal };
-      // The reference was a live code's: the next candidate, the claims already counted.
-      claims = [];
+      const address: Claim = { ...issueStep(otp, reference, limits), refusal: () => this.issueRefusal(otp, reference, limits) };
+      const refused = await this.claim([...before, address, ...counts]);
+      if (!refused) return { issued: true, reference };
+      if ('retryAfterMs' in refused) return { issued: false, limit: refused.limit, retryAfterMs: refused.retryAfterMs, ...budgetKey(refused) };
+      // The reference was a live code's: the next candidate, the steps before it already counted.
+      before = [];
     }
     throw new Error('every reference candidate is taken by a live code of the address');
   }
 
   async resend(command: ResendCommand): Promise<ResendOutcome> {
-    // The caller's budget and the shared send budgets first, in one command.
-    const first = [...(command.limits.client ? [this.clientClaim(command.limits.client, command.now)] : []), ...(command.limits.shared ?? []).map((budget) => this.sharedClaim(budget, command.now))];
-    if (first.length > 0) {
-      const claimed = await this.claim(first);
-      if ('refused' in claimed) {
-        const { limit, retryAfterMs } = claimed.refused;
-        return { result: 'limited', retryAfterMs, limit: limit === 'domain' || limit === 'global' ? limit : 'client' };
-      }
-    }
-    const { filter, update } = resendStep(command);
-    const doc = await this.addresses.findOneAndUpdate(filter, this.beforeDeadline(update), {
-      returnDocument: 'after',
-      projection: { verdict: 1, cooldownUntil: 1, sends: 1, slots: { $elemMatch: { codeId: command.id } } },
-    });
-    const verdict = doc?.verdict as ResendVerdictDocument | undefined;
+    // The code is read first: whether it can be sent again (alive, not in the address's
+    // cooldown or past its send window, its last email gone), and which shared budgets it
+    // draws on (its merchant's, when it confirms a payment). Then one ordered bulk write: the
+    // caller's budget, and only for a code to queue, the budgets' gates, the resend (judged
+    // again, atomically) and the budgets' counts. An unknown or refused code costs the caller's
+    // budget alone.
+    const { now, limits } = command;
+    // The caller's counter is read in the same command: a refused caller is told its wait without another read.
+    const read = await this.addresses
+      .find({ _id: { $in: [command.mailbox, ...(limits.client ? [{ client: limits.client.key }] : [])] } } as Filter<AddressDocument>, {
+        projection: { cooldownUntil: 1, sends: 1, window: 1, slots: { $elemMatch: { codeId: command.id } } },
+      })
+      .toArray();
+    const doc = read.find((d) => d._id === command.mailbox);
+    const counter = (read.find((d) => d._id !== command.mailbox) as unknown as ClientDocument | undefined)?.window;
     const slot = doc?.slots?.[0];
-    if (!verdict || !slot) return { result: 'not_found' };
-    switch (verdict.result) {
-      case 'expired':
-      case 'too_many_attempts':
-        return { result: verdict.result };
-      case 'refused': {
-        const refusal = sendRefusal(limitState(doc), command.limits, command.now.getTime());
-        return { result: 'limited', ...(refusal ?? { limit: 'sends', retryAfterMs: 1_000 }) };
-      }
-      default:
-        return { result: 'resent', queued: verdict.result === 'queued', expiresAt: slot.expiresAt, reference: slot.reference };
+    const dead = slot ? resendRefusal(limitState(doc), { expiresAt: slot.expiresAt.getTime(), attempts: slot.attempts }, command, now.getTime()) : null;
+    const onItsWay = slot?.delivery.state === 'pending' || slot?.delivery.state === 'sending';
+    const toQueue = slot !== undefined && dead === null && !onItsWay;
+    const shared = toQueue ? command.sharedFor(slot.transaction?.merchant ?? null) : [];
+    const refused = await this.claim([
+      ...(limits.client ? [this.clientClaim(limits.client, now, counter)] : []),
+      ...shared.map((budget) => this.budgetGate(budget, now)),
+      ...(toQueue ? [{ ...resendStep(command), refusal: async () => ({ limit: 'not_queued' as const }) }] : []),
+      ...this.budgetCounts(shared, now),
+    ]);
+    if (refused && 'retryAfterMs' in refused) {
+      const { limit, retryAfterMs } = refused;
+      return { result: 'limited', retryAfterMs, limit: limit === 'domain' || limit === 'global' || limit === 'merchant' ? limit : 'client', ...budgetKey(refused) };
     }
+    if (!slot) return { result: 'not_found' };
+    if (dead) return dead;
+    // Refused by the pipeline after the read let it through: another resend queued it meanwhile.
+    return { result: 'resent', queued: toQueue && !refused, expiresAt: slot.expiresAt, reference: slot.reference };
   }
 
   async countClient(client: ClientLimit, now: Date): Promise<number | null> {
-    const claimed = await this.claim([this.clientClaim(client, now)]);
-    return 'refused' in claimed ? claimed.refused.retryAfterMs : null;
+    const refused = await this.claim([this.clientClaim(client, now)]);
+    return refused && 'retryAfterMs' in refused ? refused.retryAfterMs : null;
   }
 
   async check(command: CheckCommand): Promise<CheckOutcome> {
     // As for issue: the caller's budget first, in its own command.
     if (command.client) {
-      const claimed = await this.claim([this.clientClaim(command.client, command.now)]);
-      if ('refused' in claimed) return { result: 'limited', retryAfterMs: claimed.refused.retryAfterMs };
+      const refused = await this.claim([this.clientClaim(command.client, command.now)]);
+      if (refused && 'retryAfterMs' in refused) return { result: 'limited', retryAfterMs: refused.retryAfterMs };
     }
     const { filter, update } = checkStep(command);
     // No upsert: a code that is not this address's matches nothing, and nothing is written.
@@ -168,25 +177,43 @@ export class MongoCodes implements CodeStore {
     return slot ? toRecord(mailbox, slot) : null;
   }
 
-  /** A caller's budget as a claim: refused, it reads back how long to wait. */
-  private clientClaim({ key, limit }: ClientLimit, now: Date): Claim {
+  /**
+   * A caller's budget as a claim: refused, it reads back how long to wait (from `known`, the
+   * counter as read just before, when that already refuses: no second read).
+   */
+  private clientClaim({ key, limit }: ClientLimit, now: Date, known?: ClientDocument['window']): Claim {
     return {
       ...clientStep(key, limit, now),
       refusal: async () => {
-        const doc = await this.clients.findOne({ _id: { client: key } });
-        const wait = refusalMs(windowCount(doc?.window), limit, now.getTime());
+        const window = known && refusalMs(windowCount(known), limit, now.getTime()) !== null ? known : (await this.clients.findOne({ _id: { client: key } }))?.window;
+        const wait = refusalMs(windowCount(window), limit, now.getTime());
         return wait === null ? null : { limit: 'client', retryAfterMs: wait };
       },
     };
   }
 
-  /** A shared send budget as a claim: counted like a caller's, refused under its own name. */
-  private sharedClaim(budget: SharedBudget, now: Date): Claim {
-    const claim = this.clientClaim(budget, now);
-    return { ...claim, refusal: async () => {
-      const refusal = await claim.refusal();
-      return refusal && { limit: budget.name, retryAfterMs: refusal.retryAfterMs };
+  /** A shared send budget's gate as a claim: refused under the budget's own name while it is spent. */
+  private budgetGate(budget: SharedBudget, now: Date): Claim {
+    const asClient = this.clientClaim(budget, now);
+    return { ...budgetGate(budget.key, budget.limit, now), refusal: async () => {
+      const refusal = await asClient.refusal();
+      return refusal && 'retryAfterMs' in refusal ? { limit: budget.name, retryAfterMs: refusal.retryAfterMs, budget: budget.key } : null;
     } };
+  }
+
+  /** The shared send budgets' counts: applied only, never refused. */
+  private budgetCounts(budgets: readonly SharedBudget[] | undefined, now: Date): Claim[] {
+    return (budgets ?? []).map((budget) => ({ ...budgetCount(budget.key, budget.limit, now), refusal: async () => null }));
+  }
+
+  /** Why the address's step refused to issue, read back (null: nothing refuses now, a race). */
+  private async issueRefusal(otp: NewOtp, reference: string, limits: IssueLimits | undefined): Promise<StepRefusal | null> {
+    const doc = await this.addresses.findOne({ _id: otp.mailbox }, { projection: ISSUE_PROJECTION });
+    if (!doc) return null;
+    if (limits?.intent && doc.intents?.some((i) => i.key === limits.intent!.key && i.until > otp.createdAt)) return { limit: 'intent', retryAfterMs: 0 };
+    const refusal = limits ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
+    if (refusal) return refusal;
+    return doc.slots?.some((s) => s.reference === reference && s.expiresAt > otp.createdAt) ? { limit: 'reference' } : null;
   }
 
   /** A payment intent's marker as a claim: refused when another mailbox holds it. */
@@ -206,30 +233,28 @@ export class MongoCodes implements CodeStore {
   }
 
   /**
-   * Sends the claims as one ordered sequence, in one bulk write with those of the requests of
-   * the same turn. A refused claim collides on its _id and stops the rest; one more read says
-   * why (and how long to wait). When the read shows no refusal after all (two first requests
-   * raced to create the same document), the claims from there on are tried again. Otherwise
-   * returns how many documents the claims changed (null: not known, see WriteBatcher).
+   * Sends the steps as one ordered sequence, in one bulk write with those of the requests of
+   * the same turn (write-batch.ts). A refused step fails (a duplicate key, or refuseUnless) and
+   * stops the rest; one more read says why (and how long to wait). When the read shows no
+   * refusal after all (two first requests raced to create the same document), the steps from
+   * there on are tried again. Returns the refusal, or null when every step was applied.
    */
-  private async claim(claims: Claim[]): Promise<{ refused: { limit: IssueLimit; retryAfterMs: number } } | { changed: number | null }> {
+  private async claim(claims: Claim[]): Promise<StepRefusal | null> {
     let remaining = claims;
-    let changed = 0;
     for (let attempt = 0; remaining.length > 0; attempt += 1) {
       const deadline = writeDeadline(this.timeoutMs);
       const operations = remaining.map(({ filter, update }) => ({ updateOne: { filter, update: beforeDeadline(update, deadline), upsert: true } }));
-      // With the claims of the other requests of this turn, in one command (mongo/write-batch.ts).
-      const result = await this.writes.write(operations, remaining.some((c) => c.mayChangeNothing));
-      if ('changed' in result) return { changed: result.changed === null ? null : changed + result.changed };
-      if (result.code !== DUPLICATE_KEY) throw result.error;
+      // With the steps of the other requests of this turn, in one command (mongo/write-batch.ts).
+      const result = await this.writes.write(operations);
+      if (!('failedAt' in result)) return null;
+      if (result.code !== DUPLICATE_KEY && result.code !== REFUSED_BY_PIPELINE) throw result.error;
       const refused = remaining[result.failedAt]!;
       const refusal = await refused.refusal();
-      if (refusal) return { refused: refusal };
+      if (refusal) return refusal;
       if (attempt >= RACE_RETRIES) throw result.error;
-      // The steps before the collision went through: counted, and not sent again.
-      changed += result.failedAt;
+      // The steps before the refused one went through: counted, and not sent again.
       remaining = remaining.slice(result.failedAt);
     }
-    return { changed };
+    return null;
   }
 }

@@ -57,8 +57,8 @@ export interface AddressDocument {
    * to the outbox collection (mongo/outbox.ts): the address's own small outbox.
    */
   webhooks?: EmbeddedWebhook[];
-  /** What the last check, issue or resend decided, read back by the same command. */
-  verdict?: VerdictDocument | ResendVerdictDocument;
+  /** What the last check decided, read back by the same command. */
+  verdict?: VerdictDocument;
   /** When every code has expired and every window has closed. */
   expiresAt: Date;
 }
@@ -81,15 +81,13 @@ export interface IntentDocument {
   expiresAt: Date;
 }
 
-/** One per caller and budget (`request|ip`, `verify|ip`). An object id: never equal to an email. */
+/**
+ * One per caller's budget (`request|ip`, `verify|ip`) and per shared send budget (`domain|gmail.com`,
+ * `global`, `merchant|demo`). An object id: never equal to an email.
+ */
 export interface ClientDocument {
   _id: { client: string };
-  window: WindowDocument;
+  /** Missing on a shared budget a gate has seen but nothing has counted yet. */
+  window?: WindowDocument;
   expiresAt: Date;
-}
-
-/** What a resend decided, read back by the same command; refusals are judged again in JS for the wait. */
-export interface ResendVerdictDocument {
-  result: 'refused' | 'resent' | 'queued' | 'expired' | 'too_many_attempts';
-  reference?: string;
 }

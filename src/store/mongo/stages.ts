@@ -49,6 +49,18 @@ export const liveGuesses = (limit: WindowLimit, now: Date) => ({
   $filter: { input: { $ifNull: ['$guesses', []] }, cond: { $gt: ['$$this', after(now, -limit.windowSeconds)] } },
 });
 
+/**
+ * A step that refuses must stop the command it is in (the ordered bulk write of a request's
+ * steps: what comes after it, the shared send budgets' counts, must not run). A pipeline cannot
+ * raise an error of its own, so this stage makes one: unless `condition` holds it sets `_id` to
+ * another value, which MongoDB rejects (ImmutableField, REFUSED_BY_PIPELINE). The update then
+ * writes nothing, not even on an upsert's insert, and the bulk write stops there.
+ */
+export const refuseUnless = (condition: unknown) => ({ $set: { _id: { $cond: [condition, '$_id', 'refused'] } } });
+
+/** The error code of a step that refuseUnless stopped. */
+export const REFUSED_BY_PIPELINE = 66;
+
 /** The address's codes unexpired at `now`. */
 export const liveSlots = (now: Date) => ({ $filter: { input: { $ifNull: ['$slots', []] }, cond: { $gt: ['$$this.expiresAt', now] } } });
 

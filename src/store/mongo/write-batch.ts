@@ -5,21 +5,14 @@
 // command in that order, and the process pays one round trip for all of them. On this machine
 // a round trip costs more CPU than everything else a request does (issue 25).
 //
-// Ordered, a refusal (a duplicate key: see clientStep) stops the whole command where it
+// Ordered, a refusal (a duplicate key, see clientStep; or refuseUnless's error) stops the whole command where it
 // happens. The sequence it belongs to hears of it with its own index; the sequences before it
 // were applied; the ones after it had not run yet, and go again in the next command. So every
 // request learns its own outcome as if it had been alone.
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type BulkWriteResult, type Collection, type Document } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 
 /** One request's outcome: every update applied, or the first one that failed (its index in the sequence). */
-export type SequenceResult =
-  /**
-   * How many of the updates changed their document; null when that is not known: an update
-   * that may match without changing anything (`mayChangeNothing`) shared a command with others,
-   * and the command changed fewer documents than it had updates.
-   */
-  | { changed: number | null }
-  | { failedAt: number; code: number | undefined; error: StepWriteError };
+export type SequenceResult = { applied: true } | { failedAt: number; code: number | undefined; error: StepWriteError };
 
 /**
  * One sequence's failed update, out of a command shared with others: the bulk write's error
@@ -40,8 +33,6 @@ const stepError = (failure: { code?: number; errmsg?: string }, error: MongoBulk
 
 interface Pending {
   operations: AnyBulkWriteOperation<Document>[];
-  /** Whether an update of the sequence may match a document and leave it as it was. */
-  mayChangeNothing: boolean;
   resolve: (result: SequenceResult) => void;
   reject: (error: unknown) => void;
 }
@@ -54,7 +45,6 @@ const writeErrorsOf = (error: MongoBulkWriteError) => (Array.isArray(error.write
 
 /** Where a write error came from, in an ordered bulk write, and its code. */
 export const firstWriteError = (error: MongoBulkWriteError) => writeErrorsOf(error)[0];
-const changedBy = (result: Pick<BulkWriteResult, 'modifiedCount' | 'upsertedCount'>) => result.modifiedCount + result.upsertedCount;
 
 export class WriteBatcher {
   private waiting: Pending[] = [];
@@ -64,9 +54,9 @@ export class WriteBatcher {
   constructor(private readonly collection: Collection<Document>) {}
 
   /** Sends `operations` (ordered, with upserts as given) with the other sequences of this turn. */
-  write(operations: AnyBulkWriteOperation<Document>[], mayChangeNothing: boolean): Promise<SequenceResult> {
+  write(operations: AnyBulkWriteOperation<Document>[]): Promise<SequenceResult> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ operations, mayChangeNothing, resolve, reject });
+      this.waiting.push({ operations, resolve, reject });
       this.size += operations.length;
       if (this.size >= MAX_OPERATIONS) this.flush();
       else if (!this.scheduled) {
@@ -92,8 +82,8 @@ export class WriteBatcher {
     if (batch.every((p) => p.operations.length === 1)) return this.sendSingles(batch);
     for (let rest = batch; rest.length > 0; ) {
       try {
-        const result = await this.collection.bulkWrite(rest.flatMap((p) => p.operations), { ordered: true });
-        settle(rest, changedBy(result));
+        await this.collection.bulkWrite(rest.flatMap((p) => p.operations), { ordered: true });
+        settle(rest);
         return;
       } catch (error) {
         const failure = error instanceof MongoBulkWriteError ? firstWriteError(error) : undefined;
@@ -106,7 +96,7 @@ export class WriteBatcher {
         let start = 0;
         let at = 0;
         while (start + rest[at]!.operations.length <= failure.index) start += rest[at++]!.operations.length;
-        settle(rest.slice(0, at), changedBy(error as MongoBulkWriteError) - failure.index + start, start);
+        settle(rest.slice(0, at));
         rest[at]!.resolve({ failedAt: failure.index - start, code: failure.code, error: stepError(failure, error as MongoBulkWriteError) });
         rest = rest.slice(at + 1);
       }
@@ -115,16 +105,15 @@ export class WriteBatcher {
 
   private async sendSingles(batch: Pending[]): Promise<void> {
     try {
-      const result = await this.collection.bulkWrite(batch.map((p) => p.operations[0]!), { ordered: false });
-      settle(batch, changedBy(result));
+      await this.collection.bulkWrite(batch.map((p) => p.operations[0]!), { ordered: false });
+      settle(batch);
     } catch (error) {
       if (!(error instanceof MongoBulkWriteError) || !firstWriteError(error)) {
         for (const p of batch) p.reject(error);
         return;
       }
       const failed = new Map(writeErrorsOf(error).map((e) => [e.index, e]));
-      const applied = batch.filter((_, i) => !failed.has(i));
-      settle(applied, changedBy(error));
+      settle(batch.filter((_, i) => !failed.has(i)));
       batch.forEach((p, i) => {
         const failure = failed.get(i);
         if (failure) p.resolve({ failedAt: 0, code: failure.code, error: stepError(failure, error) });
@@ -133,13 +122,7 @@ export class WriteBatcher {
   }
 }
 
-/**
- * Resolves sequences that were all applied, `changed` of whose `applied` updates (default:
- * all of theirs) changed a document. When every update changed one, each sequence changed all
- * of its own; otherwise only those that cannot leave a document unchanged are sure.
- */
-function settle(sequences: Pending[], changed: number, applied = sequences.reduce((sum, p) => sum + p.operations.length, 0)): void {
-  if (sequences.length === 1) return sequences[0]!.resolve({ changed });
-  const allChanged = changed >= applied;
-  for (const p of sequences) p.resolve({ changed: allChanged || !p.mayChangeNothing ? p.operations.length : null });
+/** Resolves sequences whose every update was applied. */
+function settle(sequences: Pending[]): void {
+  for (const p of sequences) p.resolve({ applied: true });
 }
