@@ -53,7 +53,7 @@ export class OutcomeRecorder {
     if (done.length === 0) return;
     // A failed email's webhook is written with the outcome, in one step; it joins its email's trace.
     const webhookOf = ({ record, outcome }: { record: OtpRecord; outcome: DeliveryOutcome }) =>
-      outcome.state === 'failed' ? this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, reason: outcome.cause ?? 'refused' }) : undefined;
+      outcome.state === 'failed' ? this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, transaction: record.transaction, reason: outcome.cause ?? 'refused' }) : undefined;
     const completions = done.map((d) => ({
       id: d.record.id,
       mailbox: d.record.mailbox,

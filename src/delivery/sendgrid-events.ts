@@ -91,7 +91,7 @@ export class SendGridEvents {
     // finds the event missing). The address is read first; it never changes.
     const failed = (to === 'bounced' || to === 'dropped') && this.merchant !== NO_MERCHANT_EVENTS ? to : null;
     const record = failed && (await this.store.findById(id));
-    const webhook = failed && record ? this.merchant.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: id, reason: failed }) : undefined;
+    const webhook = failed && record ? this.merchant.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: id, transaction: record.transaction, reason: failed }) : undefined;
     const result = await this.store.recordDeliveryMove(id, event, webhook);
     this.observer?.deliveryEvent(name, result);
     this.logger.info({ event: name, requestId: id, result }, 'email event');

@@ -1,5 +1,6 @@
 // The mailbox an address reaches, as the send limits count it: `victim+1@gmail.com`,
-// `v.i.c.t.i.m@googlemail.com` and `victim@gmail.com` are one inbox, so they share one
+// `v.i.c.t.i.m@googlemail.com` and `victim@gmail.com` are one inbox (as are `x@me.com`,
+// `x@mac.com` and `x@icloud.com`), so they share one
 // cooldown, one send window, one set of live codes and one attempt budget. The email is
 // still sent to the address as written; only the counting is by mailbox.
 import validator from 'validator';
@@ -21,16 +22,24 @@ const PROVIDER_RULES = {
   icloud_remove_subaddress: true,
 } as const;
 
+/**
+ * Domains that are one mail system under several names, as the name they count under. Apple
+ * delivers `name@me.com` and `name@mac.com` to `name@icloud.com` (one Apple ID, three
+ * spellings); validator knows googlemail.com is gmail.com but not these.
+ */
+const SAME_MAILBOXES: Readonly<Record<string, string>> = { 'me.com': 'icloud.com', 'mac.com': 'icloud.com' };
+
 /** `email` is already normalised (trimmed, lower-case, checked by EMAIL_RULE). */
 export function canonicalMailbox(email: string): string {
   const byProvider = validator.normalizeEmail(email, PROVIDER_RULES);
   const address = typeof byProvider === 'string' && byProvider.includes('@') ? byProvider : email;
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at);
+  const domain = address.slice(at + 1);
   const tag = local.indexOf('+');
   // A local part that is all tag ("+x@") stays as written: there is nothing left to key on.
   const untagged = tag > 0 ? local.slice(0, tag) : local;
-  return untagged === '' || byProvider === false ? email : `${untagged}${address.slice(at)}`;
+  return untagged === '' || byProvider === false ? email : `${untagged}@${SAME_MAILBOXES[domain] ?? domain}`;
 }
 
 /** The domain a mailbox is on: what the per-domain send budget counts. */

@@ -50,11 +50,16 @@ export function emailLanguage(tag: string | null): string {
 export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-/** "RM 149.90" for ms-MY, "MYR 149.90" for en: the amount exactly, with the currency's ISO digits. */
-export function formatAmount({ amount, currency }: Transaction, locale: string): string {
+/**
+ * The amount as the email's language writes it: "RM 1,234.50" in ms, "MYR 1,234.50" in en,
+ * "BHD 1,234.500" (the currency's ISO digits), exactly, in Latin digits. Fixed per language
+ * and currency: the caller's locale picks the language and nothing else, so no region a
+ * caller names (en-DK's "1.234,50") changes how the bank writes a sum.
+ */
+export function formatAmount({ amount, currency }: Transaction, language: string): string {
   const digits = currencyDigits(currency) ?? 2;
   // A decimal string is formatted exactly (no float rounding) by Intl.NumberFormat.
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const format = new Intl.NumberFormat(language, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits, numberingSystem: 'latn' });
   return format.format(amount as unknown as number);
 }
 
@@ -79,10 +84,7 @@ export class OtpEmails {
     }
     const substitutions: Record<string, string> = { otp: code, reference: record.reference };
     if (record.transaction) {
-      // Formatted for the reader's own region when the language is theirs (ms-MY: "RM"),
-      // else for the language the email is in.
-      const locale = record.locale && new Intl.Locale(record.locale).language === new Intl.Locale(language).language ? record.locale : language;
-      const amount = formatAmount(record.transaction, locale);
+      const amount = formatAmount(record.transaction, language);
       Object.assign(substitutions, {
         amount,
         amount_html: escapeHtml(amount),

@@ -126,7 +126,7 @@ export class OtpService {
     const { email, mailbox, purpose } = this.checkAddress(command);
     const locale = canonicalLocale(command.locale);
     const createdAt = this.clock.now();
-    const intent = await this.checkIntent(command.paymentIntent, email, createdAt, true);
+    const intent = await this.checkIntent(command.paymentIntent, purpose, email, createdAt, true);
     const transaction = intent?.transaction ?? null;
     if (!transaction && this.requiresTransaction(purpose)) {
       throw new InvalidInputError('paymentIntent', "is required for this purpose (see otpPolicy(purpose).transactionRequired): the merchant's backend signs the payment the code confirms");
@@ -202,7 +202,7 @@ export class OtpService {
     if (!isValidCode(command.otp, this.rules.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.rules.codeLength));
     }
-    const transaction = (await this.checkIntent(command.paymentIntent, email, this.clock.now(), false))?.transaction ?? null;
+    const transaction = (await this.checkIntent(command.paymentIntent, purpose, email, this.clock.now(), false))?.transaction ?? null;
     const audience = this.tokens.audienceFor(command.audience);
     // One atomic step in the store: the caller's budget, then the request's own code: expiry,
     // the attempt cap and the comparison. Only that code is looked at, so guesses sent with
@@ -220,7 +220,8 @@ export class OtpService {
       // The merchant's events are written in the same step as what they report: the consume
       // (verified), or the guess that uses up the code's attempts (locked). Either is made
       // beforehand, and only the one that happens is kept.
-      webhooks: { verified: this.events.verified({ email, purpose, transaction }), locked: this.events.locked({ email, purpose }) },
+      // The lock's transaction is the code's own, which the store attaches (the guess's may differ).
+      webhooks: { verified: this.events.verified({ email, purpose, requestId: command.requestId, transaction }), locked: this.events.locked({ email, purpose, requestId: command.requestId, transaction: null }) },
     });
     const result = this.verdict(outcome);
     if (result.status === OtpStatus.VERIFIED) {
@@ -285,9 +286,18 @@ export class OtpService {
     return this.rules.transactionPurposes.includes(purpose);
   }
 
-  /** The intent's payment, checked (see PaymentIntents.check); null when none was given. */
-  private checkIntent(raw: string | null | undefined, email: string, now: Date, fresh: boolean) {
-    return raw === undefined || raw === null ? Promise.resolve(null) : this.intents.check(raw, { email, now, fresh });
+  /**
+   * The intent's payment, checked (see PaymentIntents.check); null when none was given. One
+   * meaning per code: an intent is taken only for a payment purpose (as a payment purpose
+   * needs one), so no email says "confirm your payment" for a code that signs someone in.
+   */
+  private checkIntent(raw: string | null | undefined, purpose: string, email: string, now: Date, fresh: boolean) {
+    if (raw === undefined || raw === null) return Promise.resolve(null);
+    if (!this.requiresTransaction(purpose)) {
+      const payment = this.rules.transactionPurposes.map((p) => `"${p}"`).join(', ') || 'none is configured';
+      throw new InvalidInputError('paymentIntent', `is taken only with a payment purpose (OTP_TRANSACTION_PURPOSES: ${payment}): a code that confirms a payment must not sign anyone in`);
+    }
+    return this.intents.check(raw, { email, now, fresh });
   }
 
   private checkAddress(command: { email: string; purpose?: string | null }): { email: string; mailbox: string; purpose: string } {

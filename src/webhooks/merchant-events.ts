@@ -14,11 +14,23 @@ export type MerchantEventType = 'otp.verified' | 'otp.locked' | 'otp.delivery_fa
 /** Why an email never arrived. */
 export type DeliveryFailure = 'refused' | 'expired' | 'bounced' | 'dropped';
 
+/**
+ * The code an event is about, as every event names it: the request's id (so the merchant can
+ * tell one code of an address from another: a stranger's request from the owner's), and the
+ * payment it confirms, when it confirms one.
+ */
+export interface CodeFacts {
+  email: string;
+  purpose: string;
+  requestId: string;
+  transaction: Transaction | null;
+}
+
 /** Makes the events; undefined when no merchant listens (no WEBHOOK_URL). */
 export interface MerchantEvents {
-  verified(e: { email: string; purpose: string; transaction: Transaction | null }): NewWebhook | undefined;
-  locked(e: { email: string; purpose: string }): NewWebhook | undefined;
-  deliveryFailed(e: { email: string; purpose: string; requestId: string; reason: DeliveryFailure }): NewWebhook | undefined;
+  verified(code: CodeFacts): NewWebhook | undefined;
+  locked(code: CodeFacts): NewWebhook | undefined;
+  deliveryFailed(code: CodeFacts & { reason: DeliveryFailure }): NewWebhook | undefined;
 }
 
 /** No WEBHOOK_URL: nothing is recorded. */
@@ -32,16 +44,16 @@ export const NO_MERCHANT_EVENTS: MerchantEvents = {
 export class StandardMerchantEvents implements MerchantEvents {
   constructor(private readonly clock: Clock) {}
 
-  verified({ email, purpose, transaction }: { email: string; purpose: string; transaction: Transaction | null }): NewWebhook {
-    return this.make('otp.verified', { email, purpose, transaction });
+  verified({ email, purpose, requestId, transaction }: CodeFacts): NewWebhook {
+    return this.make('otp.verified', { email, purpose, requestId, transaction });
   }
 
-  locked({ email, purpose }: { email: string; purpose: string }): NewWebhook {
-    return this.make('otp.locked', { email, purpose });
+  locked({ email, purpose, requestId, transaction }: CodeFacts): NewWebhook {
+    return this.make('otp.locked', { email, purpose, requestId, transaction });
   }
 
-  deliveryFailed({ email, purpose, requestId, reason }: { email: string; purpose: string; requestId: string; reason: DeliveryFailure }): NewWebhook {
-    return this.make('otp.delivery_failed', { email, purpose, requestId, reason });
+  deliveryFailed({ email, purpose, requestId, transaction, reason }: CodeFacts & { reason: DeliveryFailure }): NewWebhook {
+    return this.make('otp.delivery_failed', { email, purpose, requestId, transaction, reason });
   }
 
   private make(type: MerchantEventType, data: Record<string, unknown>): NewWebhook {

@@ -63,10 +63,23 @@ describeEachTier('payments over HTTP on the $name store', (tier) => {
     expect(payload.iat).toBeGreaterThanOrEqual(before);
   });
 
+  it('takes an intent only with a payment purpose: no email says "payment" for a code that signs someone in (issue 34, row 6)', async () => {
+    const email = fresh();
+    const paymentIntent = await makeIntent({ amount: '1.00' });
+    const refused = await h.client.requestOtp({ email, purpose: 'login', paymentIntent }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'BAD_USER_INPUT', field: 'paymentIntent', message: expect.stringMatching(/only with a payment purpose \(OTP_TRANSACTION_PURPOSES: "payment"\)/) });
+    expect(await h.app.store.findLatest(email, 'login')).toBeNull();
+    await h.app.dispatcher!.idle();
+    expect(h.sendgrid.requests).toHaveLength(0);
+    // Nothing was spent: the intent still brings its payment code, and a login code is still had without one.
+    await requestAndRead({ email, purpose: 'payment', paymentIntent });
+  });
+
   it('does not verify a code bound to no payment when an intent is given', async () => {
     const email = fresh();
     const { mail } = await requestAndRead({ email, purpose: 'login' });
-    expect(await h.client.verifyOtp({ email, purpose: 'login', otp: mail.code, paymentIntent: await makeIntent() })).toMatchObject({ status: 'MISMATCHED', attemptsRemaining: 4 });
+    const mixed = await h.client.verifyOtp({ email, purpose: 'login', otp: mail.code, paymentIntent: await makeIntent() }).catch((e: unknown) => e);
+    expect(mixed).toMatchObject({ code: 'BAD_USER_INPUT', field: 'paymentIntent' });
     const verified = await h.client.verifyOtp({ email, purpose: 'login', otp: mail.code });
     expect(verified.status).toBe('VERIFIED');
     const { payload } = await jwtVerify(verified.verificationToken!, jwksOf(h.url));

@@ -35,6 +35,16 @@ describe('one mailbox, many spellings', () => {
     });
   });
 
+  it("counts Apple's three domains as one mailbox (issue 34, row 10: 15 of 18 were sent)", async () => {
+    await withHarness({ OTP_RESEND_COOLDOWN_SECONDS: '0', OTP_MAX_SENDS_PER_WINDOW: '5' }, async (h) => {
+      const spellings = ['victim@icloud.com', 'victim@me.com', 'victim@mac.com', 'Victim+x@ME.com', 'victim+y@mac.com', 'victim+z@icloud.com'];
+      const answers = [];
+      for (let round = 0; round < 3; round++) for (const email of spellings) answers.push(await request(h, email));
+      expect(answers.filter((a) => a?.status === 'SENT')).toHaveLength(5);
+      expect(await received(h, spellings.map((a) => a.toLowerCase()), 5)).toHaveLength(5);
+    });
+  });
+
   it('shares one cooldown: with the default, a second spelling a moment later waits', async () => {
     await withHarness({}, async (h) => {
       expect((await request(h, 'owner@gmail.com'))?.status).toBe('SENT');

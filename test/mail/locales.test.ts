@@ -88,7 +88,7 @@ describe('choosing the language and the wording', () => {
     expect(emailKind({ purpose: 'payment', transaction: null })).toBe('other');
   });
 
-  it('formats amounts exactly with the currency ISO digits, in the reader region when the language is theirs', () => {
+  it('formats amounts exactly with the currency ISO digits, as the language writes them, whatever region the caller names', () => {
     const emails = new OtpEmails({ brand: 'B', merchant: 'M' });
     const amount = (locale: string | null, currency: string, value: string) =>
       emails.for({ purpose: 'payment', reference: 'K7QM', resends: 0, ...LIFE_300, locale, transaction: { merchant: 'm', intentId: 'i', amount: value, currency, payee: 'P' } }, '123456').substitutions.amount;
@@ -97,6 +97,11 @@ describe('choosing the language and the wording', () => {
     expect(amount('en', 'BHD', '1.250')).toBe('BHD\u00a01.250');
     // Indonesian reads the Malay email, with the amount as Malay writes it (not id-ID's "Rp 15.000,00").
     expect(amount('id-ID', 'IDR', '15000.00')).toBe('IDR\u00a015,000.00');
+    // Issue 34, row 9: the caller's region changed the bank's sum ("1.234,500 BHD", "RM 1.234,50").
+    expect(amount('en-DK', 'BHD', '1234.500')).toBe('BHD\u00a01,234.500');
+    expect(amount('ms-BN', 'MYR', '1234.50')).toBe('RM\u00a01,234.50');
+    expect(amount('zh-Hans-CN-u-nu-hanidec', 'MYR', '1234.50')).toBe(amount('zh-Hans', 'MYR', '1234.50'));
+    expect(amount('en-IN', 'INR', '1234567.00')).toBe('₹1,234,567.00');
   });
 });
 

@@ -90,26 +90,33 @@ describeEachTier('signed merchant webhooks on the $name store', (tier) => {
     const intentId = `order-${tier.name}-${Date.now()}`;
     const paymentIntent = await makeIntent({ merchant: 'demo', amount: '149.90', jti: intentId });
     const transaction = { merchant: 'demo-shop', intentId, amount: '149.90', currency: 'MYR', payee: 'Demo Shop' };
-    await h.client.requestOtp({ email, purpose: 'payment', paymentIntent });
+    const { requestId } = await h.client.requestOtp({ email, purpose: 'payment', paymentIntent });
     const code = await h.sendgrid.latestCode(email);
     expect((await h.client.verifyOtp({ email, purpose: 'payment', otp: code, paymentIntent })).status).toBe('VERIFIED');
     await eventually('otp.verified', () => receiver.of('otp.verified', email).length === 1);
     const [event] = receiver.of('otp.verified', email);
     expect(event!.id).toMatch(/^msg_[0-9a-f]{32}$/);
-    expect(event!.data).toEqual({ email, purpose: 'payment', transaction });
+    expect(event!.data).toEqual({ email, purpose: 'payment', requestId, transaction });
     expect(event!.body).not.toContain(code);
     expect(receiver.rejected).toBe(0);
   });
 
-  it('tells of a code locked by too many wrong attempts, once', async () => {
+  it("tells of a code locked by too many wrong attempts, once, naming its request and its own payment (issue 34, row 8)", async () => {
     const email = `locked-${tier.name}@example.com`;
-    await h.client.requestOtp({ email });
+    const intentId = `lock-${tier.name}-${Date.now()}`;
+    const { requestId } = await h.client.requestOtp({ email, purpose: 'payment', paymentIntent: await makeIntent({ merchant: 'demo', amount: '10.00', jti: intentId }) });
     const code = await h.sendgrid.latestCode(email);
-    for (let i = 0; i < 6; i += 1) await h.client.verifyOtp({ email, otp: wrongCode(code) });
+    // A stranger's guesses, with no intent at all: the event still names the code's payment.
+    for (let i = 0; i < 6; i += 1) await h.client.verifyOtp({ email, purpose: 'payment', otp: wrongCode(code) });
     await eventually('otp.locked', () => receiver.of('otp.locked', email).length === 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(receiver.of('otp.locked', email)).toHaveLength(1);
-    expect(receiver.of('otp.locked', email)[0]!.data).toEqual({ email, purpose: 'default' });
+    expect(receiver.of('otp.locked', email)[0]!.data).toEqual({
+      email,
+      purpose: 'payment',
+      requestId,
+      transaction: { merchant: 'demo-shop', intentId, amount: '10.00', currency: 'MYR', payee: 'Demo Shop' },
+    });
     expect(receiver.accepted.map((e) => e.body).join('')).not.toContain(code);
   });
 
@@ -118,7 +125,7 @@ describeEachTier('signed merchant webhooks on the $name store', (tier) => {
     h.sendgrid.refuse(email);
     const { requestId } = await h.client.requestOtp({ email });
     await eventually('otp.delivery_failed', () => receiver.of('otp.delivery_failed', email).length === 1);
-    expect(receiver.of('otp.delivery_failed', email)[0]!.data).toEqual({ email, purpose: 'default', requestId, reason: 'refused' });
+    expect(receiver.of('otp.delivery_failed', email)[0]!.data).toEqual({ email, purpose: 'default', requestId, transaction: null, reason: 'refused' });
   });
 
   it('delivers each event once per id after a receiver outage and a restart, under the same id on every try', { timeout: 40_000 }, async () => {

@@ -3,7 +3,7 @@
 // message does not compile, and test/mail/locales.test.ts formats every message of every file.
 //
 // Values: {brand} and {merchant} (configuration), {reference} (the email's reference),
-// {amount} (formatted in the reader's locale, currency included) and {payee} for a payment,
+// {amount} (as the email's language writes it, currency included: formatAmount) and {payee} for a payment,
 // {minutes} or {seconds} for the validity, {subject} for a resent email's subject.
 
 /** What a code is for, as the email words it. */

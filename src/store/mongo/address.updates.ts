@@ -192,7 +192,8 @@ export function checkStep({ mailbox, purpose, id, codeHash, now, maxAttempts, gu
       },
       // The merchant's events, in the same step as the consume or the guess they report.
       ...webhookStage(is('verified'), webhooks?.verified),
-      ...webhookStage({ $and: [is('mismatched'), { $eq: ['$verdict.attempts', maxAttempts] }] }, webhooks?.locked),
+      // The lock's event names the code's own payment (the guess may have carried none).
+      ...webhookStage({ $and: [is('mismatched'), { $eq: ['$verdict.attempts', maxAttempts] }] }, webhooks?.locked, { transaction: { $ifNull: [{ $first: { $map: { input: { $filter: { input: '$slots', cond: isIt } }, in: '$$this.transaction' } } }, null] } }),
       lifetime(now),
     ],
   };

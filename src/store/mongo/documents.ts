@@ -63,8 +63,12 @@ export interface AddressDocument {
   expiresAt: Date;
 }
 
-/** A webhook waiting in its address's document; it keeps the document alive until `keepUntil`. */
-export type EmbeddedWebhook = NewWebhook & { keepUntil: Date };
+/**
+ * A webhook waiting in its address's document; it keeps the document alive until `keepUntil`.
+ * `attach`: fields of its `data` that only the pipeline that wrote it knew (the code's own
+ * payment, for `otp.locked`), merged into the payload when it moves to the outbox.
+ */
+export type EmbeddedWebhook = NewWebhook & { keepUntil: Date; attach?: Record<string, unknown> };
 
 /** How long a webhook waiting to be relayed keeps its address's document (the outbox keeps events as long). */
 export const WEBHOOK_KEEP_MS = 7 * 24 * 3600 * 1000;

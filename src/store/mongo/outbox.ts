@@ -8,7 +8,7 @@
 import { ObjectId, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
 import type { NewWebhook, OutboxEvent, OutboxOutcome, WebhookOutbox } from '../otp.store.js';
 import { WEBHOOK_KEEP_MS, type AddressDocument } from './documents.js';
-import { lifetime } from './stages.js';
+import { lifetime, withAttached } from './stages.js';
 
 interface OutboxDocument {
   _id: string;
@@ -60,7 +60,7 @@ export class MongoOutbox implements WebhookOutbox {
     const docs = await this.addresses.find({ 'webhooks.keepUntil': { $exists: true } }, { projection: { webhooks: 1 }, limit }).toArray();
     const waiting = docs.flatMap((doc) => doc.webhooks ?? []);
     if (waiting.length === 0) return 0;
-    await this.events.bulkWrite(waiting.map((event) => this.upsert(event)), { ordered: false });
+    await this.events.bulkWrite(waiting.map((event) => this.upsert(withAttached(event))), { ordered: false });
     // Only the events read are removed: one written since then waits for the next relay.
     await this.addresses.bulkWrite(
       docs.map((doc) => {

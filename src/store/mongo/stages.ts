@@ -106,10 +106,19 @@ export const slotVerdict = (slot: Document, now: Date, maxAttempts: number, bran
 /**
  * A pipeline stage that adds `webhook` to the document's `webhooks` when `when` holds (an
  * aggregation expression of the same update), leaving them as they were (or missing)
- * otherwise; none without a webhook.
+ * otherwise; none without a webhook. `attach`: expressions of the same update for fields of
+ * the event's data (see EmbeddedWebhook).
  */
-export function webhookStage(when: unknown, webhook: NewWebhook | undefined): Document[] {
+export function webhookStage(when: unknown, webhook: NewWebhook | undefined, attach?: Document): Document[] {
   if (!webhook) return [];
   const embedded: EmbeddedWebhook = { ...webhook, keepUntil: new Date(webhook.createdAt.getTime() + WEBHOOK_KEEP_MS) };
-  return [{ $set: { webhooks: { $cond: [when, { $concatArrays: [{ $ifNull: ['$webhooks', []] }, [literal(embedded)]] }, '$webhooks'] } } }];
+  const event = attach ? { $mergeObjects: [literal(embedded), { attach }] } : literal(embedded);
+  return [{ $set: { webhooks: { $cond: [when, { $concatArrays: [{ $ifNull: ['$webhooks', []] }, [event]] }, '$webhooks'] } } }];
+}
+
+/** The event's payload with its attached fields in its data (see EmbeddedWebhook). */
+export function withAttached({ attach, ...event }: EmbeddedWebhook): NewWebhook {
+  if (!attach) return event;
+  const payload = JSON.parse(event.payload) as { data?: Record<string, unknown> };
+  return { ...event, payload: JSON.stringify({ ...payload, data: { ...payload.data, ...attach } }) };
 }
