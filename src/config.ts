@@ -155,6 +155,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxStatusReadsPerWindow: env.CLIENT_MAX_STATUS_READS_PER_WINDOW,
       windowSeconds: env.CLIENT_WINDOW_SECONDS,
       ipv6PrefixLength: env.CLIENT_IPV6_PREFIX_LENGTH,
+      ipv6SiteFactor: env.CLIENT_IPV6_SITE_FACTOR,
     },
     edge,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

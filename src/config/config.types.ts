@@ -3,7 +3,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { EdgeConfig } from '../edge/edge.config.js';
 import type { MerchantDirectory } from '../merchants/merchant.js';
-import type { OtpRules } from '../otp/otp.commands.js';
+import type { ClientPolicy, OtpRules } from '../otp/otp.commands.js';
 import type { Env } from './settings.js';
 
 export interface Config {
@@ -36,14 +36,7 @@ export interface Config {
   /** The rules a code lives by, as the service reads them (one object, never copied), and the key for its hashes. */
   otp: OtpRules & { secret: string };
   /** Per client IP, on top of the per-address limits. */
-  client: {
-    maxRequestsPerWindow: number;
-    maxVerificationsPerWindow: number;
-    maxStatusReadsPerWindow: number;
-    windowSeconds: number;
-    /** IPv6 clients are counted per network of this prefix length. */
-    ipv6PrefixLength: number;
-  };
+  client: ClientPolicy;
   /** What the public edge holds against floods and bots (src/edge/edge.config.ts). */
   edge: EdgeConfig;
   /** Fastify's trustProxy: which X-Forwarded-For hops to believe for the client IP. */

@@ -80,6 +80,7 @@ export const envSchema = z.object({
   CLIENT_MAX_STATUS_READS_PER_WINDOW: setting(int(1, 1_000_000).default(300), "otpDelivery reads and otpDeliveryChanged subscriptions per client IP per client window", API),
   CLIENT_WINDOW_SECONDS: setting(int(1, 86_400).default(600), "the per-client window", API),
   CLIENT_IPV6_PREFIX_LENGTH: setting(int(1, 128).default(64), "IPv6 clients are counted per network of this prefix (a client usually holds a whole /64)", API),
+  CLIENT_IPV6_SITE_FACTOR: setting(int(1, 1_000_000).default(8), "IPv6 clients are also counted per /48 (one site), against this many times each per-client budget", API),
   TRUST_PROXY: setting(z
     .string()
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F:.\/]+(,[0-9a-fA-F:.\/]+)*)$/, {

@@ -20,6 +20,7 @@ import { playgroundAssetsInstalled, playgroundPlugin, registerPlaygroundAssets, 
 import type { Metrics } from '../ops/metrics.js';
 import type { Readiness } from '../ops/readiness.js';
 import type { SubscriptionCaps } from '../edge/subscription-caps.js';
+import { clientAddress } from '../edge/client-network.js';
 import { registerGraphQLWs } from './graphql-ws.js';
 import { registerChallengeRoutes } from './challenge.routes.js';
 import { registerOpsRoutes } from './ops.routes.js';
@@ -170,7 +171,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await apollo.start();
 
   if (playground === 'graphiql') registerPlaygroundAssets(fastify);
-  const context = (request: FastifyRequest): GraphQLContext => ({ service, deliveries, requestId: request.id, clientIp: request.ip });
+  const context = (request: FastifyRequest): GraphQLContext => ({ service, deliveries, requestId: request.id, clientIp: clientAddress(request.ip) });
   const handler = fastifyApolloHandler(apollo, { context: async (request) => context(request) });
   fastify.post(GRAPHQL_PATH, handler);
   // GET /graphql: queries over HTTP, and the WebSocket upgrade for subscriptions.

@@ -64,6 +64,11 @@ export interface ClientPolicy {
   windowSeconds: number;
   /** IPv6 callers are counted per network of this prefix length. Default 64. */
   ipv6PrefixLength: number;
+  /**
+   * IPv6 callers are also counted per /48 (a site: what one customer or one attacker is
+   * usually given), against this many times each per-client budget. Default 8.
+   */
+  ipv6SiteFactor: number;
 }
 
 /** Who is calling: the key the per-client limits count against. */

@@ -2,7 +2,7 @@
 // send window, live codes, attempt budget), a caller (its own budgets, counted per client
 // network), and everyone (the shared send budgets: the anonymous ones, or the vouching merchant's), and how long a code lives for its purpose.
 // Built once from the rules; the store counts against these, and never decides them.
-import { clientNetwork } from '../edge/client-network.js';
+import { clientNetwork, clientSite } from '../edge/client-network.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
 import type { ClientLimit, IssueLimits, SendLimits, SharedBudget, WindowLimit } from '../store/codes.js';
 import type { Caller, ClientPolicy, OtpRules } from './otp.commands.js';
@@ -35,9 +35,21 @@ export class ServiceLimits {
     };
   }
 
-  /** The caller's budget for `action`, counted per client network; none for an in-process caller. */
+  /**
+   * The caller's budget for `action`, counted per client network, and for IPv6 its site's (the
+   * /48 around it, ipv6SiteFactor times as large): an attacker spreading over the /64s of one
+   * /48 meets that. None for an in-process caller.
+   */
   client(action: 'request' | 'verify' | 'status', caller: Caller | undefined): ClientLimit | undefined {
-    return caller ? { key: `${action}|${clientNetwork(caller.clientIp, this.clientPolicy.ipv6PrefixLength)}`, limit: this.perClient[action] } : undefined;
+    if (!caller) return undefined;
+    const { ipv6PrefixLength, ipv6SiteFactor } = this.clientPolicy;
+    const limit = this.perClient[action];
+    const site = clientSite(caller.clientIp, ipv6PrefixLength);
+    return {
+      key: `${action}|${clientNetwork(caller.clientIp, ipv6PrefixLength)}`,
+      limit,
+      ...(site ? { network: { key: `${action}|${site}`, limit: { max: limit.max * ipv6SiteFactor, windowSeconds: limit.windowSeconds } } } : {}),
+    };
   }
 
   /**

@@ -18,6 +18,8 @@ export interface ClientLimit {
   /** Names the budget and the caller, e.g. `request|203.0.113.7`. */
   key: string;
   limit: WindowLimit;
+  /** The wider network's budget the caller also counts against (an IPv6 /48), right after its own. */
+  network?: { key: string; limit: WindowLimit };
 }
 
 /**

@@ -89,7 +89,7 @@ export class MongoCodes implements CodeStore {
     // refuses stops the command there, so the budgets count only a code that was issued.
     const now = otp.createdAt;
     let before = [
-      ...(limits?.client ? [this.clientClaim(limits.client, now)] : []),
+      ...this.clientClaims(limits?.client, now),
       ...(limits?.shared ?? []).map((budget) => this.budgetGate(budget, now)),
       ...(limits?.intent ? [this.intentClaim(limits.intent, otp.mailbox, now)] : []),
     ];
@@ -127,7 +127,7 @@ export class MongoCodes implements CodeStore {
     const toQueue = slot !== undefined && dead === null && !onItsWay;
     const shared = toQueue ? command.sharedFor(slot.transaction?.merchant ?? null) : [];
     const refused = await this.claim([
-      ...(limits.client ? [this.clientClaim(limits.client, now, counter)] : []),
+      ...this.clientClaims(limits.client, now, counter),
       ...shared.map((budget) => this.budgetGate(budget, now)),
       ...(toQueue ? [{ ...resendStep(command), refusal: async () => ({ limit: 'not_queued' as const }) }] : []),
       ...this.budgetCounts(shared, now),
@@ -143,14 +143,14 @@ export class MongoCodes implements CodeStore {
   }
 
   async countClient(client: ClientLimit, now: Date): Promise<number | null> {
-    const refused = await this.claim([this.clientClaim(client, now)]);
+    const refused = await this.claim(this.clientClaims(client, now));
     return refused && 'retryAfterMs' in refused ? refused.retryAfterMs : null;
   }
 
   async check(command: CheckCommand): Promise<CheckOutcome> {
     // As for issue: the caller's budget first, in its own command.
     if (command.client) {
-      const refused = await this.claim([this.clientClaim(command.client, command.now)]);
+      const refused = await this.claim(this.clientClaims(command.client, command.now));
       if (refused && 'retryAfterMs' in refused) return { result: 'limited', retryAfterMs: refused.retryAfterMs };
     }
     const { filter, update } = checkStep(command);
@@ -175,6 +175,12 @@ export class MongoCodes implements CodeStore {
     // Slots are kept in issue order: the last is the newest.
     const slot = doc?.slots?.findLast((s) => s.purpose === purpose);
     return slot ? toRecord(mailbox, slot) : null;
+  }
+
+  /** A caller's budget and its network's (see ClientLimit), as claims; none without one. */
+  private clientClaims(client: ClientLimit | undefined, now: Date, known?: ClientDocument['window']): Claim[] {
+    if (!client) return [];
+    return [this.clientClaim(client, now, known), ...(client.network ? [this.clientClaim(client.network, now)] : [])];
   }
 
   /**
