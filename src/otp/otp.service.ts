@@ -6,8 +6,7 @@
 // file decides the limits, makes and seals the codes, and tells the caller what happened.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { Challenge } from '../edge/challenge/challenge.js';
-import { canonicalMailbox } from '../edge/mailbox.js';
+import { ChallengeFailedError, type Challenge } from '../edge/challenge/challenge.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
 import { StoreUnavailableError, type CheckOutcome, type IssueLimit, type ResendOutcome } from '../store/otp.store.js';
 import { currentTraceparent } from '../telemetry/trace-context.js';
@@ -32,17 +31,16 @@ import {
   checkRequestId,
   codeRule,
   DEFAULT_PURPOSE,
-  EMAIL_RULE,
   InvalidInputError,
   isValidCode,
   isValidPurpose,
-  normaliseEmail,
   PURPOSE_RULE,
 } from './otp.input.js';
 import { ServiceLimits } from './otp.limits.js';
 import { OtpStatus } from './otp.status.js';
 import { generateReference, MAX_REFERENCE_CANDIDATES, referenceCandidates } from './reference.js';
-import { NO_MERCHANTS, type IntentChecker } from './transaction.js';
+import { NO_MERCHANTS } from './transaction.js';
+import { RequestChecks, toSeconds } from './request-checks.js';
 import type { VerificationTokens } from './verification-token.js';
 
 export type * from './otp.commands.js';
@@ -57,7 +55,8 @@ export class OtpService {
   private readonly locales: readonly string[];
   private readonly drawReference: () => string;
   private readonly events: MerchantEvents;
-  private readonly intents: IntentChecker;
+  /** Address, purpose, intent and bot check, before the store is asked anything (request-checks.ts). */
+  private readonly checks: RequestChecks;
   private readonly sendBudgets: SendBudgets | undefined;
   /** The bot check requestOtp wants, or null; the HTTP layer serves ALTCHA's challenges from it. */
   readonly challenge: Challenge | null;
@@ -66,7 +65,6 @@ export class OtpService {
 
   constructor({ store, clock, secret, rules, clientPolicy, tokens, observer, reference, events, intents, sendBudgets, challenge, locales }: OtpServiceDeps) {
     this.challenge = challenge ?? null;
-    this.intents = intents ?? NO_MERCHANTS;
     this.sendBudgets = sendBudgets;
     this.drawReference = reference ?? generateReference;
     this.events = events ?? NO_MERCHANT_EVENTS;
@@ -78,6 +76,7 @@ export class OtpService {
     this.rules = Object.freeze({ ...rules, transactionPurposes: Object.freeze([...rules.transactionPurposes]) });
     this.locales = locales ?? [];
     this.limits = new ServiceLimits(this.rules, clientPolicy, sendBudgets);
+    this.checks = new RequestChecks(this.rules, this.limits, intents ?? NO_MERCHANTS, this.challenge);
   }
 
   /** The hasher, shared with the dispatcher so both use keys from the same secret. */
@@ -123,17 +122,17 @@ export class OtpService {
   }
 
   private async issue(command: RequestOtpCommand, caller: Caller | undefined): Promise<RequestOtpResult> {
-    const { email, mailbox, purpose } = this.checkAddress(command);
+    const { email, mailbox, purpose } = this.checks.address(command);
     const locale = canonicalLocale(command.locale);
     const createdAt = this.clock.now();
-    const intent = await this.checkIntent(command.paymentIntent, purpose, email, createdAt, true);
+    const intent = await this.checks.intent(command.paymentIntent, purpose, email, createdAt, true);
     const transaction = intent?.transaction ?? null;
     if (!transaction && this.requiresTransaction(purpose)) {
       throw new InvalidInputError('paymentIntent', "is required for this purpose (see otpPolicy(purpose).transactionRequired): the merchant's backend signs the payment the code confirms");
     }
     // The bot check last among the checks (bad input is told as such first) and before
     // anything is counted or stored: a missing or failed one costs the service no write.
-    await this.challenge?.check(command.challenge, caller?.clientIp);
+    const challengeUse = await this.checks.challenge(command.challenge, caller);
     const id = randomUUID();
     const code = generateCode(this.rules.codeLength);
     // The expiry is computed per request (the old design computed it once, at cold start).
@@ -161,15 +160,21 @@ export class OtpService {
     // No earlier live code is removed: a stranger's request cannot cut the owner's.
     // A payment intent is single use: its id is recorded with the code, until the intent expires.
     const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt };
-    const outcome = await this.store.issue(otp, { ...this.limits.send(caller, mailbox, transaction?.merchant ?? null), ...this.limits.issue, ...(intentUse ? { intent: intentUse } : {}) });
+    const outcome = await this.store.issue(otp, {
+      ...this.limits.send(caller, mailbox, transaction?.merchant ?? null),
+      ...this.limits.issue,
+      ...(intentUse ? { intent: intentUse } : {}),
+      ...(challengeUse ? { challenge: challengeUse } : {}),
+    });
     if (!outcome.issued && outcome.limit === 'intent') throw new InvalidInputError('paymentIntent', 'has been used already: ask the merchant for a new one');
+    if (!outcome.issued && outcome.limit === 'challenge') throw new ChallengeFailedError('invalid');
     if (!outcome.issued) return this.rateLimited(email, outcome, createdAt);
     // The code's id is the request's handle for its delivery status: 122 random bits, unguessable.
     return { status: OtpStatus.SENT, email, expiresAt, reference: outcome.reference, requestId: id };
   }
 
   private async resend(command: ResendOtpCommand, caller: Caller | undefined): Promise<ResendOtpResult> {
-    const { email, mailbox } = this.checkAddress({ email: command.email });
+    const { email, mailbox } = this.checks.address({ email: command.email });
     checkRequestId(command.requestId);
     const { cooldownSeconds, sends } = this.limits.issue;
     const now = this.clock.now();
@@ -197,12 +202,12 @@ export class OtpService {
   }
 
   private async check(command: VerifyOtpCommand, caller: Caller | undefined): Promise<VerifyOtpResult> {
-    const { email, mailbox, purpose } = this.checkAddress(command);
+    const { email, mailbox, purpose } = this.checks.address(command);
     checkRequestId(command.requestId);
     if (!isValidCode(command.otp, this.rules.codeLength)) {
       throw new InvalidInputError('otp', codeRule(this.rules.codeLength));
     }
-    const transaction = (await this.checkIntent(command.paymentIntent, purpose, email, this.clock.now(), false))?.transaction ?? null;
+    const transaction = (await this.checks.intent(command.paymentIntent, purpose, email, this.clock.now(), false))?.transaction ?? null;
     const audience = this.tokens.audienceFor(command.audience);
     // One atomic step in the store: the caller's budget, then the request's own code: expiry,
     // the attempt cap and the comparison. Only that code is looked at, so guesses sent with
@@ -283,30 +288,6 @@ export class OtpService {
 
   /** Whether a code for `purpose` must confirm a transaction. */
   requiresTransaction(purpose: string): boolean {
-    return this.rules.transactionPurposes.includes(purpose);
-  }
-
-  /**
-   * The intent's payment, checked (see PaymentIntents.check); null when none was given. One
-   * meaning per code: an intent is taken only for a payment purpose (as a payment purpose
-   * needs one), so no email says "confirm your payment" for a code that signs someone in.
-   */
-  private checkIntent(raw: string | null | undefined, purpose: string, email: string, now: Date, fresh: boolean) {
-    if (raw === undefined || raw === null) return Promise.resolve(null);
-    if (!this.requiresTransaction(purpose)) {
-      const payment = this.rules.transactionPurposes.map((p) => `"${p}"`).join(', ') || 'none is configured';
-      throw new InvalidInputError('paymentIntent', `is taken only with a payment purpose (OTP_TRANSACTION_PURPOSES: ${payment}): a code that confirms a payment must not sign anyone in`);
-    }
-    return this.intents.check(raw, { email, now, fresh });
-  }
-
-  private checkAddress(command: { email: string; purpose?: string | null }): { email: string; mailbox: string; purpose: string } {
-    const email = normaliseEmail(command.email);
-    if (email === null) throw new InvalidInputError('email', EMAIL_RULE);
-    if (!isValidPurpose(command.purpose)) throw new InvalidInputError('purpose', PURPOSE_RULE);
-    return { email, mailbox: canonicalMailbox(email), purpose: command.purpose ?? DEFAULT_PURPOSE };
+    return this.checks.requiresTransaction(purpose);
   }
 }
-
-/** A wait in whole seconds, at least one: what Retry-After and retryAfterSeconds carry. */
-const toSeconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));

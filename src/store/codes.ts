@@ -61,12 +61,14 @@ export interface AttemptBudget {
   budget: WindowLimit;
 }
 
-/** A payment intent's single use: recorded with the code it issued, until the intent expires. */
-export interface IntentUse {
-  /** "<merchant>|<intent id>". */
+/** Something used once: recorded with the code it brought, until it would expire anyway. */
+export interface SingleUse {
   key: string;
   until: Date;
 }
+
+/** A payment intent's single use: "<merchant>|<intent id>", until the intent expires. */
+export type IntentUse = SingleUse;
 
 export interface IssueLimits extends SendLimits {
   /**
@@ -74,6 +76,11 @@ export interface IssueLimits extends SendLimits {
    * it already, for any address.
    */
   intent?: IntentUse;
+  /**
+   * A solved bot check's single use (ALTCHA's): refused (limit "challenge") when it brought a
+   * code already, on any replica. Recorded even when the address then refuses the code.
+   */
+  challenge?: SingleUse;
   /**
    * Codes live at once per address (unexpired, and not killed by wrong guesses): a request past
    * it waits until one dies, and removes none.
@@ -83,7 +90,7 @@ export interface IssueLimits extends SendLimits {
 }
 
 /** Which limit refused a request: the caller's, a shared send budget's, the cooldown, the send window, the live codes, the attempt budget. */
-export type IssueLimit = 'client' | 'domain' | 'global' | 'merchant' | 'intent' | 'cooldown' | 'sends' | 'live' | 'attempts';
+export type IssueLimit = 'client' | 'domain' | 'global' | 'merchant' | 'challenge' | 'intent' | 'cooldown' | 'sends' | 'live' | 'attempts';
 
 /** `budget`: the key of the shared send budget that refused (see SharedBudget). */
 export type IssueOutcome = { issued: true; reference: string } | { issued: false; retryAfterMs: number; limit: IssueLimit; budget?: string };
@@ -111,7 +118,7 @@ export type ResendOutcome =
   | { result: 'not_found' }
   | { result: 'expired' }
   | { result: 'too_many_attempts' }
-  | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'intent' | 'live' | 'attempts'>; budget?: string };
+  | { result: 'limited'; retryAfterMs: number; limit: Exclude<IssueLimit, 'challenge' | 'intent' | 'live' | 'attempts'>; budget?: string };
 
 export interface CheckCommand {
   /** The address's mailbox (OtpRecord.mailbox). */

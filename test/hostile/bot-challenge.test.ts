@@ -83,6 +83,44 @@ describe('ALTCHA (self-hosted proof of work)', () => {
   it('still tells bad input first, naming the field', async () => {
     expect((await request(h, 'not an address')).extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it('verifies before it remembers: garbage flushes nothing, and a used solution stays used (issue 34, row 7)', async () => {
+    const token = await solved();
+    expect((await request(h, 'first-use@example.com', token)).status).toBe('SENT');
+    // Garbage with signatures of its own: refused by the check, so nothing of it is remembered.
+    const garbage = await Promise.all(Array.from({ length: 10 }, (_, i) => request(h, `garbage${i}@example.com`, Buffer.from(JSON.stringify({ challenge: { signature: `s${i}` }, solution: {} })).toString('base64'))));
+    expect(garbage.map((g) => g.status)).toEqual(Array(10).fill('CHALLENGE_FAILED'));
+    expect((await request(h, 'second-use@example.com', token)).extensions).toEqual({ code: 'CHALLENGE_FAILED', reason: 'invalid' });
+    await expectNothingFor(h, 'second-use@example.com');
+  });
+});
+
+describe('ALTCHA across replicas', () => {
+  it('a solution used on one API process is refused on another: the single use is kept in MongoDB (row 7)', async () => {
+    const { MongoOtpStore } = await import('../../src/store/mongo.store.js');
+    const { mongoUri } = await import('../support/stores.js');
+    const dbName = `otp_altcha_${Date.now().toString(36)}`;
+    const env = { CHALLENGE: 'altcha', ALTCHA_DIFFICULTY: '2' };
+    const storeB = await MongoOtpStore.connect({ uri: mongoUri!, dbName });
+    const a = await startHarness(env, { store: await MongoOtpStore.connect({ uri: mongoUri!, dbName }) });
+    const b = await startHarness(env, { store: storeB });
+    try {
+      const challenge = (await (await fetch(a.url.replace('/graphql', '/challenge/altcha'))).json()) as Challenge;
+      const solution = await solveChallenge({ challenge, deriveKey, timeout: 20_000 });
+      const token = Buffer.from(JSON.stringify({ challenge, solution })).toString('base64');
+      expect((await request(a, 'replica-a@example.com', token)).status).toBe('SENT');
+      expect((await request(b, 'replica-b@example.com', token)).extensions).toEqual({ code: 'CHALLENGE_FAILED', reason: 'invalid' });
+      expect(await b.app.store.findLatest('replica-b@example.com', 'default')).toBeNull();
+      // A fresh solution passes on the second replica: it is the same secret and the same rules.
+      const fresh = (await (await fetch(b.url.replace('/graphql', '/challenge/altcha'))).json()) as Challenge;
+      const freshToken = Buffer.from(JSON.stringify({ challenge: fresh, solution: await solveChallenge({ challenge: fresh, deriveKey, timeout: 20_000 }) })).toString('base64');
+      expect((await request(b, 'replica-b@example.com', freshToken)).status).toBe('SENT');
+    } finally {
+      await storeB.db.dropDatabase().catch(() => undefined);
+      await a.close();
+      await b.close();
+    }
+  });
 });
 
 /** A local siteverify endpoint, as Turnstile's and hCaptcha's answer: 'good-token' passes. */
@@ -90,6 +128,8 @@ class FakeSiteVerify {
   readonly posts: URLSearchParams[] = [];
   private server: Server | null = null;
   url = '';
+  /** How long each answer takes. */
+  delayMs = 0;
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -100,7 +140,7 @@ class FakeSiteVerify {
         this.posts.push(form);
         const success = form.get('secret') === 'the-secret-key' && form.get('response') === 'good-token';
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(success ? { success: true } : { success: false, 'error-codes': ['invalid-input-response'] }));
+        setTimeout(() => res.end(JSON.stringify(success ? { success: true } : { success: false, 'error-codes': ['invalid-input-response'] })), this.delayMs);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -142,6 +182,30 @@ describe.each(['turnstile', 'hcaptcha'])('%s (the provider verify call, against 
     expect((await request(h, `bad-${kind}@example.com`, 'bot-token')).extensions).toEqual({ code: 'CHALLENGE_FAILED', reason: 'invalid' });
     await expectNothingFor(h, `none-${kind}@example.com`);
     await expectNothingFor(h, `bad-${kind}@example.com`);
+  });
+
+  it("one client's bogus tokens cannot hold the provider calls real users need, and meet its own count first (issue 34, row 4)", async () => {
+    const own = await startHarness({ CHALLENGE: kind, CHALLENGE_SECRET: 'the-secret-key', CHALLENGE_SITE_KEY: 'the-site-key', CHALLENGE_VERIFY_URL: fake.url, TRUST_PROXY: '1', CLIENT_MAX_REQUESTS_PER_WINDOW: '30' });
+    fake.delayMs = 250;
+    try {
+      const ask = (email: string, token: string, ip: string) =>
+        own.gql(REQUEST_OTP, { input: { email, challenge: token } }, { 'x-forwarded-for': ip }).then((res) => res.data?.requestOtp?.status ?? res.errors?.[0]?.extensions?.code);
+      const before = fake.posts.length;
+      // The attacker's 60 bogus tokens at once, then 20 real users while they are in flight.
+      const attack = Array.from({ length: 60 }, (_, i) => ask(`bot${i}@example.com`, 'bot-token', '203.0.113.66'));
+      await new Promise((r) => setTimeout(r, 50));
+      const users = await Promise.all(Array.from({ length: 20 }, (_, i) => ask(`user${i}-${kind}@example.com`, 'good-token', `198.51.100.${i + 1}`)));
+      const bots = await Promise.all(attack);
+      expect(users).toEqual(Array(20).fill('SENT'));
+      expect(bots.every((b) => b === 'CHALLENGE_FAILED' || b === 'SERVICE_UNAVAILABLE' || b === 'RATE_LIMITED')).toBe(true);
+      // What reached the provider from the attacker: at most its own count (30), held 4 at a time.
+      const fromBot = fake.posts.slice(before).filter((p) => p.get('remoteip') === '203.0.113.66');
+      expect(fromBot.length).toBeLessThanOrEqual(30);
+      expect(bots.filter((b) => b === 'CHALLENGE_FAILED').length).toBe(fromBot.length);
+    } finally {
+      fake.delayMs = 0;
+      await own.close();
+    }
   });
 
   it('answers SERVICE_UNAVAILABLE (retryable) when the provider cannot be reached, and stores nothing', async () => {

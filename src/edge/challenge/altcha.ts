@@ -5,12 +5,14 @@
 // on average, about half a second in a browser at 5); the service checks the signature (an
 // HMAC), the expiry and the one hash. Cheap for us, costly to a bot sending thousands.
 //
-// A solved challenge is single use: its signature is remembered until it expires, in a
-// bounded map per process (altcha-lib's CappedMap). With N API processes a solution could be
-// used once on each: N emails at most, each still under every send limit.
+// A solved challenge is single use, across every API process: verified first (so garbage
+// costs a hash and remembers nothing), its signature is then recorded in MongoDB with the code
+// it brings, in the same command, until the challenge expires (a TTL index forgets it then).
+// A second use, on any replica, collides there and is refused.
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { CappedMap, createChallenge, verifySolution, type Challenge as AltchaParameters, type Payload } from 'altcha-lib';
+import { createChallenge, verifySolution, type Challenge as AltchaParameters, type Payload } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
+import type { SingleUse } from '../../store/otp.store.js';
 import { ChallengeFailedError, presentToken, type Challenge, type ChallengeInfo } from './challenge.js';
 
 export const ALTCHA_PATH = '/challenge/altcha';
@@ -21,13 +23,9 @@ export interface AltchaPolicy {
   expiresSeconds: number;
 }
 
-/** Solutions remembered for replay: at a few hundred bytes each, about 10 MB at most. */
-const MAX_REMEMBERED = 50_000;
-
 export class AltchaChallenge implements Challenge {
   readonly info: ChallengeInfo = { kind: 'altcha', siteKey: null, challengeUrl: ALTCHA_PATH };
   private readonly secret: string;
-  private readonly used = new CappedMap<string, number>({ maxSize: MAX_REMEMBERED });
 
   constructor(
     otpSecret: string,
@@ -50,14 +48,17 @@ export class AltchaChallenge implements Challenge {
     });
   }
 
-  async check(token: string | null | undefined): Promise<void> {
+  /** Verifies the solution (the signature's HMAC, the expiry, one hash); its single use is the store's to record. */
+  async check(token: string | null | undefined): Promise<SingleUse> {
     const payload = decode(presentToken(token));
     const signature = payload?.challenge?.signature;
     if (!payload || typeof signature !== 'string') throw new ChallengeFailedError('invalid');
-    // Taken before the check, so that a solution sent twice at once is used once.
-    if (!this.used.setIfAbsent(signature, this.now().getTime())) throw new ChallengeFailedError('invalid');
     const result = await verifySolution({ challenge: payload.challenge, solution: payload.solution, deriveKey, hmacSignatureSecret: this.secret }).catch(() => null);
     if (!result?.verified) throw new ChallengeFailedError('invalid');
+    // Verified, so the expiry is the one this service signed (seconds), and in the future.
+    const expiresAt = payload.challenge.parameters.expiresAt;
+    const until = expiresAt ? new Date(expiresAt * 1000) : new Date(this.now().getTime() + this.policy.expiresSeconds * 1000);
+    return { key: `altcha|${signature}`, until };
   }
 }
 

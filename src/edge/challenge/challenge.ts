@@ -2,7 +2,10 @@
 // default): a self-hosted proof of work (ALTCHA, no outside service at all), or Cloudflare
 // Turnstile or hCaptcha through their server-side verify calls. The frontend learns which is on
 // from otpPolicy.challenge and sends the widget's token as requestOtp's `challenge`. A missing
-// or failed check is refused before anything is counted, stored or sent.
+// or failed check is refused before anything is counted, stored or sent. The service counts
+// each caller's checks before any runs (otp.service.ts, a ClientGate): a check costs a
+// provider's call or a hash, and one client sending garbage must meet a limit of its own.
+import type { SingleUse } from '../../store/otp.store.js';
 
 export type ChallengeKind = 'altcha' | 'turnstile' | 'hcaptcha';
 
@@ -17,8 +20,13 @@ export interface ChallengeInfo {
 
 export interface Challenge {
   readonly info: ChallengeInfo;
-  /** Throws ChallengeFailedError (missing, invalid, used) or ChallengeUnavailableError (the provider could not answer). */
-  check(token: string | null | undefined, clientIp: string | undefined): Promise<void>;
+  /**
+   * Throws ChallengeFailedError (missing, invalid, used) or ChallengeUnavailableError (the
+   * provider could not answer). Passed, it may name the solution's single use, for the store
+   * to record with the code it brings (a solution used already is refused there); null when
+   * the provider keeps tokens single use itself.
+   */
+  check(token: string | null | undefined, clientIp: string | undefined): Promise<SingleUse | null>;
 }
 
 /** The most a token may be: Turnstile's are up to 2,048 characters, an ALTCHA payload a few hundred. */

@@ -2,8 +2,8 @@
 // the provider whether it is good with their documented server-side call (a form POST of
 // secret, response and remoteip to the siteverify URL; JSON { success, "error-codes" } back).
 // The URL is configurable (CHALLENGE_VERIFY_URL) so tests use a local fake. Each token is
-// single use at the provider. Every call is bounded: 5 s, and at most 32 in flight per process
-// (past that, or on any failure to get an answer, the request is told to retry).
+// single use at the provider. Every call is bounded: 5 s (on any failure to get an answer, the
+// request is told to retry); the service bounds the calls in flight, per client and in all.
 import { ChallengeFailedError, ChallengeUnavailableError, presentToken, type Challenge, type ChallengeInfo } from './challenge.js';
 
 export const VERIFY_URLS = {
@@ -19,20 +19,16 @@ export interface SiteVerifyPolicy {
 }
 
 const TIMEOUT_MS = 5_000;
-const MAX_IN_FLIGHT = 32;
 
 export class SiteVerifyChallenge implements Challenge {
   readonly info: ChallengeInfo;
-  private inFlight = 0;
 
   constructor(private readonly policy: SiteVerifyPolicy) {
     this.info = { kind: policy.kind, siteKey: policy.siteKey, challengeUrl: null };
   }
 
-  async check(token: string | null | undefined, clientIp: string | undefined): Promise<void> {
+  async check(token: string | null | undefined, clientIp: string | undefined): Promise<null> {
     const response = presentToken(token);
-    if (this.inFlight >= MAX_IN_FLIGHT) throw new ChallengeUnavailableError();
-    this.inFlight++;
     let answer: { success?: unknown };
     try {
       const form = new URLSearchParams({ secret: this.policy.secret, response, ...(clientIp ? { remoteip: clientIp } : {}) });
@@ -41,9 +37,8 @@ export class SiteVerifyChallenge implements Challenge {
       answer = (await res.json()) as { success?: unknown };
     } catch {
       throw new ChallengeUnavailableError();
-    } finally {
-      this.inFlight--;
     }
     if (answer.success !== true) throw new ChallengeFailedError('invalid');
+    return null;
   }
 }

@@ -10,6 +10,7 @@ import {
   storedCode,
   type CheckCommand,
   type IntentUse,
+  type SingleUse,
   type IssueLimits,
   type NewOtp,
   type ResendCommand,
@@ -30,6 +31,15 @@ export function intentStep({ key, until }: IntentUse, mailbox: string, now: Date
     filter: { _id: { intent: key }, email: mailbox } as Document,
     update: [{ $set: { email: literal(mailbox), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
   };
+}
+
+/**
+ * Something used once (a solved bot check): the first use inserts its marker, alive until it
+ * would expire anyway. Used already, the filter (a marker with no expiry yet: none) matches
+ * nothing and the upsert collides on _id (duplicate key).
+ */
+export function onceStep({ key, until }: SingleUse) {
+  return { filter: { _id: { once: key }, expiresAt: { $exists: false } } as Document, update: [{ $set: { expiresAt: until } }] };
 }
 
 /**

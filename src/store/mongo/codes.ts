@@ -12,6 +12,7 @@ import {
   clientStep,
   intentStep,
   issueStep,
+  onceStep,
   resendStep,
   type AddressDocument,
   type ClientDocument,
@@ -35,6 +36,7 @@ import type {
   ResendCommand,
   ResendOutcome,
   SharedBudget,
+  SingleUse,
 } from '../codes.js';
 import type { NewOtp, OtpRecord } from '../record.js';
 
@@ -91,6 +93,7 @@ export class MongoCodes implements CodeStore {
     let before = [
       ...this.clientClaims(limits?.client, now),
       ...(limits?.shared ?? []).map((budget) => this.budgetGate(budget, now)),
+      ...(limits?.challenge ? [this.onceClaim(limits.challenge)] : []),
       ...(limits?.intent ? [this.intentClaim(limits.intent, otp.mailbox, now)] : []),
     ];
     const counts = this.budgetCounts(limits?.shared, now);
@@ -138,7 +141,16 @@ export class MongoCodes implements CodeStore {
     }
     if (!slot) return { result: 'not_found' };
     if (dead) return dead;
-    // Refused by the pipeline after the read let it through: another resend queued it meanwhile.
+    if (refused) {
+      // The pipeline refused what the read let through: a concurrent request changed the code
+      // meanwhile (queued it, started the cooldown, used it up). One more read says which.
+      const latest = await this.addresses.findOne({ _id: command.mailbox }, { projection: { cooldownUntil: 1, sends: 1, slots: { $elemMatch: { codeId: command.id } } } });
+      const code = latest?.slots?.[0];
+      if (!code) return { result: 'not_found' };
+      const why = resendRefusal(limitState(latest), { expiresAt: code.expiresAt.getTime(), attempts: code.attempts }, command, now.getTime());
+      if (why) return why;
+    }
+    // Queued; or its email was on its way (then nothing was queued or counted).
     return { result: 'resent', queued: toQueue && !refused, expiresAt: slot.expiresAt, reference: slot.reference };
   }
 
@@ -220,6 +232,11 @@ export class MongoCodes implements CodeStore {
     const refusal = limits ? issueRefusal(limitState(doc), limits, otp.createdAt.getTime()) : null;
     if (refusal) return refusal;
     return doc.slots?.some((s) => s.reference === reference && s.expiresAt > otp.createdAt) ? { limit: 'reference' } : null;
+  }
+
+  /** A bot check's single use as a claim: refused when its marker is there already. */
+  private onceClaim(use: SingleUse): Claim {
+    return { ...onceStep(use), refusal: async () => ({ limit: 'challenge', retryAfterMs: 0 }) };
   }
 
   /** A payment intent's marker as a claim: refused when another mailbox holds it. */
