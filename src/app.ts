@@ -105,7 +105,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           service,
           tokens,
           deliveries,
-          sendgridEvents: config.mail.sendgridEvents && { ...config.mail.sendgridEvents, events: providerEvents, now: () => clock.now() },
+          sendgridEvents: config.mail.sendgridEvents && { ...config.mail.sendgridEvents, ipv6PrefixLength: config.client.ipv6PrefixLength, events: providerEvents, now: () => clock.now() },
           logger,
           production,
           introspection: config.graphql.introspection,

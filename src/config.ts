@@ -131,7 +131,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sendgridApiKey: env.SENDGRID_API_KEY,
       sendgridBaseUrl: env.SENDGRID_BASE_URL,
       sendgridTimeoutMs: env.SENDGRID_TIMEOUT_MS,
-      sendgridEvents: env.SENDGRID_WEBHOOK_PUBLIC_KEY ? { publicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY, maxAgeSeconds: env.SENDGRID_WEBHOOK_MAX_AGE_SECONDS } : null,
+      sendgridEvents: env.SENDGRID_WEBHOOK_PUBLIC_KEY
+        ? { publicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY, maxAgeSeconds: env.SENDGRID_WEBHOOK_MAX_AGE_SECONDS, maxPostsPerMinute: env.SENDGRID_WEBHOOK_MAX_POSTS_PER_MINUTE }
+        : null,
       from: env.MAIL_FROM,
       brand: env.MAIL_BRAND,
       merchant: env.MAIL_MERCHANT,

@@ -47,11 +47,20 @@ export function placeholderProblems(env: Pick<Env, 'MAIL_FROM' | 'MAIL_BRAND' | 
 
 /** SendGrid shows the key as base64 DER (SubjectPublicKeyInfo); a PEM is taken too. */
 export function isEcPublicKey(text: string): boolean {
+  return sendGridKey(text) !== null;
+}
+
+/**
+ * SendGrid's Signed Event Webhook key, as it shows it (the SubjectPublicKeyInfo DER, base64) or
+ * as PEM: an ECDSA P-256 public key, or null when it is not one.
+ */
+export function sendGridKey(text: string): KeyObject | null {
   try {
     const pem = text.includes('-----BEGIN') ? text : `-----BEGIN PUBLIC KEY-----\n${text.trim()}\n-----END PUBLIC KEY-----`;
-    return createPublicKey(pem).asymmetricKeyType === 'ec';
+    const key = createPublicKey(pem);
+    return key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1' ? key : null;
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -28,7 +28,7 @@ export interface Config {
     sendgridBaseUrl: string;
     sendgridTimeoutMs: number;
     /** SendGrid's signed Event Webhook at /webhooks/sendgrid: its verification key (null: route off). */
-    sendgridEvents: { publicKey: string; maxAgeSeconds: number } | null;
+    sendgridEvents: { publicKey: string; maxAgeSeconds: number; maxPostsPerMinute: number } | null;
     from: string;
     brand: string;
     merchant: string;

@@ -41,6 +41,7 @@ export const envSchema = z.object({
   // SendGrid's Event Webhook: the verification key from Mail Settings → Signed Event Webhook.
   SENDGRID_WEBHOOK_PUBLIC_KEY: setting(optionalString, "the Signed Event Webhook's verification key (base64, as SendGrid shows it, or PEM)", API),
   SENDGRID_WEBHOOK_MAX_AGE_SECONDS: setting(int(10, 3_600).default(300), "how old (or how far ahead) a webhook signature's timestamp may be", API),
+  SENDGRID_WEBHOOK_MAX_POSTS_PER_MINUTE: setting(int(1, 1_000_000).default(300), "Event Webhook posts per minute per client network, counted before the signature is checked (429 past it)", API),
   MAIL_FROM: setting(z.email({ message: 'must be an email address' }).default('no-reply@example.com'), "sender address (must be a verified sender in SendGrid)", WORKER),
   MAIL_BRAND: setting(z.string().min(1).max(60).default(PLACEHOLDER_BRAND), "the brand named in each email's subject and text", WORKER),
   MAIL_MERCHANT: setting(z.string().min(1).max(60).default(PLACEHOLDER_MERCHANT), "shop named in emails for purposes without their own wording", WORKER),

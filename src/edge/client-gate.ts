@@ -44,15 +44,9 @@ export class ClientGate {
    * `step` settles; refused, `step` does not run.
    */
   async run<T>(client: string, step: () => Promise<T>, refused: (refusal: GateRefusal) => never): Promise<T> {
+    const refusal = this.take(client);
+    if (refusal) refused(refusal);
     const state = this.stateOf(client);
-    const now = this.now();
-    if (state.resetAt <= now) {
-      state.count = 0;
-      state.resetAt = now + this.policy.windowMs;
-    }
-    if (state.count >= this.policy.perWindow) refused({ reason: 'rate', retryAfterMs: state.resetAt - now });
-    if (state.inFlight >= this.policy.inFlightPerClient || this.inFlight >= this.policy.inFlight) refused({ reason: 'busy' });
-    state.count += 1;
     state.inFlight += 1;
     this.inFlight += 1;
     try {
@@ -61,6 +55,20 @@ export class ClientGate {
       state.inFlight -= 1;
       this.inFlight -= 1;
     }
+  }
+
+  /** Counts one pass for `client`, nothing held in flight: the refusal, or null when it passes. */
+  take(client: string): GateRefusal | null {
+    const state = this.stateOf(client);
+    const now = this.now();
+    if (state.resetAt <= now) {
+      state.count = 0;
+      state.resetAt = now + this.policy.windowMs;
+    }
+    if (state.count >= this.policy.perWindow) return { reason: 'rate', retryAfterMs: state.resetAt - now };
+    if (state.inFlight >= this.policy.inFlightPerClient || this.inFlight >= this.policy.inFlight) return { reason: 'busy' };
+    state.count += 1;
+    return null;
   }
 
   private stateOf(client: string): ClientState {

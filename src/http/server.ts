@@ -33,7 +33,7 @@ export interface HttpServerOptions {
   tokens: VerificationTokens;
   deliveries: DeliveryStatuses;
   /** SendGrid's Event Webhook, when SENDGRID_WEBHOOK_PUBLIC_KEY is set. */
-  sendgridEvents: { publicKey: string; maxAgeSeconds: number; events: SendGridEvents; now: () => Date } | null;
+  sendgridEvents: { publicKey: string; maxAgeSeconds: number; maxPostsPerMinute: number; ipv6PrefixLength: number; events: SendGridEvents; now: () => Date } | null;
   logger: Logger;
   production: boolean;
   introspection: boolean;

@@ -54,7 +54,7 @@ export class Metrics implements OtpObserver, EventObserver {
     });
     this.webhooks = new Counter({
       name: 'otp_webhook_requests_total',
-      help: 'POSTs to /webhooks/sendgrid: accepted, or refused as unsigned, bad_signature, stale or malformed',
+      help: 'POSTs to /webhooks/sendgrid: accepted, or refused as unsigned, bad_signature, stale, malformed or limited (the client posted too often)',
       labelNames: ['outcome'],
       registers,
     });
@@ -158,7 +158,7 @@ export class Metrics implements OtpObserver, EventObserver {
     this.events.inc({ event, result });
   }
 
-  webhook(outcome: 'accepted' | 'unsigned' | 'bad_signature' | 'stale' | 'malformed'): void {
+  webhook(outcome: 'accepted' | 'unsigned' | 'bad_signature' | 'stale' | 'malformed' | 'limited'): void {
     this.webhooks.inc({ outcome });
   }
 

@@ -273,7 +273,7 @@ describe('the SendGrid webhook setting', () => {
 
   it('takes the key as SendGrid shows it (base64) or as PEM, and refuses anything that is not an EC public key', () => {
     const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
-    expect(loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY }).mail.sendgridEvents).toEqual({ publicKey: PUBLIC_KEY, maxAgeSeconds: 300 });
+    expect(loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY }).mail.sendgridEvents).toEqual({ publicKey: PUBLIC_KEY, maxAgeSeconds: 300, maxPostsPerMinute: 300 });
     expect(loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: pem }).mail.sendgridEvents?.publicKey).toBe(pem);
     const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
     for (const bad of ['not a key', rsa]) {
