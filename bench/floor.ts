@@ -9,7 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AnyBulkWriteOperation, Collection, Document, MongoClient } from 'mongodb';
 import type { Config } from '../src/config.js';
-import { checkStep, clientStep, issueStep, type AddressDocument } from '../src/store/mongo/address.updates.js';
+import { MongoBulkWriteError } from 'mongodb';
+import { budgetCount, budgetGate, checkStep, clientStep, issueStep, type AddressDocument } from '../src/store/mongo/address.updates.js';
 import { beforeDeadline, timeBound, writeDeadline } from '../src/store/mongo/time-bound.js';
 import type { IssueLimits, WindowLimit } from '../src/store/otp.store.js';
 
@@ -40,6 +41,9 @@ export async function startFloor(client: MongoClient, dbName: string, config: Co
     attempts: { maxAttempts: otp.maxAttempts, budget: guesses },
   };
   const requests: WindowLimit = { max: clients.maxRequestsPerWindow, windowSeconds: clients.windowSeconds };
+  // Every address of the load is at one domain: its budget and the global one.
+  const budgets = [config.edge.sendBudgets.maxPerDomain > 0 ? 'domain|floor.example' : null, config.edge.sendBudgets.maxTotal > 0 ? 'global' : null].filter((b) => b !== null);
+  const budget: WindowLimit = { max: Math.max(config.edge.sendBudgets.maxPerDomain, config.edge.sendBudgets.maxTotal), windowSeconds: config.edge.sendBudgets.windowSeconds };
   const verifications: WindowLimit = { max: clients.maxVerificationsPerWindow, windowSeconds: clients.windowSeconds };
   const hash = (email: string, code: string) => createHmac('sha256', otp.secret).update(`${email}\n${code}`).digest('base64url');
   const caller = (req: IncomingMessage) => String(req.headers['x-forwarded-for'] ?? req.socket.remoteAddress);
@@ -70,8 +74,13 @@ export async function startFloor(client: MongoClient, dbName: string, config: Co
           locale: null,
           transaction: null,
         };
-        const result = await claim([clientStep(`request|${caller(req)}`, requests, now), issueStep(newOtp, 'A1B2C3', limits)]);
-        return reply(res, { status: result.modifiedCount + result.upsertedCount === 2 ? 'SENT' : 'RATE_LIMITED', requestId: newOtp.id, code });
+        // The service's steps: the caller's counter, the send budgets' gates, the address, the budgets' counts.
+        const steps = [clientStep(`request|${caller(req)}`, requests, now), ...budgets.map((b) => budgetGate(b, budget, now)), issueStep(newOtp, 'A1B2C3', limits), ...budgets.map((b) => budgetCount(b, budget, now))];
+        const sent = await claim(steps).then(
+          () => true,
+          (error: unknown) => (error instanceof MongoBulkWriteError ? false : Promise.reject(error)),
+        );
+        return reply(res, { status: sent ? 'SENT' : 'RATE_LIMITED', requestId: newOtp.id, code });
       }
       if (req.url === '/verify') {
         await claim([clientStep(`verify|${caller(req)}`, verifications, now)]);
