@@ -6,6 +6,7 @@
 // only drives load with autocannon over loopback (32 connections, after a warm-up).
 // `--store mongodb` is its own run (bench/mongodb.ts): the service on the fetched mongod
 // beside the floor and better-auth.
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,38 @@ async function measure(name: string, url: string, body: RequestFactory, options:
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/**
+ * Runs `during` while posting forged SendGrid events to `url` at 200 a second (ten every 50
+ * ms), each from `ip(i)`, with a well-formed signature (DER, P-256, but not SendGrid's key) and
+ * a fresh timestamp; returns its row and the forged posts' answers by status.
+ */
+async function underForgeries(url: string, ip: (i: number) => string, during: () => Promise<Row>): Promise<{ row: Row; statuses: Record<number, number> }> {
+  const forger = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey;
+  const body = JSON.stringify([{ event: 'delivered', sg_event_id: 'forged', otp_id: '00000000-0000-4000-8000-000000000000', timestamp: 0 }]);
+  const statuses: Record<number, number> = {};
+  let sent = 0;
+  const post = async () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = sign('sha256', Buffer.from(timestamp + body), { key: forger, dsaEncoding: 'der' }).toString('base64');
+    const headers = { 'content-type': 'application/json', 'x-twilio-email-event-webhook-timestamp': timestamp, 'x-twilio-email-event-webhook-signature': signature, 'x-forwarded-for': ip(sent++) };
+    const res = await fetch(url, { method: 'POST', headers, body }).catch(() => null);
+    if (res) {
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      await res.arrayBuffer().catch(() => undefined);
+    }
+  };
+  const timer = setInterval(() => {
+    for (let k = 0; k < 10; k++) void post();
+  }, 50);
+  try {
+    const row = await during();
+    console.error(`  (forged posts answered: ${JSON.stringify(statuses)})`);
+    return { row, statuses };
+  } finally {
+    clearInterval(timer);
+  }
+}
 
 /** Codes for fresh records, read from the emails as a user would: (email, code, requestId). */
 async function rightCodes(prefix: string, count: number): Promise<[string, string, string][]> {
@@ -119,6 +152,14 @@ async function main(): Promise<void> {
   const arrivals = await sendgrid.call<[string, number, string][]>('arrivals', { from: mark });
   const delays = (await call<number[]>('emailDelays', { arrivals })).sort((x, y) => x - y);
 
+  // requestOtp while forged SendGrid event posts arrive at 200 a second (issue 34, row 5): from
+  // one client (its own count refuses most, 429), then from 1,000 (each forgery's signature checked).
+  const webhook = urls.service.replace('/graphql', '/webhooks/sendgrid');
+  const forgedOne = await underForgeries(webhook, () => '203.0.113.200', () => measure('requestOtp, 200 forged webhook posts/s from one client', urls.service, requestBody('req-forged')));
+  rows.push(forgedOne.row);
+  const forgedMany = await underForgeries(webhook, (i) => `198.18.${i % 4}.${(i % 250) + 1}`, () => measure('requestOtp, 200 forged webhook posts/s from 1,000 clients', urls.service, requestBody('req-forged-many')));
+  rows.push(forgedMany.row);
+
   // Memory: 100,000 codes created, then expired and swept (time moved past every window).
   type State = { rss: number; heapUsed: number; liveCodes: number; held: Record<string, number> };
   await call<State>('expireAll'); // what the runs above left behind
@@ -165,6 +206,12 @@ async function main(): Promise<void> {
       verifyWrong: Math.round((verifyWrongLarge.rps / verifyWrongSmall.rps) * 100) / 100,
       requestOtp: Math.round((requestLarge.rps / requestSmall.rps) * 100) / 100,
     },
+    forgedWebhookPosts: {
+      'requestOtp p50 with 200/s from one client / idle': Math.round((forgedOne.row.p50 / Math.max(1, requestSmall.p50)) * 100) / 100,
+      'requestOtp p50 with 200/s from 1,000 clients / idle': Math.round((forgedMany.row.p50 / Math.max(1, requestSmall.p50)) * 100) / 100,
+      answeredFromOne: forgedOne.statuses,
+      answeredFromMany: forgedMany.statuses,
+    },
     ratioToCeilingC: { verifyOtpWrong: Math.round((verifyWrongSmall.rps / ceiling.rps) * 100) / 100, requestOtp: Math.round((requestSmall.rps / ceiling.rps) * 100) / 100 },
     targets: {
       'verifyOtp (wrong) >= 0.8 x C': verifyWrongSmall.rps / ceiling.rps >= 0.8,
@@ -176,6 +223,7 @@ async function main(): Promise<void> {
       'p99 <= 15 ms (requestOtp, verifyOtp)': requestSmall.p99 <= 15 && verifyWrongSmall.p99 <= 15,
       'email delay p99 <= 50 ms': percentile(delays, 99) <= 50,
       '100k live codes within 10 %': verifyWrongLarge.rps / verifyWrongSmall.rps >= 0.9 && requestLarge.rps / requestSmall.rps >= 0.9,
+      'requestOtp p50 within 2 x idle under 200 forged webhook posts/s from one client': forgedOne.row.p50 <= 2 * Math.max(1, requestSmall.p50),
     },
     seconds: Math.round((Date.now() - started) / 1000),
   };
@@ -185,6 +233,7 @@ async function main(): Promise<void> {
   console.log(`RSS: ${m.with100LiveCodesMb} MB with 100 live codes, ${m.with100kLiveCodesMb} MB with ${m.liveCodes} live codes, ${m.afterExpiryAndSweepMb} MB after they expired and were swept (${m.deletedBySweep} addresses deleted; held after: ${JSON.stringify(m.heldAfterSweep)}); V8 heap in use ${m.heapUsedMb.with100LiveCodes} → ${m.heapUsedMb.with100kLiveCodes} → ${m.heapUsedMb.afterExpiryAndSweep} MB`);
   console.log(`after the 100k-live-code runs, expired and swept too: RSS ${m.afterLoadWith100kLiveCodesExpiredMb.rss} MB, V8 heap in use ${m.afterLoadWith100kLiveCodesExpiredMb.heapUsed} MB`);
   console.log(`100k live codes vs 100: verifyOtp × ${results.liveCodesEffect.verifyWrong}, requestOtp × ${results.liveCodesEffect.requestOtp}`);
+  console.log(`forged webhook posts at 200/s: ${JSON.stringify(results.forgedWebhookPosts)}`);
   console.log('\ntargets:');
   for (const [target, met] of Object.entries(results.targets)) console.log(`  ${met ? 'met   ' : 'MISSED'} ${target}`);
 }

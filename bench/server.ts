@@ -2,6 +2,7 @@
 // at the fake SendGrid process, which answers 202 at once) and the baselines, all in one
 // process that the driver (bench/run.ts) loads over loopback and steers over IPC.
 import 'reflect-metadata';
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -124,7 +125,9 @@ async function main(): Promise<void> {
   const options = process.env.BENCH_MONGODB_OPTIONS;
   const mongoUri = `${mongo.uri}${options ? `${mongo.uri.includes('?') ? '&' : '?'}${options}` : ''}`;
   const store = await MongoOtpStore.connect({ uri: mongoUri, dbName: 'otp_bench', monitorCommands: true, onClose: mongo.stop });
-  const env = { ...BENCH_ENV, SENDGRID_BASE_URL: sendgridUrl };
+  // The Event Webhook on, with a key of the run's own: the forged posts of bench/run.ts are refused by it.
+  const webhookKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+  const env = { ...BENCH_ENV, SENDGRID_BASE_URL: sendgridUrl, SENDGRID_WEBHOOK_PUBLIC_KEY: webhookKey };
   const addresses = store.db.collection(STATE_COLLECTION);
   /** Stored documents (addresses with live codes or open windows, callers' counters): what the database holds. */
   const stored = async () => ({ liveCodes: await addresses.countDocuments(), held: {} as Record<string, number> });

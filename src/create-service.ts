@@ -28,7 +28,7 @@ export function createOtpService(
   const { logger, ...rest } = deps;
   return new OtpService({
     ...rest,
-    sendBudgets: new SendBudgets(config.edge.sendBudgets, logger, deps.observer, config.merchants),
+    sendBudgets: new SendBudgets(config.edge.sendBudgets, logger, deps.observer, (merchant) => config.merchants.get(merchant)?.maxEmailsPerWindow),
     challenge: deps.challenge === undefined ? createChallenge(config.edge.challenge, secret) : deps.challenge,
     secret,
     rules,

@@ -9,7 +9,6 @@
 // are queued count (see SharedBudget). Spent, requests are RATE_LIMITED until the window turns;
 // a metric counts every refusal and a log line says when one trips.
 import type { Logger } from '../logger.js';
-import type { MerchantDirectory } from '../merchants/merchant.js';
 import type { SharedBudget } from '../store/otp.store.js';
 import { mailDomain } from './mailbox.js';
 
@@ -42,7 +41,8 @@ export class SendBudgets {
     private readonly policy: SendBudgetPolicy,
     private readonly logger?: Logger,
     private readonly observer?: { sendBudgetRefused?(budget: SendBudgetName): void },
-    private readonly merchants: MerchantDirectory = new Map(),
+    /** A merchant's own budget when MERCHANTS_FILE gives it one (its maxEmailsPerWindow). */
+    private readonly merchantMax: (merchant: string) => number | undefined = () => undefined,
   ) {}
 
   /**
@@ -52,7 +52,7 @@ export class SendBudgets {
   for(mailbox: string, merchant: string | null = null): SharedBudget[] {
     const limit = (max: number) => ({ max, windowSeconds: this.policy.windowSeconds });
     if (merchant !== null) {
-      return [{ name: 'merchant', key: `merchant|${merchant}`, limit: limit(this.merchants.get(merchant)?.maxEmailsPerWindow ?? this.policy.maxPerMerchant) }];
+      return [{ name: 'merchant', key: `merchant|${merchant}`, limit: limit(this.merchantMax(merchant) ?? this.policy.maxPerMerchant) }];
     }
     return [
       ...(this.policy.maxPerDomain > 0 ? [{ name: 'domain' as const, key: `domain|${mailDomain(mailbox)}`, limit: limit(this.policy.maxPerDomain) }] : []),
@@ -73,7 +73,7 @@ export class SendBudgets {
     // The key's second part names the domain or the merchant (`domain|gmail.com`, `merchant|demo`).
     const name = key.slice(key.indexOf('|') + 1);
     const named = budget === 'domain' ? { domain: name } : budget === 'merchant' ? { merchant: name } : {};
-    const max = budget === 'domain' ? this.policy.maxPerDomain : budget === 'global' ? this.policy.maxTotal : (this.merchants.get(name)?.maxEmailsPerWindow ?? this.policy.maxPerMerchant);
+    const max = budget === 'domain' ? this.policy.maxPerDomain : budget === 'global' ? this.policy.maxTotal : (this.merchantMax(name) ?? this.policy.maxPerMerchant);
     this.logger?.warn({ budget, ...named, max, windowSeconds: this.policy.windowSeconds, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) }, TRIPPED[budget]);
   }
 }
