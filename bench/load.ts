@@ -119,7 +119,7 @@ export async function measure(name: string, url: string, body: RequestFactory, o
     requests,
     ...(options.pids ? { cpuUs: { node: perOp(node0, node1) ?? 0, mongod: perOp(mongod0, mongod1) } } : {}),
   };
-  console.error(`  ${name}: ${row.rps} req/s, p99 ${row.p99} ms${row.cpuUs ? `, CPU/op ${row.cpuUs.node} µs node + ${row.cpuUs.mongod} µs mongod` : ''}`);
+  console.error(`  ${name}: ${row.rps} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.cpuUs ? `, CPU/op ${row.cpuUs.node} µs node + ${row.cpuUs.mongod} µs mongod` : ''}`);
   return row;
 }
 
