@@ -1,9 +1,10 @@
 // The codes role on MongoDB: issuing, resending and checking a code. Each is one command on
 // the address's document (the pipelines of address.updates.ts), with the caller's budget,
-// the shared send budgets and a payment intent's marker as documents of their own in the same
+// the shared send budgets and the single-use markers as documents of their own in the same
 // collection, sent as one ordered sequence (with the sequences of the other requests of this
-// event-loop turn: write-batch.ts). A refused step writes nothing; one read then says which
-// limit refused and for how long (window-count.ts explains the refusal the pipeline made).
+// event-loop turn: write-batch.ts). A refused step fails and writes nothing, and the steps
+// after it do not run; one read then says which limit refused and for how long
+// (window-count.ts explains the refusal the pipeline made).
 import { type Collection, type Document, type Filter } from 'mongodb';
 import {
   budgetCount,
@@ -86,9 +87,10 @@ export class MongoCodes implements CodeStore {
   ) {}
 
   async issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
-    // One ordered bulk write: the caller's budget, the shared send budgets' gates, the payment
-    // intent's marker, the address's step, and last the shared budgets' counts. A step that
-    // refuses stops the command there, so the budgets count only a code that was issued.
+    // One ordered bulk write: the caller's budget, the shared send budgets' gates, the bot
+    // check's and the payment intent's single-use markers, the address's step, and last the
+    // shared budgets' counts. A step that refuses stops the command there, so the budgets count
+    // only a code that was issued.
     const now = otp.createdAt;
     let before = [
       ...this.clientClaims(limits?.client, now),
