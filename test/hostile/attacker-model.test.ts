@@ -97,9 +97,10 @@ describe('one patient attacker (docs/security.md), defaults, 100 requests a seco
       const counts = tally(answers);
       const budget = Number(DEFAULTS.SEND_BUDGET_PER_DOMAIN);
       figures(`attacker model, fresh addresses: ${JSON.stringify(counts)}; shoppers ${JSON.stringify(tally(vouched.map((status) => ({ status }))))}`);
-      // The attacker's real sends spend the domain's anonymous budget: its size (a few more under concurrency).
+      // The attacker's real sends spend the domain's anonymous budget: its size, and at most the
+      // requests in flight at once more (each may pass the gate before the others are counted).
       expect(counts.SENT).toBeGreaterThanOrEqual(budget);
-      expect(counts.SENT).toBeLessThanOrEqual(budget + 20);
+      expect(counts.SENT).toBeLessThanOrEqual(budget + 100);
       // Every shopper with an intent is sent, before and after the budget is spent, and emailed.
       expect(vouched).toEqual(Array(vouched.length).fill('SENT'));
       expect(vouched.length).toBeGreaterThanOrEqual(SECONDS / 3 - 1);

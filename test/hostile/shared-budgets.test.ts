@@ -47,8 +47,10 @@ describe('shared send budgets count emails that leave, nothing else', () => {
 
   it("a merchant's payment intent is sent while anonymous requests have spent the domain's budget, and draws on the merchant's own", async () => {
     await withHarness({ SEND_BUDGET_PER_DOMAIN: '2', SEND_BUDGET_TOTAL: '0', SEND_BUDGET_PER_MERCHANT: '2', TRUST_PROXY: '1', METRICS_TOKEN: 'Hq7Zt3Lw9Kc2Vx7Nb4Rp1Hs6Jd0Fy5GaXe' }, async (h) => {
-      const anonymous = await flood(4, 4, (i) => request(h, { email: `stranger${i}@gmail.com` }, i));
-      expect(anonymous.map((a) => a?.status).sort()).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'SENT', 'SENT']);
+      // One after another: requests in flight at once may each pass the budget's gate (a small,
+      // documented overshoot), and this test is about whose budget a request draws on.
+      const anonymous = await flood(4, 1, (i) => request(h, { email: `stranger${i}@gmail.com` }, i));
+      expect(anonymous.map((a) => a?.status)).toEqual(['SENT', 'SENT', 'RATE_LIMITED', 'RATE_LIMITED']);
       // gmail.com's anonymous budget is spent; a shopper paying Demo Shop is not held back by it.
       const pay = async (email: string, i: number) => request(h, { email, purpose: 'payment', paymentIntent: await makeIntent({ merchant: 'demo' }) }, i);
       expect((await pay('shopper@gmail.com', 10))?.status).toBe('SENT');
