@@ -41,14 +41,17 @@ const post = async (h: Harness, query: string, input: Record<string, unknown>, i
 
 /**
  * Sends `RATE_PER_SECOND` calls a second for `seconds` (ten every 100 ms), each `call(i)`, and
- * runs `alongside` every `everyMs` meanwhile; returns what every call answered.
+ * runs `alongside` every `everyMs` meanwhile; returns what every call answered. Bounded in
+ * count (rate × seconds) and in time: on a machine too busy to keep the pace it goes on, as
+ * fast as it can, until the count is sent or three times the time has passed, so that what
+ * the assertions count does not depend on the machine's speed.
  */
 async function attack(call: (i: number) => Promise<Answer>, alongside?: { everyMs: number; run: (n: number) => Promise<void> }, seconds = SECONDS): Promise<Answer[]> {
   const answers: Promise<Answer>[] = [];
   const side: Promise<void>[] = [];
   const started = Date.now();
   let tick = 0;
-  while (Date.now() - started < seconds * 1000 && answers.length < RATE_PER_SECOND * seconds) {
+  while (answers.length < RATE_PER_SECOND * seconds && Date.now() - started < seconds * 3000) {
     for (let k = 0; k < RATE_PER_SECOND / 10; k++) answers.push(call(answers.length));
     if (alongside && tick % (alongside.everyMs / 100) === 0) side.push(alongside.run(side.length));
     tick += 1;
@@ -71,9 +74,10 @@ describe('one patient attacker (docs/security.md), defaults, 100 requests a seco
       const counts = tally(answers);
       figures(`attacker model, refused traffic: ${JSON.stringify(counts)}`);
       expect(counts.NOT_FOUND).toBe(answers.filter((_, i) => i % 2 === 0).length);
-      // The victim's mailbox lets one email through per cooldown (30 s): one more in 60 s, at most two.
+      // The victim's mailbox lets one email through per cooldown (30 s), five per 10 minutes:
+      // one more in these 60 s (up to four if a busy machine stretches them).
       const victim = counts.SENT ?? 0;
-      expect(victim).toBeLessThanOrEqual(2);
+      expect(victim).toBeLessThanOrEqual(4);
       expect((counts.NOT_FOUND ?? 0) + (counts.RATE_LIMITED ?? 0) + victim).toBe(answers.length);
       // Afterwards, new users at the same domain and elsewhere get their codes: nothing shared was
       // spent by the 6,000 refusals (before issue 34 they spent gmail.com's 5,000 and refused everyone there).
