@@ -19,6 +19,8 @@ COPY packages/client/package.json ./packages/client/
 # assets (graphiql, react), no types. test/deploy/image.test.ts builds this file list by hand and starts it.
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The built-in email templates (the service reads them at start; MAIL_TEMPLATES_DIR goes over them).
+COPY templates ./templates
 USER node
 EXPOSE 4000
 # The port the service listens on: PORT, as the service reads it (4000 unless set).

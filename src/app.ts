@@ -17,7 +17,8 @@ import { createHttpServer, createOpsServer, type HttpServer } from './http/serve
 import { createLogger, type Logger } from './logger.js';
 import { createMailer } from './mail/create-mailer.js';
 import type { Mailer } from './mail/mailer.js';
-import { OtpEmails } from './mail/otp.template.js';
+import { LogMailer } from './mail/log.mailer.js';
+import { OtpEmails } from './mail/otp-emails.js';
 import { Metrics } from './ops/metrics.js';
 import { Readiness } from './ops/readiness.js';
 import { createOtpService, createVerificationTokens } from './create-service.js';
@@ -81,7 +82,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       store,
       mailer,
       hasher: service.codeHasher,
-      emails: new OtpEmails({ brand: config.mail.brand, merchant: config.mail.merchant }),
+      emails: new OtpEmails({ ...config.mail, templates: config.mail.templates! }),
       clock,
       logger,
       observer: metrics,
@@ -95,11 +96,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     config.merchantWebhooks && config.role !== 'api'
       ? new WebhookSender({ outbox: store, clock, logger, observer: metrics, ...config.merchantWebhooks })
       : null;
+  // The log mailer's last emails at /dev/mailbox: development only (production refuses the log mailer too).
+  const devMailbox = !production && mailer instanceof LogMailer ? mailer.mailbox : null;
   const readiness = new Readiness(store, mailer && dispatcher && { dispatcher, mailer }, production);
 
   const http =
     config.role === 'worker'
-      ? createOpsServer({ logger, metrics, readiness, metricsToken: config.metricsToken })
+      ? createOpsServer({ logger, metrics, readiness, metricsToken: config.metricsToken, devMailbox })
       : await createHttpServer({
           schema: await buildOtpSchema(),
           service,
@@ -111,6 +114,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           introspection: config.graphql.introspection,
           trustProxy: config.trustProxy,
           corsOrigins: config.corsOrigins,
+          devMailbox,
           subscriptionCaps: new SubscriptionCaps({ ...config.edge.subscriptions, ipv6PrefixLength: config.client.ipv6PrefixLength }, metrics),
           playground: config.graphql.playground,
           batching: config.graphql.batching,

@@ -14,12 +14,15 @@ import {
   placeholderProblems,
   productionSecretProblem,
   readMerchants,
+  readTemplates,
   readPerPurpose,
   readTokenKeys,
   withoutEmpty,
   GENERATE_TOKEN_KEY,
 } from './config/checks.js';
 import { ConfigError, type Config } from './config/config.types.js';
+import { readDynamicTemplateIds } from './mail/dynamic-templates.js';
+import { mailFrom } from './mail/mail-from.js';
 import { DEV_OTP_SECRET, envSchema } from './config/settings.js';
 import { secretWeakness } from './secret-strength.js';
 
@@ -117,6 +120,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.WEBHOOK_SECRET && !isWebhookSecret(env.WEBHOOK_SECRET)) {
     problems.push(`WEBHOOK_SECRET: must be a Standard Webhooks secret: whsec_ followed by base64 of 24 to 64 random bytes; ${GENERATE_WEBHOOK_SECRET}`);
   }
+  const dynamicTemplates = readDynamicTemplateIds(env.SENDGRID_TEMPLATE_IDS, problems);
+  // Only a process that sends reads the templates; checked whole before anything starts.
+  const templates = env.ROLE === 'api' ? null : readTemplates(env.MAIL_TEMPLATES_DIR ?? null, env.MERCHANTS_FILE ? new Set(merchants.keys()) : null, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -134,9 +140,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       sendgridEvents: env.SENDGRID_WEBHOOK_PUBLIC_KEY
         ? { publicKey: env.SENDGRID_WEBHOOK_PUBLIC_KEY, maxAgeSeconds: env.SENDGRID_WEBHOOK_MAX_AGE_SECONDS, maxPostsPerMinute: env.SENDGRID_WEBHOOK_MAX_POSTS_PER_MINUTE }
         : null,
-      from: env.MAIL_FROM,
+      from: mailFrom(env.MAIL_FROM, env.MAIL_FROM_NAME, env.MAIL_BRAND),
       brand: env.MAIL_BRAND,
       merchant: env.MAIL_MERCHANT,
+      timeZone: env.MAIL_TIME_ZONE,
+      templates,
+      dynamicTemplates,
     },
     otp: {
       secret: env.OTP_SECRET,

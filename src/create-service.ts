@@ -7,7 +7,7 @@ import { createChallenge } from './edge/challenge/challenge.config.js';
 import type { Challenge } from './edge/challenge/challenge.js';
 import { SendBudgets } from './edge/send-budgets.js';
 import type { Logger } from './logger.js';
-import { SUPPORTED_LOCALES } from './mail/locales/index.js';
+import { SUPPORTED_LOCALES } from './mail/email-values.js';
 import type { MerchantEvents } from './webhooks/merchant-events.js';
 import { OtpService, type OtpObserver, type ServiceStore } from './otp/otp.service.js';
 import type { IntentChecker } from './otp/transaction.js';

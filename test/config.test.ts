@@ -94,7 +94,7 @@ describe('config', () => {
     // An API process sends no email.
     expect(problems({ ROLE: 'api' })).toEqual([]);
     // Development keeps them, for the quick start.
-    expect(loadConfig({}).mail).toMatchObject({ from: 'no-reply@example.com', brand: 'MyBank2U', merchant: 'Merchant2U' });
+    expect(loadConfig({}).mail).toMatchObject({ from: { email: 'no-reply@example.com', name: 'MyBank2U' }, brand: 'MyBank2U', merchant: 'Merchant2U' });
   });
 
   it('reads the token keys as PEM or JWK, Ed25519 or P-256, and refuses anything else', () => {

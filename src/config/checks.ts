@@ -6,6 +6,9 @@ import { algorithmFor, readKey, readKeys } from '../otp/verification-token.js';
 import { secretWeakness } from '../secret-strength.js';
 import { demoMerchants, MerchantsFileError, readMerchantsFile } from '../merchants/merchants.file.js';
 import type { MerchantDirectory } from '../merchants/merchant.js';
+import { parseMailFrom } from '../mail/mail-from.js';
+import { loadTemplateSet } from '../mail/templates/template-checks.js';
+import { builtInTemplatesDir, type TemplateSet } from '../mail/templates/template-set.js';
 import { DEV_OTP_SECRET, PLACEHOLDER_BRAND, PLACEHOLDER_MERCHANT, type Env } from './settings.js';
 
 export function parseTrustProxy(value: string): boolean | number | string[] {
@@ -38,7 +41,7 @@ const EXAMPLE_DOMAIN = /(^|\.)example\.(com|net|org)$|\.(example|test|invalid|lo
 export function placeholderProblems(env: Pick<Env, 'MAIL_FROM' | 'MAIL_BRAND' | 'MAIL_MERCHANT'>): string[] {
   const allow = 'or set MAIL_ALLOW_PLACEHOLDERS=true if it is meant';
   const problems: string[] = [];
-  const domain = env.MAIL_FROM.split('@').pop() ?? '';
+  const domain = parseMailFrom(env.MAIL_FROM)?.email.split('@').pop() ?? '';
   if (EXAMPLE_DOMAIN.test(domain)) problems.push(`MAIL_FROM: must be your own sender address in production (${domain} is a placeholder domain), ${allow}`);
   if (env.MAIL_BRAND === PLACEHOLDER_BRAND) problems.push(`MAIL_BRAND: must name your brand in production (${PLACEHOLDER_BRAND} is the placeholder), ${allow}`);
   if (env.MAIL_MERCHANT === PLACEHOLDER_MERCHANT) problems.push(`MAIL_MERCHANT: must name your shop in production (${PLACEHOLDER_MERCHANT} is the placeholder), ${allow}`);
@@ -146,4 +149,19 @@ export function isSafeServiceUrl(value: string): boolean {
   if (url.protocol === 'https:') return true;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return url.protocol === 'http:' && (host === 'localhost' || host === '::1' || /^127\./.test(host));
+}
+
+/** The built-in set alone is the same for every configuration: checked once per process. */
+let builtInOnly: TemplateSet | null = null;
+
+/**
+ * The email templates (the built-in set, under MAIL_TEMPLATES_DIR when set), checked whole: each
+ * problem one line, "MAIL_TEMPLATES_DIR: ms/body.html.hbs: holds a link …".
+ */
+export function readTemplates(dir: string | null, merchants: ReadonlySet<string> | null, problems: string[]): TemplateSet | null {
+  if (!dir && builtInOnly) return builtInOnly;
+  const { set, problems: found } = loadTemplateSet(builtInTemplatesDir(), dir, merchants);
+  problems.push(...found.map((line) => (dir ? `MAIL_TEMPLATES_DIR: ${line}` : line)));
+  if (!dir && found.length === 0) builtInOnly = set;
+  return found.length === 0 ? set : null;
 }

@@ -5,6 +5,9 @@ import type { EdgeConfig } from '../edge/edge.config.js';
 import type { MerchantDirectory } from '../merchants/merchant.js';
 import type { ClientPolicy, OtpRules } from '../otp/otp.commands.js';
 import type { Env } from './settings.js';
+import type { DynamicTemplateIds } from '../mail/dynamic-templates.js';
+import type { MailFrom } from '../mail/mail-from.js';
+import type { TemplateSet } from '../mail/templates/template-set.js';
 
 export interface Config {
   nodeEnv: NonNullable<Env['NODE_ENV']>;
@@ -29,9 +32,16 @@ export interface Config {
     sendgridTimeoutMs: number;
     /** SendGrid's signed Event Webhook at /webhooks/sendgrid: its verification key (null: route off). */
     sendgridEvents: { publicKey: string; maxAgeSeconds: number; maxPostsPerMinute: number } | null;
-    from: string;
+    /** The sender, with the name the inbox shows. */
+    from: MailFrom;
     brand: string;
     merchant: string;
+    /** MAIL_TIME_ZONE: the zone the expiry's clock time is written in. */
+    timeZone: string;
+    /** The email templates, checked whole at start; null in an API-only process (it sends none). */
+    templates: TemplateSet | null;
+    /** SENDGRID_TEMPLATE_IDS, by kind[.language]; null when our own templates are sent. */
+    dynamicTemplates: DynamicTemplateIds | null;
   };
   /** The rules a code lives by, as the service reads them (one object, never copied), and the key for its hashes. */
   otp: OtpRules & { secret: string };

@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { edgeEnvShape } from '../edge/edge.config.js';
 import { ALL, API, int, optionalString, perPurpose, setting, WORKER } from '../env.js';
+import { isTimeZone } from '../mail/email-values.js';
+import { parseMailFrom } from '../mail/mail-from.js';
 
 export const DEV_OTP_SECRET = 'dev-only-otp-secret-do-not-use-in-production';
 const SENDGRID_DEFAULT_BASE_URL = 'https://api.sendgrid.com';
@@ -42,7 +44,11 @@ export const envSchema = z.object({
   SENDGRID_WEBHOOK_PUBLIC_KEY: setting(optionalString, "the Signed Event Webhook's verification key (base64, as SendGrid shows it, or PEM)", API),
   SENDGRID_WEBHOOK_MAX_AGE_SECONDS: setting(int(10, 3_600).default(300), "how old (or how far ahead) a webhook signature's timestamp may be", API),
   SENDGRID_WEBHOOK_MAX_POSTS_PER_MINUTE: setting(int(1, 1_000_000).default(300), "Event Webhook posts per minute per client network, counted before the signature is checked (429 past it)", API),
-  MAIL_FROM: setting(z.email({ message: 'must be an email address' }).default('no-reply@example.com'), "sender address (must be a verified sender in SendGrid)", WORKER),
+  MAIL_FROM: setting(z.string().refine((v) => parseMailFrom(v) !== null, { message: 'must be an email address, or a name and one: Bank <otp@bank.example>' }).default('no-reply@example.com'), "sender address (a verified sender in SendGrid), or Name <address>", WORKER),
+  MAIL_FROM_NAME: setting(optionalString, "the sender's name the inbox shows (unset: the name in MAIL_FROM, else MAIL_BRAND)", WORKER),
+  MAIL_TEMPLATES_DIR: setting(optionalString, "a folder of email templates over the built-in ones (templates/email/): docs/emails.md", WORKER),
+  MAIL_TIME_ZONE: setting(z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Asia/Kuala_Lumpur' }).default('Asia/Kuala_Lumpur'), "the zone an email's expiry time is written in", WORKER),
+  SENDGRID_TEMPLATE_IDS: setting(optionalString, "SendGrid Dynamic Templates to send instead of ours: kind[.language]=d-… (docs/emails.md)", WORKER),
   MAIL_BRAND: setting(z.string().min(1).max(60).default(PLACEHOLDER_BRAND), "the brand named in each email's subject and text", WORKER),
   MAIL_MERCHANT: setting(z.string().min(1).max(60).default(PLACEHOLDER_MERCHANT), "shop named in emails for purposes without their own wording", WORKER),
   // Production refuses the placeholders above unless this says they are meant.

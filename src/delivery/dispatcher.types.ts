@@ -4,7 +4,7 @@ import type { Span } from '@opentelemetry/api';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { Mailer, MailRecipient } from '../mail/mailer.js';
-import type { OtpEmails } from '../mail/otp.template.js';
+import type { OtpEmails } from '../mail/otp-emails.js';
 import type { CodeHasher } from '../otp/otp.codes.js';
 import type { Checkpoints } from '../store/checkpoints.js';
 import type { OtpRecord } from '../store/record.js';

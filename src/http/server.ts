@@ -23,6 +23,8 @@ import type { SubscriptionCaps } from '../edge/subscription-caps.js';
 import { clientAddress } from '../edge/client-network.js';
 import { registerGraphQLWs } from './graphql-ws.js';
 import { registerChallengeRoutes } from './challenge.routes.js';
+import type { DevMailbox } from '../mail/dev-mailbox.js';
+import { registerDevMailbox } from './dev-mailbox.routes.js';
 import { registerOpsRoutes } from './ops.routes.js';
 import { registerSendGridWebhook } from './sendgrid-webhook.routes.js';
 
@@ -48,6 +50,8 @@ export interface HttpServerOptions {
   corsOrigins: boolean | string[];
   /** What one client may hold open over WebSocket. */
   subscriptionCaps: SubscriptionCaps;
+  /** The log mailer's last emails at /dev/mailbox (development only); null: no such route. */
+  devMailbox: DevMailbox | null;
 }
 
 export interface HttpServer {
@@ -56,7 +60,7 @@ export interface HttpServer {
   apollo?: ApolloServer<GraphQLContext>;
 }
 
-type OpsServerOptions = Pick<HttpServerOptions, 'logger' | 'metrics' | 'readiness' | 'metricsToken'>;
+type OpsServerOptions = Pick<HttpServerOptions, 'logger' | 'metrics' | 'readiness' | 'metricsToken' | 'devMailbox'>;
 
 export const GRAPHQL_PATH = '/graphql';
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -79,6 +83,7 @@ export const LISTENER_TIMEOUTS = { requestMs: 15_000, headersMs: 10_000, checkEv
 export function createOpsServer(options: OpsServerOptions): HttpServer {
   const fastify = baseServer(options.logger, false);
   registerOpsRoutes(fastify, options);
+  if (options.devMailbox) registerDevMailbox(fastify, options.devMailbox);
   return { fastify };
 }
 
@@ -193,5 +198,6 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     reply.header('content-type', 'application/jwk-set+json').header('cache-control', 'public, max-age=300').send(await options.tokens.jwks()),
   );
   registerOpsRoutes(fastify, options);
+  if (options.devMailbox) registerDevMailbox(fastify, options.devMailbox);
   return { fastify, apollo };
 }

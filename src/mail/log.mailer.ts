@@ -2,9 +2,11 @@
 // tried without a mail account. The one place a code may reach a log; config refuses it in
 // production. It also plays the provider's part: a second after each email it reports the
 // event SendGrid's Event Webhook would (delivered; or bounced, or dropped, for a test address
-// that asks for it), so a frontend can see every delivery state without SendGrid.
+// that asks for it), so a frontend can see every delivery state without SendGrid. And it keeps
+// the last emails for /dev/mailbox.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { DevMailbox } from './dev-mailbox.js';
 import { substitute, type Mailer, type MailRecipient, type MailTemplate } from './mailer.js';
 
 /** Events in the Event Webhook's shape: { event, sg_event_id, timestamp, …custom args }. */
@@ -23,6 +25,9 @@ export function playedEvent(address: string): 'delivered' | 'bounce' | 'dropped'
 
 export class LogMailer implements Mailer {
   readonly kind = 'log' as const;
+  /** The last emails, for /dev/mailbox. */
+  readonly mailbox = new DevMailbox();
+
   constructor(
     private readonly logger: Logger,
     private readonly play?: PlayedEvents,
@@ -32,6 +37,8 @@ export class LogMailer implements Mailer {
     for (const recipient of recipients) {
       // The code leads the message, so a person trying the service finds it at a glance.
       const code = recipient.substitutions.otp ?? '(none)';
+      const fill = (body: string) => substitute(body, recipient.substitutions);
+      this.mailbox.keep({ to: recipient.to, code, subject: fill(template.subject), text: fill(template.text), html: fill(template.html) });
       this.logger.info(
         { to: recipient.to, subject: substitute(template.subject, recipient.substitutions), text: substitute(template.text, recipient.substitutions) },
         `code ${code} for ${recipient.to} (log mailer, development only: set SENDGRID_API_KEY to send for real)`,

@@ -7,11 +7,29 @@ export interface MailTemplate {
   text: string;
   /** HTML body; `{{key}}` marks a substitution. */
   html: string;
+  /** Images the HTML shows by `cid:` (the operator's logo): sent inside the email, never fetched. */
+  inlineImages: InlineImage[];
+  /**
+   * A SendGrid Dynamic Template (SENDGRID_TEMPLATE_IDS) to send instead of the parts above, with
+   * `values` and each recipient's own `values` as its dynamic_template_data. Other mailers
+   * render the parts above.
+   */
+  dynamicTemplate?: { id: string; values: Record<string, unknown> };
+}
+
+export interface InlineImage {
+  /** What the HTML names it by: `cid:<contentId>`. */
+  contentId: string;
+  filename: string;
+  type: string;
+  content: Buffer;
 }
 
 export interface MailRecipient {
   to: string;
   substitutions: Record<string, string>;
+  /** This email's own values by their template names (code, reference, …), for a Dynamic Template. */
+  values?: Record<string, string>;
   /** Travels with the email and comes back on the provider's events (SendGrid custom_args). */
   customArgs?: Record<string, string>;
 }

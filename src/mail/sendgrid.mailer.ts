@@ -8,14 +8,27 @@ import sgMail from '@sendgrid/mail';
 // the instance); own instances keep two mailers from sharing settings.
 const { Client } = sgClient as unknown as { Client: new () => typeof sgClient };
 const { MailService } = sgMail as unknown as { MailService: new () => typeof sgMail };
+import type { MailFrom } from './mail-from.js';
 import { MailError, type Mailer, type MailRecipient, type MailTemplate } from './mailer.js';
 
 export interface SendGridOptions {
   apiKey: string;
   baseUrl: string;
   timeoutMs: number;
-  from: string;
+  from: MailFrom;
 }
+
+/**
+ * Tracking pinned off in every call, whatever the account's defaults: open tracking adds a
+ * remote pixel and click tracking rewrites links through SendGrid's domain; an OTP email has
+ * neither, and its reader's opening it is nobody's business.
+ */
+export const NO_TRACKING = {
+  clickTracking: { enable: false, enableText: false },
+  openTracking: { enable: false },
+  subscriptionTracking: { enable: false },
+  ganalytics: { enable: false },
+};
 
 /** SendGrid accepts at most 1000 personalizations per request. */
 export const SENDGRID_MAX_BATCH = 1000;
@@ -36,14 +49,22 @@ export class SendGridMailer implements Mailer {
 
   async send(template: MailTemplate, recipients: MailRecipient[]): Promise<void> {
     try {
+      const dynamic = template.dynamicTemplate;
       await this.mail.send({
         from: this.options.from,
-        subject: template.subject,
-        text: template.text,
-        html: template.html,
+        // A Dynamic Template brings its own subject and content; ours are sent otherwise.
+        ...(dynamic
+          ? { templateId: dynamic.id, dynamicTemplateData: dynamic.values }
+          : {
+              subject: template.subject,
+              text: template.text,
+              html: template.html,
+              ...(template.inlineImages.length === 0 ? {} : { attachments: template.inlineImages.map(inlineAttachment) }),
+            }),
+        trackingSettings: NO_TRACKING,
         personalizations: recipients.map((r) => ({
           to: [{ email: r.to }],
-          substitutions: r.substitutions,
+          ...(dynamic ? { dynamicTemplateData: r.values ?? {} } : { substitutions: r.substitutions }),
           ...(r.customArgs ? { customArgs: r.customArgs } : {}),
         })),
       });
@@ -51,6 +72,15 @@ export class SendGridMailer implements Mailer {
       throw toMailError(error);
     }
   }
+}
+
+/**
+ * An inline image in Mail Send's own words. The SDK passes attachment objects through as
+ * given (its `contentId` would reach SendGrid camel-cased, which its schema refuses), so the
+ * body's field names are written here.
+ */
+function inlineAttachment(image: MailTemplate['inlineImages'][number]) {
+  return { content: image.content.toString('base64'), filename: image.filename, type: image.type, disposition: 'inline', content_id: image.contentId } as unknown as { content: string; filename: string };
 }
 
 /** Keeps the status, a short reason and any Retry-After; drops the request, which holds the codes. */

@@ -3,7 +3,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ManualClock, systemClock, type Clock } from '../../src/clock.js';
 import { Dispatcher, type DeliveryObserver } from '../../src/delivery/dispatcher.js';
-import { OtpEmails } from '../../src/mail/otp.template.js';
+import { builtInEmails } from '../support/emails.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { loadConfig } from '../../src/config.js';
 import { createOtpService } from '../../src/create-service.js';
@@ -29,9 +29,9 @@ describeEachTier('dispatcher on the $name store', (tier) => {
   const dispatcher = (options: { clock?: Clock; timeoutMs?: number; worker?: string; on?: OtpStore; leaseSeconds?: number; observer?: DeliveryObserver; events?: StandardMerchantEvents } = {}) => {
     const d = new Dispatcher({
       store: options.on ?? store,
-      mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: options.timeoutMs ?? 2000, from: 'otp@example.com' }),
+      mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: options.timeoutMs ?? 2000, from: { email: 'otp@example.com', name: 'Test Bank' } }),
       hasher: service.codeHasher,
-      emails: new OtpEmails({ brand: 'MyBank2U', merchant: 'Merchant2U' }),
+      emails: builtInEmails({ brand: 'MyBank2U', merchant: 'Merchant2U' }),
       clock: options.clock ?? clock,
       logger: memoryLogger(logs),
       retryBaseMs: 10,

@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 const run = promisify(execFile);
 
 /** What the runtime stage copies from the build context before `npm ci --omit=dev`. */
-const RUNTIME_COPIES = ['package.json', 'package-lock.json', 'packages/client/package.json'];
+const RUNTIME_COPIES = ['package.json', 'package-lock.json', 'packages/client/package.json', 'templates'];
 const ROOT = new URL('../../', import.meta.url);
 const read = (file: string) => readFile(new URL(file, ROOT), 'utf8');
 

@@ -7,7 +7,7 @@ import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { freePort } from '../support/mongod-processes.js';
 
-const template = { subject: 'Your code', text: 'Code {{otp}}', html: '<p>Code {{otp}}</p>' };
+const template = { subject: 'Your code', text: 'Code {{otp}}', html: '<p>Code {{otp}}</p>', inlineImages: [] };
 const recipients = [{ to: 'someone@example.com', substitutions: { otp: '123456' } }];
 
 
@@ -17,7 +17,7 @@ describe('SendGrid mailer failures', () => {
   const sendgrid = new FakeSendGrid();
   beforeAll(async () => void (await sendgrid.start()));
   afterAll(async () => sendgrid.close());
-  const mailer = (baseUrl: string, timeoutMs = 2_000) => new SendGridMailer({ apiKey: 'SG.test', baseUrl, timeoutMs, from: 'otp@example.com' });
+  const mailer = (baseUrl: string, timeoutMs = 2_000) => new SendGridMailer({ apiKey: 'SG.test', baseUrl, timeoutMs, from: { email: 'otp@example.com', name: 'Test Bank' } });
 
   it('a timeout after the request went out is transient and unconfirmed (SendGrid took it here)', async () => {
     sendgrid.answer({ status: 202, delayMs: 500 });

@@ -14,7 +14,7 @@ import { TEST_SECRET } from '../support/harness.js';
 import { describeOnTier, mongoTier as tier, mongoUri } from '../support/stores.js';
 import { systemClock } from '../../src/clock.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
-import { OtpEmails } from '../../src/mail/otp.template.js';
+import { builtInEmails } from '../support/emails.js';
 import { SendGridMailer } from '../../src/mail/sendgrid.mailer.js';
 import { FakeSendGrid } from '../support/fake-sendgrid.js';
 import { memoryLogger } from '../support/harness.js';
@@ -137,9 +137,9 @@ describeOnTier(tier, 'MongoDB specifics', () => {
       await sendgrid.start();
       const dispatcher = new Dispatcher({
         store: own,
-        mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: 2000, from: 'otp@example.com' }),
+        mailer: new SendGridMailer({ apiKey: 'SG.test', baseUrl: sendgrid.baseUrl, timeoutMs: 2000, from: { email: 'otp@example.com', name: 'Test Bank' } }),
         hasher: createOtpService(loadConfig({ OTP_SECRET: TEST_SECRET }), { store: own, clock: systemClock }).codeHasher,
-        emails: new OtpEmails({ brand: 'B', merchant: 'M' }),
+        emails: builtInEmails({ brand: 'B', merchant: 'M' }),
         clock: systemClock,
         logger: memoryLogger(logs),
         sweepSeconds: 0, // only the feed can deliver

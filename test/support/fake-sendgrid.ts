@@ -3,6 +3,7 @@
 // and answers from a script of statuses and delays, 202 once the script runs out.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mailSendProblems } from './mail-send-schema.js';
 
 export interface ReceivedEmail {
   to: string;
@@ -14,6 +15,13 @@ export interface ReceivedEmail {
   code: string;
   /** SendGrid custom_args: what comes back on its events. */
   customArgs: Record<string, string>;
+  /** The sender's display name (from.name). */
+  fromName: string | undefined;
+  /** The call's attachments (an inline logo: disposition inline, a content_id). */
+  attachments: { content: string; filename: string; type?: string; disposition?: string; content_id?: string }[];
+  /** A Dynamic Template's id and this recipient's dynamic_template_data, when one was sent. */
+  templateId: string | undefined;
+  data: Record<string, unknown> | undefined;
   receivedAt: number;
 }
 
@@ -23,11 +31,14 @@ export interface ScriptedAnswer {
   headers?: Record<string, string>;
 }
 
-interface SendGridBody {
-  from: { email: string };
-  subject: string;
-  content: { type: string; value: string }[];
-  personalizations: { to: { email: string }[]; substitutions?: Record<string, string>; custom_args?: Record<string, string> }[];
+export interface SendGridBody {
+  from: { email: string; name?: string };
+  subject?: string;
+  content?: { type: string; value: string }[];
+  attachments?: ReceivedEmail['attachments'];
+  template_id?: string;
+  tracking_settings?: Record<string, { enable?: boolean; enable_text?: boolean }>;
+  personalizations: { to: { email: string }[]; substitutions?: Record<string, string>; dynamic_template_data?: Record<string, unknown>; custom_args?: Record<string, string> }[];
 }
 
 export class FakeSendGrid {
@@ -35,6 +46,8 @@ export class FakeSendGrid {
   readonly requests: { status: number; authorization: string | undefined; body: SendGridBody; at: number }[] = [];
   /** Emails from accepted (2xx) requests only: what recipients would get. */
   readonly emails: ReceivedEmail[] = [];
+  /** Bodies refused for breaking SendGrid's Mail Send schema, with what broke it. */
+  readonly invalidBodies: string[][] = [];
   private script: ScriptedAnswer[] = [];
   private defaultDelayMs = 0;
   /** Addresses SendGrid will not take: any call carrying one is refused whole with 400, as SendGrid does. */
@@ -87,6 +100,7 @@ export class FakeSendGrid {
   reset(): void {
     this.requests.length = 0;
     this.emails.length = 0;
+    this.invalidBodies.length = 0;
     this.script = [];
     this.defaultDelayMs = 0;
     this.refused.clear();
@@ -127,6 +141,13 @@ export class FakeSendGrid {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== 'POST' || req.url !== '/v3/mail/send') return { status: 404 };
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as SendGridBody;
+    // A body SendGrid's published schema rejects is refused as SendGrid refuses it.
+    const invalid = mailSendProblems(body);
+    if (invalid.length > 0) {
+      this.invalidBodies.push(invalid);
+      this.requests.push({ status: 400, authorization: req.headers.authorization, body, at: Date.now() });
+      return { status: 400 };
+    }
     const carriesRefused = body.personalizations.some((p) => p.to.some((to) => this.refused.has(to.email)));
     const down = this.outage && Date.now() < this.outage.until ? { status: this.outage.status } : null;
     const answer = down ?? (carriesRefused ? { status: 400 } : undefined) ?? this.script.shift() ?? { status: 202, delayMs: this.defaultDelayMs };
@@ -134,8 +155,8 @@ export class FakeSendGrid {
     if (answer.status >= 200 && answer.status < 300) {
       // Recorded when the answer is decided, as SendGrid would have queued the mail by then.
       const receivedAt = Date.now();
-      const text = body.content.find((c) => c.type === 'text/plain')?.value ?? '';
-      const html = body.content.find((c) => c.type === 'text/html')?.value ?? '';
+      const text = body.content?.find((c) => c.type === 'text/plain')?.value ?? '';
+      const html = body.content?.find((c) => c.type === 'text/html')?.value ?? '';
       for (const p of body.personalizations) {
         const subs = p.substitutions ?? {};
         const render = (s: string) => Object.entries(subs).reduce((acc, [k, v]) => acc.split(k).join(v), s);
@@ -143,11 +164,15 @@ export class FakeSendGrid {
           this.emails.push({
             to: to.email,
             from: body.from.email,
-            subject: render(body.subject),
+            subject: render(body.subject ?? ''),
             text: render(text),
             html: render(html),
-            code: subs['{{otp}}'] ?? '',
+            code: subs['{{otp}}'] ?? String(p.dynamic_template_data?.code ?? ''),
             customArgs: p.custom_args ?? {},
+            fromName: body.from.name,
+            attachments: body.attachments ?? [],
+            templateId: body.template_id,
+            data: p.dynamic_template_data,
             receivedAt,
           });
         }
