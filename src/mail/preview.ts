@@ -43,7 +43,7 @@ export async function previewEmails(mail: Config['mail']): Promise<PreviewEmail[
             text,
             html,
             date: CREATED,
-            messageId: `<preview-${language}-${kind}-${resends}@${mail.from.email.split('@')[1]}>`,
+            messageId: `<preview-${merchant ?? 'any'}-${language}-${kind}-${resends}@${mail.from.email.split('@')[1]}>`,
             attachments: email.template.inlineImages.map((image) => ({ cid: image.contentId, filename: image.filename, contentType: image.type, content: image.content, contentDisposition: 'inline' as const })),
           }).compile().build();
           previews.push({ name: `${merchant ? `merchants/${merchant}/` : ''}${language}/${kind}-${resends ? 'resent' : 'first'}`, subject, html, text, eml });
