@@ -8,7 +8,9 @@ import { previewEmails } from '../src/mail/preview.js';
 
 const out = resolve(process.argv[2] ?? '.emails-preview');
 try {
-  const emails = await previewEmails(loadConfig({ ...process.env, ROLE: 'all' }).mail);
+  // As a sending process reads them (an API-only process reads no templates).
+  const { mail } = loadConfig({ ...process.env, ROLE: 'all' });
+  const emails = await previewEmails({ ...mail, templates: mail.templates! });
   for (const email of emails) {
     const base = join(out, email.name);
     await mkdir(dirname(base), { recursive: true });

@@ -75,7 +75,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // The mail half: none in an API-only process.
   // SendGrid's events, from its Event Webhook (HTTP) or played by the development log mailer.
   const providerEvents = new SendGridEvents(store, logger, metrics, merchantEvents);
-  const mailer: Mailer | null = config.role === 'api' ? null : (overrides.mailer ?? createMailer(config, logger, (events) => providerEvents.record(events)));
+  const mailer: Mailer | null = config.role === 'api' ? null : (overrides.mailer ?? createMailer(config.mail, logger, (events) => providerEvents.record(events)));
   const dispatcher =
     mailer &&
     new Dispatcher({

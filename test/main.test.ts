@@ -33,6 +33,32 @@ describe('npm start (dist/src/main.js)', () => {
     });
   });
 
+  it('stops on an email template that lacks the code or holds a link, with one problem per file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'otp-bad-templates-'));
+    await writeFile(join(dir, 'body.text.hbs'), 'Your code is on its way.');
+    await writeFile(join(dir, 'closing.hbs'), 'Questions? https://bank.example/help');
+    const { child, lines } = startService({ MAIL_TEMPLATES_DIR: dir });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    const refusal = configRefusal(lines);
+    expect(refusal.variables.every((v) => v === 'MAIL_TEMPLATES_DIR')).toBe(true);
+    expect(refusal.problems).toContain('MAIL_TEMPLATES_DIR: closing.hbs: holds a web address: mail clients make it a link, and an OTP email has none');
+    // (A broken file breaks every email it is in: the set's files are judged first, and said once.)
+    expect(refusal.problems.every((p) => p.startsWith('MAIL_TEMPLATES_DIR: closing.hbs: '))).toBe(true);
+  });
+
+  it('stops on a template that lacks the code, naming the file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'otp-bad-templates-'));
+    await writeFile(join(dir, 'body.text.hbs'), 'Your code is on its way.');
+    const { child, lines } = startService({ MAIL_TEMPLATES_DIR: dir });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(1);
+    const { problems } = configRefusal(lines);
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem).toMatch(/^MAIL_TEMPLATES_DIR: body\.text\.hbs: the text part never shows \{\{\w+\}\} \(/);
+    expect(problems).toContain('MAIL_TEMPLATES_DIR: body.text.hbs: the text part never shows {{code}} (signIn email in en)');
+  });
+
   it('refuses to start with NODE_ENV unset once anything is configured for a deployment', async () => {
     const { child, lines } = startService({ NODE_ENV: '', SENDGRID_API_KEY: 'SG.real-looking-key' });
     const [code] = await once(child, 'exit');

@@ -48,10 +48,26 @@ export const escapeHtml = (s: string) =>
  * caller names (en-DK's "1.234,50") changes how the bank writes a sum.
  */
 export function formatAmount({ amount, currency }: Transaction, language: string): string {
-  const digits = currencyDigits(currency) ?? 2;
+  const format = memo(`${language}|${currency}`, () => {
+    const digits = currencyDigits(currency) ?? 2;
+    return new Intl.NumberFormat(language, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits, numberingSystem: 'latn' });
+  });
   // A decimal string is formatted exactly (no float rounding) by Intl.NumberFormat.
-  const format = new Intl.NumberFormat(language, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits, numberingSystem: 'latn' });
   return format.format(amount as unknown as number);
+}
+
+/**
+ * Formatters are costly to make and the same for every email of a language: made once each.
+ * Bounded by languages × currencies × zones in use (a few hundred at most).
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function memo<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let format = formatters.get(key) as T | undefined;
+  if (!format) {
+    format = make();
+    formatters.set(key, format);
+  }
+  return format;
 }
 
 /** A code living this long or more, or dying on another day, is given its date as well as its time. */
@@ -63,16 +79,19 @@ const DATED_FROM_SECONDS = 6 * 3_600;
  * or dies on another day than it was made. Latin digits, like the amount.
  */
 export function formatExpiry({ createdAt, expiresAt }: Pick<EmailSubject, 'createdAt' | 'expiresAt'>, language: string, timeZone: string): string {
-  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }).format(d);
-  const dated = lifeSeconds({ createdAt, expiresAt }) >= DATED_FROM_SECONDS || day(createdAt) !== day(expiresAt);
-  return new Intl.DateTimeFormat(language, {
-    ...(dated ? { day: 'numeric', month: 'short' } : {}),
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-    numberingSystem: 'latn',
-  }).format(expiresAt);
+  const days = memo(`day|${timeZone}`, () => new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' }));
+  const dated = lifeSeconds({ createdAt, expiresAt }) >= DATED_FROM_SECONDS || days.format(createdAt) !== days.format(expiresAt);
+  const clock = memo(`clock|${language}|${timeZone}|${dated}`, () =>
+    new Intl.DateTimeFormat(language, {
+      ...(dated ? { day: 'numeric', month: 'short' } : {}),
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZone,
+      timeZoneName: 'short',
+      numberingSystem: 'latn',
+    }),
+  );
+  return clock.format(expiresAt);
 }
 
 /** Whether `zone` is an IANA time zone this runtime knows (MAIL_TIME_ZONE's check). */

@@ -3,10 +3,10 @@
 // text, and the whole message as an .eml with the logo inline). `npm run emails:preview`
 // writes them to look at; the email judges (SpamAssassin, caniemail, axe) read them in tests.
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import type { Config } from '../config.js';
 import { EMAIL_KINDS, SUPPORTED_LOCALES, type EmailKind } from './email-values.js';
 import { substitute } from './mailer.js';
-import { OtpEmails } from './otp-emails.js';
+import type { MailFrom } from './mail-from.js';
+import { OtpEmails, type EmailOptions } from './otp-emails.js';
 
 export interface PreviewEmail {
   /** e.g. "ms/payment-first" or "merchants/kedai-ali/ms/payment-resent". */
@@ -23,9 +23,9 @@ const PURPOSES: Record<EmailKind, string> = { payment: 'payment', signIn: 'login
 /** The sample a preview shows: a code made now-ish, living 5 minutes. */
 const CREATED = new Date('2026-12-07T02:30:00Z');
 
-export async function previewEmails(mail: Config['mail']): Promise<PreviewEmail[]> {
-  if (!mail.templates) throw new Error('no templates in this configuration (an API-only process sends no email)');
-  const emails = new OtpEmails({ ...mail, templates: mail.templates });
+/** `mail`: what the service's emails are made with (config.mail), and the sender. */
+export async function previewEmails(mail: EmailOptions & { from: MailFrom }): Promise<PreviewEmail[]> {
+  const emails = new OtpEmails(mail);
   const merchants = [null, ...(mail.templates.operator?.merchants() ?? [])];
   const previews: PreviewEmail[] = [];
   for (const merchant of merchants) {

@@ -207,7 +207,7 @@ describeEachTier('OTP flow over HTTP on the $name store', (tier) => {
       resendCooldownSeconds: 1,
       purpose: 'default',
       transactionRequired: false,
-      locales: ['en', 'ms', 'zh-Hans'],
+      locales: ['en', 'ms', 'zh-Hans', 'ta'],
       challenge: null, // no bot check unless CHALLENGE turns one on
     });
   });

@@ -91,12 +91,12 @@ describeEachTier('payments over HTTP on the $name store', (tier) => {
       {
         locale: 'en',
         subject: 'MyBank2U: your payment code (ref. $REF)',
-        text: `Use this code to confirm your payment of MYR${NBSP}149.90 to Kedai Runcit Ali. This code is valid for 5 minutes.`,
+        text: `Use this code to confirm your payment of MYR${NBSP}149.90 to Kedai Runcit Ali. This code is valid for 5 minutes, until `,
       },
       {
         locale: 'ms-MY',
         subject: 'MyBank2U: kod pembayaran anda (ruj. $REF)',
-        text: `Gunakan kod ini untuk mengesahkan pembayaran anda sebanyak RM${NBSP}149.90 kepada Kedai Runcit Ali. Kod ini sah selama 5 minit.`,
+        text: `Gunakan kod ini untuk mengesahkan pembayaran anda sebanyak RM${NBSP}149.90 kepada Kedai Runcit Ali. Kod ini sah selama 5 minit, sehingga `,
       },
       {
         // A caller's -u- extension does not choose our digits: Latin, not Tibetan.
@@ -107,7 +107,12 @@ describeEachTier('payments over HTTP on the $name store', (tier) => {
       {
         locale: 'zh-CN', // falls back to zh-Hans
         subject: 'MyBank2U：您的付款验证码（参考号 $REF）',
-        text: `请使用此验证码确认您向 Kedai Runcit Ali 支付 MYR${NBSP}149.90。此验证码在 5 分钟内有效。`,
+        text: `请使用此验证码确认您向 Kedai Runcit Ali 支付 MYR${NBSP}149.90。此验证码在 5 分钟内有效，有效期至 `,
+      },
+      {
+        locale: 'ta-MY', // falls back to ta
+        subject: 'MyBank2U: உங்கள் கட்டணக் குறியீடு (குறிப்பு $REF)',
+        text: `Kedai Runcit Ali நிறுவனத்திற்கு MYR${NBSP}149.90 செலுத்துவதை உறுதிப்படுத்த இந்தக் குறியீட்டைப் பயன்படுத்தவும். இந்தக் குறியீடு 5 நிமிடங்கள், `,
       },
     ];
     for (const { locale, subject, text } of cases) {
@@ -212,7 +217,7 @@ describeEachTier('payments over HTTP on the $name store', (tier) => {
   });
 
   it('tells a frontend, per purpose, whether a payment intent is required and which languages there are', async () => {
-    expect(await h.client.otpPolicy('payment')).toMatchObject({ purpose: 'payment', transactionRequired: true, locales: ['en', 'ms', 'zh-Hans'] });
+    expect(await h.client.otpPolicy('payment')).toMatchObject({ purpose: 'payment', transactionRequired: true, locales: ['en', 'ms', 'zh-Hans', 'ta'] });
     expect(await h.client.otpPolicy()).toMatchObject({ purpose: 'default', transactionRequired: false, codeLength: 6, ttlSeconds: 300 });
   });
 

@@ -33,8 +33,12 @@ describe.skipIf(missing.length > 0)('the emails, judged', () => {
   beforeAll(async () => {
     const operator = await kedaiTemplates();
     cleanup = operator.cleanup;
-    const builtIn = await previewEmails(loadConfig({ MAIL_FROM: 'Bank Contoh <otp@bank-contoh.my>', MAIL_BRAND: 'Bank Contoh' }).mail);
-    const own = await previewEmails(loadConfig({ MAIL_FROM: 'Bank Contoh <otp@bank-contoh.my>', MAIL_BRAND: 'Bank Contoh', MAIL_TEMPLATES_DIR: operator.dir, MERCHANTS_FILE: await writeMerchantsFile() }).mail);
+    const mailOf = (env: Record<string, string>) => {
+      const { mail } = loadConfig({ MAIL_FROM: 'Bank Contoh <otp@bank-contoh.my>', MAIL_BRAND: 'Bank Contoh', ...env });
+      return { ...mail, templates: mail.templates! };
+    };
+    const builtIn = await previewEmails(mailOf({}));
+    const own = await previewEmails(mailOf({ MAIL_TEMPLATES_DIR: operator.dir, MERCHANTS_FILE: await writeMerchantsFile() }));
     emails = [...builtIn, ...own.filter((e) => e.name.startsWith('merchants/')).map((e) => ({ ...e, name: `operator:${e.name}` }))];
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   }, 60_000);
