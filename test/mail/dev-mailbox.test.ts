@@ -38,6 +38,14 @@ describe('the development mailbox', () => {
     expect(html.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await html.text()).toMatch(/^<!DOCTYPE html>/);
   });
+  it('answers only callers on this machine (the TCP peer; a forwarded address changes nothing)', async () => {
+    const from = (remoteAddress: string, headers: Record<string, string> = {}) => h.app.http.fastify.inject({ method: 'GET', url: '/dev/mailbox?format=json', remoteAddress, headers });
+    expect((await from('192.168.1.20')).statusCode).toBe(404);
+    expect((await from('2001:db8::7')).statusCode).toBe(404);
+    expect((await from('192.168.1.20', { 'x-forwarded-for': '127.0.0.1' })).statusCode).toBe(404);
+    expect((await from('127.0.0.1')).statusCode).toBe(200);
+    expect((await from('::1')).statusCode).toBe(200);
+  });
 });
 
 describe('no development mailbox where email is sent for real', () => {
