@@ -23,7 +23,7 @@ describe('development comfort', () => {
 
   it('npm run dev serves, and restarts with the change when a source file is edited', { timeout: 90_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'otp-dev-'));
-    for (const entry of ['src', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) await cp(join(root, entry), join(dir, entry), { recursive: true });
+    for (const entry of ['src', 'scripts', 'templates', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) await cp(join(root, entry), join(dir, entry), { recursive: true });
     await symlink(join(root, 'node_modules'), join(dir, 'node_modules'));
     const { MONGODB_URI: _m, SENDGRID_API_KEY: _s, NODE_ENV: _n, ...inherited } = process.env;
     const child = spawn(process.execPath, ['scripts/dev.mjs'], { cwd: dir, env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...(mongoTier.skip ? {} : mongoTier.env()) } });
