@@ -26,6 +26,13 @@ import type { OtpService } from './otp/otp.service.js';
 import { createStore } from './store/create-store.js';
 import type { OtpStore } from './store/otp.store.js';
 
+/** "0.0.0.0:4000 (every interface)", "127.0.0.1:4000 (this machine only)", "[::]:4000 (every interface)". */
+export function listeningOn(host: string, port: number): string {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  const scope = host === '0.0.0.0' || host === '::' ? ' (every interface)' : /^(127\.|::1$|localhost$)/.test(host) ? ' (this machine only)' : '';
+  return `${shown}:${port}${scope}`;
+}
+
 export interface AppOverrides {
   clock?: Clock;
   logger?: Logger;
@@ -140,7 +147,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       webhookSender?.start();
       const base = address.replace('0.0.0.0', 'localhost');
       const url = config.role === 'worker' ? base : `${base}/graphql`;
-      logger.info({ url, role: config.role, store: store.kind, mailer: mailer?.kind ?? null }, 'otp-graphql is serving');
+      // Where it really listens (HOST): every interface by default, which the URL alone hides.
+      const listening = listeningOn(config.host, Number(new URL(address).port));
+      logger.info({ url, listening, role: config.role, store: store.kind, mailer: mailer?.kind ?? null }, `otp-graphql is serving at ${url}, listening on ${listening}`);
       return url;
     },
     async close() {

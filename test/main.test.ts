@@ -4,11 +4,12 @@ import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listeningOn } from '../src/app.js';
 import { FakeSendGrid } from './support/fake-sendgrid.js';
 import { startService, waitForLine } from './support/service-process.js';
 import { TEST_SECRET } from './support/harness.js';
@@ -20,6 +21,15 @@ const configRefusal = (lines: string[]) => {
   expect(lines).toHaveLength(1);
   return JSON.parse(lines[0]!) as { level: number; variables: string[]; problems: string[]; msg: string };
 };
+
+describe('the start-up line', () => {
+  it('says where the service listens: every interface by default, not the URL it prints', () => {
+    expect(listeningOn('0.0.0.0', 4000)).toBe('0.0.0.0:4000 (every interface)');
+    expect(listeningOn('::', 4000)).toBe('[::]:4000 (every interface)');
+    expect(listeningOn('127.0.0.1', 4000)).toBe('127.0.0.1:4000 (this machine only)');
+    expect(listeningOn('10.0.0.5', 4000)).toBe('10.0.0.5:4000');
+  });
+});
 
 describe('npm start (dist/src/main.js)', () => {
   it('stops on a bad setting with one line naming the variable', async () => {
@@ -157,8 +167,11 @@ describe('npm start (dist/src/main.js)', () => {
     // As a fresh checkout runs it: NODE_ENV not set, nothing configured.
     const { child, lines } = startService({ NODE_ENV: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
     try {
-      const serving = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000)) as { url: string; store: string };
+      const serving = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000)) as { url: string; store: string; listening: string; msg: string };
       const url = serving.url;
+      // Where it listens, as well as a URL to try.
+      expect(serving.listening).toMatch(/^127\.0\.0\.1:\d+ \(this machine only\)$/);
+      expect(serving.msg).toBe(`otp-graphql is serving at ${url}, listening on ${serving.listening}`);
       // The embedded default: a real mongod replica set (the binary `npm install` put in
       // place), and the log says so.
       expect(serving.store).toBe('mongodb');
@@ -199,6 +212,39 @@ describe('npm start (dist/src/main.js)', () => {
     const [exitCode] = await once(child, 'exit');
     expect(exitCode).toBe(0);
     expect(lines.some((l) => l.includes('shutting down'))).toBe(true);
+  });
+
+  it("runs the README's quick start as written, in order: sign in, verify, then pay, reading codes at /dev/mailbox", { timeout: 60_000 }, async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const quickStart = readme.slice(readme.indexOf('`npm start` needs no database'), readme.indexOf('## The two mutations'));
+    // Each curl's body as the shell hands it over: '…' as written; "…" with \" and \\ unescaped and $INTENT expanded.
+    const intent = (await run(process.execPath, ['scripts/demo-intent.mjs', '149.90', 'MYR'], { cwd: new URL('..', import.meta.url).pathname })).stdout.trim();
+    const bodies = [...quickStart.matchAll(/-d '(\{.*\})'|-d "(\{.*\})"/g)].map((m) => m[1] ?? m[2]!.replace(/\\(["\\$`])/g, '$1').replace('$INTENT', intent));
+    const [signIn, verify, pay] = bodies.map((body) => (JSON.parse(body) as { query: string }).query);
+    expect([signIn, verify, pay].map((q) => /^mutation (\w+)/.exec(q ?? '')?.[1])).toEqual(['SignIn', 'Verify', 'Pay']);
+
+    const { child, lines } = startService({ NODE_ENV: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+    try {
+      const { url } = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000)) as { url: string };
+      const post = (query: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json()) as Promise<{ data: Record<string, Record<string, string>> }>;
+      const mailbox = async (to: string) => {
+        const res = await fetch(`${url.replace(/\/graphql$/, '/dev/mailbox')}?format=json&to=${to}`);
+        return ((await res.json()) as { emails: { code: string; text: string }[] }).emails;
+      };
+      const sent = await post(signIn!);
+      expect(sent.data.requestOtp).toMatchObject({ status: 'SENT' });
+      await expect.poll(async () => (await mailbox('you@example.com')).length, { timeout: 10_000 }).toBe(1);
+      const { code } = (await mailbox('you@example.com'))[0]!;
+      const verified = await post(verify!.replace('0b6f5c1e-…', sent.data.requestOtp!.requestId!).replace('123456', code));
+      expect(verified.data.verifyOtp).toMatchObject({ status: 'VERIFIED' });
+      // Right after: the payment example is not refused by the sign-in's cooldown.
+      expect((await post(pay!)).data.requestOtp).toMatchObject({ status: 'SENT' });
+      await expect.poll(async () => (await mailbox('buyer@example.com'))[0]?.text ?? '', { timeout: 10_000 }).toContain('Use this code to confirm your payment of MYR\u00a0149.90 to Demo Shop.');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [exitCode] = await once(child, 'exit');
+    expect(exitCode).toBe(0);
   });
 
   it('on SIGTERM during a slow send: finishes that email exactly once, then exits 0', async () => {
