@@ -37,10 +37,14 @@ mkdirSync(dbPath, { recursive: true });
 const mongod = spawn(binary, ['--replSet', setName, '--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dbPath], { stdio: ['ignore', 'pipe', 'pipe'] });
 let output = '';
 let stopping = false;
+let serving = false;
+let uri = '';
 mongod.on('exit', (code, signal) => {
   if (stopping) process.exit(0);
+  // Said on the first line, whatever mongod logged: a service using this set has lost its database.
   const last = output.split('\n').filter(Boolean).slice(-3).join('\n');
-  fail(`mongod exited (${signal ?? code}) before it was stopped${/Address already in use/.test(output) ? `: port ${port} is in use, choose another with --port` : `:\n${last}`}`);
+  const why = /Address already in use/.test(output) ? `: port ${port} is in use, choose another with --port` : `; its last log lines:\n${last}`;
+  fail(`mongod exited (${signal ?? `code ${code}`}) ${serving ? `while serving MONGODB_URI=${uri}: services using it have lost their database` : 'before it was ready'}${why}`);
 });
 const ready = new Promise((resolveReady) => {
   mongod.stdout.on('data', (chunk) => {
@@ -79,5 +83,7 @@ try {
 } finally {
   await client.close();
 }
-console.log(`MONGODB_URI=mongodb://${host}/?replicaSet=${setName}`);
+uri = `mongodb://${host}/?replicaSet=${setName}`;
+serving = true;
+console.log(`MONGODB_URI=${uri}`);
 console.log(`mongod:replset: ready (data in ${dbPath}); Ctrl-C stops it`);

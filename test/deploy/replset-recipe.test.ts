@@ -3,6 +3,7 @@
 // SIGTERM (Ctrl-C sends SIGINT, handled the same way). Its port and data folder are the test's own.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,4 +49,40 @@ describeOnTier(tier, 'npm run mongod:replset (scripts/replset.mjs)', () => {
       await rm(dbpath, { recursive: true, force: true });
     }
   });
+
+  it('says so, on its first line, when its mongod dies while serving, and exits 1', { timeout: 60_000 }, async () => {
+    const dbpath = await mkdtemp(join(tmpdir(), 'otp-replset-'));
+    const port = await freePort();
+    const script = new URL('../../scripts/replset.mjs', import.meta.url).pathname;
+    const child = spawn(process.execPath, [script, '--port', String(port), '--dbpath', dbpath], { env: { ...process.env, MONGOMS_SYSTEM_BINARY: binary! } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => void (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (err += chunk.toString()));
+    try {
+      const uri = await waitFor('the printed MONGODB_URI', async () => /^MONGODB_URI=(\S+)$/m.exec(out)?.[1], 45_000);
+      const exited = once(child, 'exit');
+      process.kill(mongodOn(port), 'SIGKILL'); // mongod dies; the script is left running
+      expect((await exited)[0]).toBe(1);
+      expect(err.split('\n')[0]).toBe(`mongod:replset: mongod exited (SIGKILL) while serving MONGODB_URI=${uri}: services using it have lost their database; its last log lines:`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dbpath, { recursive: true, force: true });
+    }
+  });
 });
+
+/** The pid of the mongod serving `port` (its command line, read from /proc). */
+function mongodOn(port: number): number {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const args = (() => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      } catch {
+        return [];
+      }
+    })();
+    if (args[0]?.endsWith('mongod') && args.includes('--replSet') && args[args.indexOf('--port') + 1] === String(port)) return Number(pid);
+  }
+  throw new Error(`no mongod on port ${port}`);
+}
