@@ -4,6 +4,7 @@ import 'reflect-metadata';
 // In this order: .env first (it may configure tracing), then tracing, before what it instruments.
 import { fromEnvFile } from './env-file.js';
 import { telemetry } from './telemetry/register.js';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createApp, type App } from './app.js';
 import { createLogger } from './logger.js';
@@ -102,6 +103,40 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  stopWithNpm(() => void shutdown('npm start exited'));
+}
+
+/**
+ * Under `npm start`, npm is this process's parent: killed outright (SIGKILL, a closed terminal
+ * that npm does not pass on), it leaves this process serving, orphaned, holding the port. So,
+ * only when npm started it, a parent that goes away stops the service as SIGTERM would. Not
+ * otherwise: under Docker, systemd or a shell script the parent is the supervisor's business.
+ */
+function stopWithNpm(stop: () => void): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const npm = npmProcess();
+  setInterval(() => {
+    try {
+      process.kill(npm, 0); // still there
+    } catch {
+      stop();
+    }
+  }, 1_000).unref();
+}
+
+/** npm's pid: the parent, or the grandparent when npm ran the script through `sh -c` (it does). */
+function npmProcess(): number {
+  try {
+    const parentArgs = readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8').split('\0');
+    if (/(^|\/)(sh|bash|dash)$/.test(parentArgs[0] ?? '') && parentArgs[1] === '-c') {
+      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its ')'.
+      const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    }
+  } catch {
+    // No /proc (not Linux): the parent is all we know.
+  }
+  return process.ppid;
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,6 @@
 // The real entry point as `npm start` runs it (compiled by `npm test`'s tsc step): the
 // embedded default with the log mailer, bad configuration, and a clean SIGTERM.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { promisify } from 'node:util';
 import { createServer, type AddressInfo } from 'node:net';
@@ -245,6 +245,31 @@ describe('npm start (dist/src/main.js)', () => {
     }
     const [exitCode] = await once(child, 'exit');
     expect(exitCode).toBe(0);
+  });
+
+  it('stops serving when `npm start` itself is killed outright (SIGKILL), instead of holding the port orphaned', { timeout: 60_000 }, async () => {
+    const { MONGODB_URI: _m, SENDGRID_API_KEY: _s, ...inherited } = process.env;
+    const npm = spawn('npm', ['start'], { cwd: new URL('..', import.meta.url).pathname, env: { ...inherited, NODE_ENV: '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
+    const lines: string[] = [];
+    npm.stdout.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter((l) => l.startsWith('{'))));
+    let pid = 0;
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      ({ pid } = JSON.parse(await waitForLine(lines, /otp-graphql is serving/, 30_000)) as { pid: number });
+      expect(alive()).toBe(true);
+      npm.kill('SIGKILL'); // npm cannot pass this one on
+      await expect.poll(alive, { timeout: 15_000, interval: 200 }).toBe(false);
+      expect(lines.some((l) => l.includes('"signal":"npm start exited"') && l.includes('shutting down'))).toBe(true);
+    } finally {
+      if (pid && alive()) process.kill(pid, 'SIGKILL');
+    }
   });
 
   it('on SIGTERM during a slow send: finishes that email exactly once, then exits 0', async () => {
