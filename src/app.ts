@@ -2,7 +2,7 @@
 // Config, and closes them in the right order. main.ts, the tests and the benchmark all start
 // the service through here, so they run the same wiring. The role (config.role) decides which
 // halves run: the GraphQL API, the dispatcher that sends the emails, or both.
-import { DEMO_MERCHANT_ID } from './merchants/merchants.file.js';
+import { DEMO_MERCHANT_ID, MerchantsFileError, reloadMerchantsFile } from './merchants/merchants.file.js';
 import { PaymentIntents } from './merchants/payment-intent.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
@@ -52,6 +52,8 @@ export interface App {
   http: HttpServer;
   metrics: Metrics;
   readiness: Readiness;
+  /** Reads MERCHANTS_FILE again (SIGHUP): a bad file keeps the merchants in force and logs one line. */
+  reloadMerchants(): void;
   /** Starts the dispatcher and the HTTP listener; resolves to the GraphQL URL (a worker's: its base URL). */
   start(): Promise<string>;
   /** Stops taking requests, finishes claimed sends, then closes the store. */
@@ -140,6 +142,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     http,
     metrics,
     readiness,
+    reloadMerchants() {
+      if (!config.merchantsFile) {
+        logger.warn('SIGHUP: MERCHANTS_FILE is not set, so there are no merchants to read again');
+        return;
+      }
+      try {
+        const count = reloadMerchantsFile(config.merchants, config.merchantsFile);
+        logger.info({ merchants: count }, 'MERCHANTS_FILE read again (SIGHUP): its merchants are in force');
+      } catch (error) {
+        if (!(error instanceof MerchantsFileError)) throw error;
+        logger.error({ variable: 'MERCHANTS_FILE' }, `MERCHANTS_FILE not read again: ${error.message.replace(/^MERCHANTS_FILE: /, '')}; the merchants read before stay in force`);
+      }
+    },
     async start() {
       // The port first: a port in use ends start-up before the dispatcher says it listens.
       const address = await http.fastify.listen({ port: config.port, host: config.host });

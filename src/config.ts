@@ -185,6 +185,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     metricsToken: env.METRICS_TOKEN,
     merchants,
+    merchantsFile: env.MERCHANTS_FILE ?? null,
     merchantWebhooks:
       env.WEBHOOK_URL && env.WEBHOOK_SECRET
         ? {

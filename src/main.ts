@@ -103,6 +103,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // New merchants and rotated keys without a restart (MERCHANTS_FILE, checked whole first).
+  process.on('SIGHUP', () => app.reloadMerchants());
   stopWithNpm(() => void shutdown('npm start exited'));
 }
 

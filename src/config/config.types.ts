@@ -73,6 +73,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** The merchants whose backends sign payment intents; outside production without a file, the demo merchant. */
   merchants: MerchantDirectory;
+  /** MERCHANTS_FILE, read again on SIGHUP (null: none, the merchants above stay as they are). */
+  merchantsFile: string | null;
   shutdownTimeoutSeconds: number;
   /** Signed webhooks to the merchant's backend; null when WEBHOOK_URL is not set. */
   merchantWebhooks: { url: string; secret: string; retryBaseMs: number; retryMaxMs: number; pollMs: number } | null;

@@ -100,6 +100,20 @@ export function readMerchantsFile(path: string): MerchantDirectory {
   return directory;
 }
 
+/**
+ * MERCHANTS_FILE read again into the directory in force (SIGHUP): checked whole first, so a bad
+ * file throws its MerchantsFileError and changes nothing; a good one replaces every merchant in
+ * one step (no request sees half of each). `directory` is the Map the configuration made, which
+ * every consumer (intents, send budgets) reads at each request. Returns how many merchants.
+ */
+export function reloadMerchantsFile(directory: MerchantDirectory, path: string): number {
+  const fresh = readMerchantsFile(path);
+  const inForce = directory as Map<string, Merchant>;
+  inForce.clear();
+  for (const [id, merchant] of fresh) inForce.set(id, merchant);
+  return fresh.size;
+}
+
 /** The development directory: the demo merchant alone. */
 export function demoMerchants(): MerchantDirectory {
   const demo: Merchant = { id: DEMO_MERCHANT_ID, displayName: 'Demo Shop', keys: [{ kid: 'demo', alg: 'HS256', key: new TextEncoder().encode(DEMO_MERCHANT_SECRET) }] };
