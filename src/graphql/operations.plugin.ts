@@ -1,6 +1,7 @@
 // One log line and one duration sample per GraphQL operation: request id, operation name,
-// outcome and duration. Never variables (they hold emails and codes) and never result data.
+// outcome and duration (the sample labelled by the operation's root field: operationLabel). Never variables (they hold emails and codes) and never result data.
 import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { GraphQLContext } from './context.js';
@@ -23,9 +24,9 @@ export function operationsPlugin(logger: Logger, metrics: Metrics): ApolloServer
             }
           }
         },
-        async willSendResponse({ operationName, response, errors }) {
+        async willSendResponse({ operationName, operation, response, errors }) {
           const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-          metrics.operation(operationName, seconds);
+          metrics.operation(operationLabel(operation), seconds);
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const data = body?.data as Record<string, { status?: unknown } | null> | null | undefined;
           const statuses = data ? Object.values(data).map((v) => v?.status).filter((s) => typeof s === 'string') : [];
@@ -43,4 +44,18 @@ export function operationsPlugin(logger: Logger, metrics: Metrics): ApolloServer
       };
     },
   };
+}
+
+/**
+ * What an operation is called in metrics: its one root field, capitalised (`requestOtp` →
+ * RequestOtp), whatever the client named it or whether it named it at all. Clients choose any
+ * names (`SignIn`, `Pay`, none), and a label per name would grow without bound; the schema's
+ * fields are a fixed few. Several root fields, or none parsed: null (counted as other). The
+ * client's own name stays in the log line.
+ */
+export function operationLabel(operation: OperationDefinitionNode | undefined): string | null {
+  const fields = operation?.selectionSet.selections.filter((s) => !(s.kind === Kind.FIELD && s.name.value === '__typename')) ?? [];
+  const [only] = fields;
+  if (fields.length !== 1 || only?.kind !== Kind.FIELD) return null;
+  return only.name.value.charAt(0).toUpperCase() + only.name.value.slice(1);
 }

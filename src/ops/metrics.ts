@@ -174,7 +174,8 @@ export class Metrics implements OtpObserver, EventObserver {
     this.unconfirmedRetries.inc(recipients);
   }
 
-  operation(name: string | null | undefined, seconds: number): void {
+  /** `name`: the operation's own field, capitalised (operationLabel); anything else counts as other. */
+  operation(name: string | null, seconds: number): void {
     this.operationDuration.observe({ operation: name && KNOWN_OPERATIONS.has(name) ? name : 'other' }, seconds);
   }
 }

@@ -68,6 +68,24 @@ describe('operations endpoints', () => {
     expect(after).not.toContain(code);
   });
 
+  it("names an operation in metrics by its root field, whatever the client called it, so clients' names cannot grow the series", async () => {
+    const before = await scrape();
+    const email = `names-${Date.now()}@example.com`;
+    // The README's named operations, an anonymous one, and names a client made up.
+    await h.gql(`mutation SignIn { requestOtp(input: { email: "${email}" }) { status } }`);
+    await h.gql('{ otpPolicy { ttlSeconds } }');
+    for (let i = 0; i < 5; i++) await h.gql(`query Made${i}Up { otpPolicy { codeLength } }`);
+    await h.gql('query Two { a: otpPolicy { ttlSeconds } b: otpPolicy { codeLength } }');
+    const after = await scrape();
+    const delta = (series: string) => sample(after, series) - sample(before, series);
+    expect(delta('graphql_operation_duration_seconds_count{operation="RequestOtp"}')).toBe(1);
+    expect(delta('graphql_operation_duration_seconds_count{operation="OtpPolicy"}')).toBe(6);
+    expect(delta('graphql_operation_duration_seconds_count{operation="other"}')).toBe(1);
+    expect(after).not.toMatch(/operation="(SignIn|Made\dUp|Two)"/);
+    // The client's own name is in the log line.
+    expect(h.logs.some((l) => l.includes('"operationName":"SignIn"'))).toBe(true);
+  });
+
   it('answers /metrics even when the store does not, with otp_store_up saying so', async () => {
     const own = await startHarness();
     try {
