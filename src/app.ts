@@ -65,6 +65,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = overrides.logger ?? createLogger(config);
   const store = overrides.store ?? (await createStore(config.mongodb, logger));
   const metrics = new Metrics(store, () => clock.now());
+  metrics.startAtZero(config.role);
   const tokens = createVerificationTokens(config);
   if (!config.verificationToken.signingKey && config.role !== 'worker') {
     logger.warn('VERIFICATION_TOKEN_PRIVATE_KEY is not set: verification tokens are signed with a key made at start, which dies with this process (development only)');
@@ -98,7 +99,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       events: merchantEvents,
       ...config.delivery,
     });
-  if (dispatcher) metrics.watchListener(() => dispatcher.running);
+  if (dispatcher) metrics.watchListener(() => dispatcher.running, store);
   // Delivery status for the API (otpDelivery, otpDeliveryChanged); its store feed opens with the first watcher.
   const deliveries = new DeliveryStatuses(store, clock, logger);
   const webhookSender =

@@ -5,6 +5,7 @@
 // feed order, once that batch is done.
 import { ResumePointLostError, type FeedSubscription, type FeedItem } from '../store/delivery-queue.js';
 import type { DispatcherSettings } from './dispatcher.types.js';
+import { LogOncePer, OUTAGE_LOG_PERIOD_MS } from '../log-once-per.js';
 
 export class FeedFollower {
   private subscription: FeedSubscription | null = null;
@@ -14,6 +15,9 @@ export class FeedFollower {
   private checkpoints: Promise<void> = Promise.resolve();
   private scheduled = false;
   private stopping = false;
+  /** A lost database fails every reconnect and sweep: each said once a minute. */
+  private readonly feedFailures = new LogOncePer(OUTAGE_LOG_PERIOD_MS);
+  private readonly sweepFailures = new LogOncePer(OUTAGE_LOG_PERIOD_MS);
 
   constructor(
     private readonly o: DispatcherSettings,
@@ -39,7 +43,7 @@ export class FeedFollower {
     }
     if (this.o.sweepSeconds > 0) {
       this.sweepTimer = setInterval(() => {
-        this.sweep().catch((err: unknown) => this.o.logger.error({ err }, 'delivery sweep failed'));
+        this.sweep().catch((err: unknown) => this.sweepFailures.say((leftOut) => this.o.logger.error({ err, leftOutSinceLastLine: leftOut }, 'delivery sweep failed (said at most once a minute)')));
       }, this.o.sweepSeconds * 1000);
       this.sweepTimer.unref();
     }
@@ -86,7 +90,7 @@ export class FeedFollower {
     if (this.stopping) return;
     this.subscription = null;
     const again = () => (err instanceof ResumePointLostError ? this.positionLost(err) : this.listen());
-    this.o.logger.error({ err }, 'insert feed failed; reconnecting in 1 s (the sweep covers the gap)');
+    this.feedFailures.say((leftOut) => this.o.logger.error({ err, leftOutSinceLastLine: leftOut }, 'insert feed failed; reconnecting every second (the sweep covers the gap; said at most once a minute)'));
     setTimeout(() => {
       if (!this.stopping) again().catch((e: unknown) => this.feedBroke(e));
     }, 1_000).unref();

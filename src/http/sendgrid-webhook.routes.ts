@@ -10,6 +10,7 @@
 // verifier of @sendgrid/eventwebhook, and ~140 forged posts a second took requestOtp's median
 // from 6 to 759 ms); and refusals are counted in a metric, logged at most once a minute.
 import { verify, type KeyObject } from 'node:crypto';
+import { LogOncePer } from '../log-once-per.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { sendGridKey } from '../config/checks.js';
 import { ClientGate } from '../edge/client-gate.js';
@@ -74,17 +75,12 @@ export async function registerSendGridWebhook(fastify: FastifyInstance, o: SendG
   const signatureHeader = SIGNATURE_HEADER;
   const timestampHeader = TIMESTAMP_HEADER;
   const posts = new ClientGate({ perWindow: o.maxPostsPerMinute, windowMs: 60_000, inFlightPerClient: Infinity, inFlight: Infinity });
-  let refusedSinceLog = 0;
-  let loggedAt = -Infinity;
-  /** Counted always; logged at most once a minute, with how many were refused since. */
-  const refused = (outcome: string, peer: string) => {
-    refusedSinceLog += 1;
-    const now = Date.now();
-    if (now - loggedAt < REFUSAL_LOG_EVERY_MS) return;
-    o.logger.warn({ outcome, peer, refusedSinceLastLine: refusedSinceLog }, 'SendGrid webhook requests refused (counted in otp_webhook_requests_total; logged at most once a minute)');
-    loggedAt = now;
-    refusedSinceLog = 0;
-  };
+  const refusals = new LogOncePer(REFUSAL_LOG_EVERY_MS);
+  /** Counted always (the metric); logged at most once a minute, with how many were refused since. */
+  const refused = (outcome: string, peer: string) =>
+    refusals.say((leftOut) =>
+      o.logger.warn({ outcome, peer, refusedSinceLastLine: leftOut + 1 }, 'SendGrid webhook requests refused (counted in otp_webhook_requests_total; logged at most once a minute)'),
+    );
 
   let inFlight = 0;
   // Its own scope: the signature covers the raw bytes, so this route reads JSON bodies as bytes.

@@ -2,17 +2,21 @@
 // as in tests, never collide). No label ever carries an email address or a code: labels are
 // statuses, outcomes and operation names from a fixed list.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SubscriptionCap } from '../edge/subscription-caps.js';
 import type { OtpRecord } from '../store/record.js';
 import type { DeliveryOutcome, DeliveryQueue } from '../store/delivery-queue.js';
 import type { StoreHealth } from '../store/health.js';
 import type { OtpObserver } from '../otp/otp.service.js';
-import type { EventObserver, SendGridEventName } from '../delivery/sendgrid-events.js';
+import { SENDGRID_EVENTS, type EventObserver, type SendGridEventName } from '../delivery/sendgrid-events.js';
+import { OtpStatus } from '../otp/otp.status.js';
+import type { SubscriptionCap } from '../edge/subscription-caps.js';
 import type { DeliveryMoveResult } from '../store/otp.store.js';
 import { probe } from './store-probe.js';
 
 /** Operation names the shipped client uses; anything else is counted as "other". */
 const KNOWN_OPERATIONS = new Set(['RequestOtp', 'ResendOtp', 'VerifyOtp', 'OtpPolicy', 'OtpDelivery', 'OtpDeliveryChanged']);
+
+/** Gauges collected within this long of each other share one ping of the store. */
+const PING_SHARED_MS = 1_000;
 
 export class Metrics implements OtpObserver, EventObserver {
   readonly registry = new Registry();
@@ -92,12 +96,13 @@ export class Metrics implements OtpObserver, EventObserver {
     // A scrape never fails because the store does: the store's gauges say what they can (NaN
     // when the store did not answer in time) and otp_store_up says why, so every other metric
     // is still there exactly when an alert should fire.
+    const answers = () => this.storeAnswers(store);
     new Gauge({
       name: 'otp_store_up',
       help: '1 when the store answered a ping within 2 s at this scrape, else 0',
       registers,
       async collect() {
-        this.set((await probe(() => store.ping())).ok ? 1 : 0);
+        this.set((await answers()) ? 1 : 0);
       },
     });
     new Gauge({
@@ -114,18 +119,56 @@ export class Metrics implements OtpObserver, EventObserver {
   }
 
   /**
+   * Every series a rule or panel reads, at 0 from the first scrape, in the role that owns it
+   * (a labelled counter otherwise appears only at its first count, and `rate(...) == 0` over
+   * nothing is empty, not 0: an alert on "no email sent" could never fire for a worker that
+   * never sent one). Known label values only: statuses, outcomes, events, budgets, caps and
+   * operations are fixed lists, so this adds a bounded few series (docs/operators.md).
+   */
+  startAtZero(role: 'all' | 'api' | 'worker'): void {
+    const api = role !== 'worker';
+    const worker = role !== 'api';
+    const zero = <L extends string>(counter: Counter<L>, label: L, values: readonly string[]) => values.forEach((value) => counter.inc({ [label]: value } as Record<L, string>, 0));
+    if (api) {
+      for (const counter of [this.requests, this.resends, this.verifications]) zero(counter, 'status', Object.values(OtpStatus));
+      zero(this.sendBudgetRefusals, 'budget', ['domain', 'global', 'merchant']);
+      zero(this.webhooks, 'outcome', ['accepted', 'unsigned', 'bad_signature', 'stale', 'malformed', 'limited']);
+      zero(this.subscriptionCapRefusals, 'cap', ['connections_per_client', 'subscriptions_per_connection', 'subscriptions_per_client']);
+      for (const operation of [...KNOWN_OPERATIONS, 'other']) this.operationDuration.zero({ operation });
+    }
+    // SendGrid's events are recorded by the API (the Event Webhook) and, in development, by the
+    // sending process (the log mailer plays them).
+    for (const event of [...SENDGRID_EVENTS, 'other']) for (const result of ['applied', 'recorded', 'duplicate', 'unknown', 'ignored']) this.events.inc({ event, result }, 0);
+    if (worker) {
+      zero(this.emails, 'outcome', ['sent', 'retried', 'failed']);
+      zero(this.merchantWebhooks, 'outcome', ['delivered', 'retry', 'abandoned']);
+    }
+  }
+
+  /**
    * Exports otp_listener_up from `running` (the dispatcher's change-stream listener), in the
    * processes that send emails: 0 while it is down and reconnecting.
    */
-  watchListener(running: () => boolean): void {
+  watchListener(running: () => boolean, store: StoreHealth): void {
+    const answers = () => this.storeAnswers(store);
     new Gauge({
       name: 'otp_listener_up',
-      help: "1 while this process's change-stream listener (new codes to email) runs, else 0",
+      help: "1 while this process's change-stream listener (new codes to email) runs and its database answers, else 0",
       registers: [this.registry],
-      collect() {
-        this.set(running() ? 1 : 0);
+      // A listener whose database is gone hears nothing, though its driver may take a minute to
+      // say so: the same scrape's ping decides, so this falls to 0 within a scrape of the loss.
+      async collect() {
+        this.set(running() && (await answers()) ? 1 : 0);
       },
     });
+  }
+
+  /** One ping per scrape, shared by the gauges that need it (a scrape collects them together). */
+  private lastPing: { at: number; answered: Promise<boolean> } | null = null;
+  private storeAnswers(store: StoreHealth): Promise<boolean> {
+    const now = Date.now();
+    if (!this.lastPing || now - this.lastPing.at > PING_SHARED_MS) this.lastPing = { at: now, answered: probe(() => store.ping()).then((r) => r.ok) };
+    return this.lastPing.answered;
   }
 
   requested(status: string): void {

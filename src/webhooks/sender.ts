@@ -8,6 +8,7 @@ import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { backoffDelayMs } from '../backoff.js';
+import { LogOncePer, OUTAGE_LOG_PERIOD_MS } from '../log-once-per.js';
 import { inSpanOf } from '../telemetry/trace-context.js';
 import type { OutboxEvent, OutboxOutcome, WebhookOutbox } from '../store/otp.store.js';
 
@@ -43,6 +44,8 @@ export class WebhookSender {
   private readonly worker = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** An outbox that cannot be read fails every poll: said once a minute. */
+  private readonly outboxUnreadable = new LogOncePer(OUTAGE_LOG_PERIOD_MS);
   private readonly o: Required<Omit<WebhookSenderOptions, 'observer'>> & Pick<WebhookSenderOptions, 'observer'>;
 
   constructor(options: WebhookSenderOptions) {
@@ -54,7 +57,7 @@ export class WebhookSender {
     if (this.timer) return;
     this.timer = setInterval(() => {
       this.running ??= this.sendDue()
-        .catch((err: unknown) => this.o.logger.error({ err }, 'webhook outbox could not be read; trying again'))
+        .catch((err: unknown) => this.outboxUnreadable.say((leftOut) => this.o.logger.error({ err, leftOutSinceLastLine: leftOut }, 'webhook outbox could not be read; trying again (said at most once a minute)')))
         .finally(() => (this.running = null));
     }, this.o.pollMs);
     this.timer.unref();

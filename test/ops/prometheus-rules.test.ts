@@ -30,12 +30,36 @@ interface Rule {
 }
 type Series = Record<string, string>;
 
-/** Per alert: series (promtool's notation, one sample a minute) that fire it at `at`, and healthy ones that must not; `labels` the alert's own by-labels. */
-const SCENARIOS: Record<string, { at: string; firing: Series; healthy: Series; labels?: Record<string, string> }> = {
+/** A worker process's labels, as a scrape job would set them. */
+const WORKER = 'job="otp-worker",instance="worker-1:4001"';
+
+/**
+ * Per alert: histories (promtool's notation, one sample a minute; `stale` is a process that
+ * stopped answering) that must fire it at `at` (one, or several), and a healthy one that must
+ * not; `labels` the alert's own by-labels.
+ */
+const SCENARIOS: Record<string, { at: string; firing: Series | Series[]; healthy: Series; labels?: Record<string, string> }> = {
   OtpEmailsNotLeaving: {
     at: '20m',
-    firing: { 'otp_requests_total{status="SENT"}': '0+10x30', 'otp_emails_total{outcome="sent"}': '0x30' },
+    firing: [
+      // A worker that never sent anything (its counter at 0 from the start).
+      { 'otp_requests_total{status="SENT"}': '0+10x30', 'otp_emails_total{outcome="sent"}': '0x30' },
+      // A worker SIGKILLed at minute 3: its series go stale, the API goes on issuing codes.
+      { 'otp_requests_total{status="SENT"}': '0+10x30', [`otp_emails_total{outcome="sent",${WORKER}}`]: '0+10x3 stale' },
+    ],
     healthy: { 'otp_requests_total{status="SENT"}': '0+10x30', 'otp_emails_total{outcome="sent"}': '0+10x30' },
+  },
+  OtpProcessDown: {
+    at: '6m',
+    labels: { job: 'otp-worker', instance: 'worker-1:4001' },
+    firing: { [`up{${WORKER}}`]: '1x3 0x10' },
+    healthy: { [`up{${WORKER}}`]: '1x10' },
+  },
+  OtpWorkerMissing: {
+    at: '8m',
+    // The worker died at minute 3; the API's counters go on.
+    firing: { 'otp_requests_total{status="SENT"}': '0+1x10', [`otp_listener_up{${WORKER}}`]: '1x3 stale' },
+    healthy: { 'otp_requests_total{status="SENT"}': '0+1x10', [`otp_listener_up{${WORKER}}`]: '1x10' },
   },
   OtpSendGridRefusing: {
     at: '15m',
@@ -83,8 +107,8 @@ const SCENARIOS: Record<string, { at: string; firing: Series; healthy: Series; l
     firing: { 'otp_send_budget_refusals_total{budget="domain"}': '0+5x20' },
     healthy: { 'otp_send_budget_refusals_total{budget="domain"}': '0x20' },
   },
-  OtpStoreDown: { at: '5m', firing: { otp_store_up: '0x10' }, healthy: { otp_store_up: '1x10' } },
-  OtpChangeStreamStuck: { at: '5m', firing: { otp_listener_up: '0x10' }, healthy: { otp_listener_up: '1x10' } },
+  OtpStoreDown: { at: '5m', labels: { job: 'otp-worker', instance: 'worker-1:4001' }, firing: { [`otp_store_up{${WORKER}}`]: '0x10' }, healthy: { [`otp_store_up{${WORKER}}`]: '1x10' } },
+  OtpChangeStreamStuck: { at: '5m', labels: { job: 'otp-worker', instance: 'worker-1:4001' }, firing: { [`otp_listener_up{${WORKER}}`]: '0x10' }, healthy: { [`otp_listener_up{${WORKER}}`]: '1x10' } },
   OtpMerchantWebhooksFailing: {
     at: '25m',
     firing: { 'otp_merchant_webhooks_total{outcome="retry"}': '0+5x30', 'otp_merchant_webhooks_total{outcome="delivered"}': '0x30' },
@@ -115,15 +139,16 @@ describe.skipIf(missing !== null)('the Prometheus rules, by promtool', () => {
     const tests = alerts.flatMap((alert) => {
       const scenario = SCENARIOS[alert.alert!]!;
       const expected = { exp_labels: { ...alert.labels, ...scenario.labels }, exp_annotations: alert.annotations };
+      const firing = Array.isArray(scenario.firing) ? scenario.firing : [scenario.firing];
       return [
-        { interval: '1m', input_series: series(scenario.firing), alert_rule_test: [{ eval_time: scenario.at, alertname: alert.alert, exp_alerts: [expected] }] },
+        ...firing.map((history) => ({ interval: '1m', input_series: series(history), alert_rule_test: [{ eval_time: scenario.at, alertname: alert.alert, exp_alerts: [expected] }] })),
         { interval: '1m', input_series: series(scenario.healthy), alert_rule_test: [{ eval_time: scenario.at, alertname: alert.alert, exp_alerts: [] }] },
       ];
     });
     // And a recording rule by value: 90 % wrong guesses.
     tests.push({
       interval: '1m',
-      input_series: series(SCENARIOS.OtpVerificationFailuresSpiking!.firing),
+      input_series: series(SCENARIOS.OtpVerificationFailuresSpiking!.firing as Series),
       promql_expr_test: [{ expr: 'otp:verification_failure_ratio:rate5m', eval_time: '25m', exp_samples: [{ labels: 'otp:verification_failure_ratio:rate5m', value: 600 / 660 }] }],
     } as never);
     const file = join(dir, 'otp.rules.test.yml');
@@ -138,6 +163,36 @@ describe.skipIf(missing !== null)('the Prometheus rules, by promtool', () => {
       h = await startHarness();
     });
     afterAll(async () => h?.close());
+
+    it('find every series they read at a service that has served nothing yet, in the role that owns it', async () => {
+      // Each selector the rules name, e.g. otp_emails_total{outcome="sent"}, with its label values
+      // (a regex alternative, status=~"A|B", is each of its values).
+      const wanted = (await rules()).flatMap((r) =>
+        [...r.expr.matchAll(/\b((?:otp|graphql)_[a-z_]+)(?:\{([^}]*)\})?/g)].flatMap(([, name, matchers]) => {
+          const pairs = [...(matchers ?? '').matchAll(/(\w+)=~?"([^"]*)"/g)].flatMap(([, label, values]) => values!.split('|').map((value) => `${label}="${value}"`));
+          return pairs.length > 0 ? pairs.map((pair) => ({ name: name!, pair })) : [{ name: name!, pair: '' }];
+        }),
+      );
+      const scrape = async (harness: Harness) => (await (await fetch(new URL('/metrics', harness.url))).text()).split('\n').filter((l) => !l.startsWith('#'));
+      const has = (lines: string[], { name, pair }: { name: string; pair: string }) => lines.some((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && l.includes(pair));
+      // One process doing both, as the quick start runs.
+      const all = await scrape(h);
+      expect(wanted.filter((w) => !has(all, w)).map((w) => `${w.name}{${w.pair}}`)).toEqual([]);
+      // An API process and a worker: between them, every series; none in a role that does not own it.
+      const api = await startHarness({ ROLE: 'api' });
+      const worker = await startHarness({ ROLE: 'worker' });
+      try {
+        const [apiLines, workerLines] = [await scrape(api), await scrape(worker)];
+        expect(wanted.filter((w) => !has(apiLines, w) && !has(workerLines, w)).map((w) => `${w.name}{${w.pair}}`)).toEqual([]);
+        expect(workerLines.some((l) => l.startsWith('otp_requests_total{'))).toBe(false);
+        expect(apiLines.some((l) => l.startsWith('otp_emails_total{'))).toBe(false);
+        expect(workerLines).toContain('otp_emails_total{outcome="sent"} 0');
+        expect(apiLines).toContain('otp_requests_total{status="SENT"} 0');
+      } finally {
+        await api.close();
+        await worker.close();
+      }
+    });
 
     it('read only metrics the service exports', async () => {
       const exported = new Set(
