@@ -8,7 +8,8 @@ import { MailError, type MailTemplate } from '../mail/mailer.js';
 import { contextOf, traceparentOf, tracer } from '../telemetry/trace-context.js';
 import type { OtpRecord } from '../store/record.js';
 import type { DeliveryOutcome } from '../store/delivery-queue.js';
-import { OTP_ID_ARG, type DispatcherSettings, type Sending } from './dispatcher.types.js';
+import { emailKind } from '../otp/code-kind.js';
+import { OTP_ID_ARG, OTP_KIND_ARG, type DispatcherSettings, type Sending } from './dispatcher.types.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 
 export class BatchSender {
@@ -43,7 +44,7 @@ export class BatchSender {
       const span = tracer.startSpan('otp.email', { startTime: claimedFrom, attributes: { 'otp.email.resends': record.resends } }, contextOf(record.trace));
       span.addEvent('claimed');
       const traceparent = traceparentOf(span);
-      const customArgs = { [OTP_ID_ARG]: record.id, ...(traceparent ? { traceparent } : {}) };
+      const customArgs = { [OTP_ID_ARG]: record.id, [OTP_KIND_ARG]: emailKind(record), ...(traceparent ? { traceparent } : {}) };
       group.items.push({ record, recipient: { to: record.email, substitutions, values, customArgs }, calls: 0, span });
       groups.set(key, group);
     }

@@ -60,6 +60,8 @@ export interface DeliveryObserver {
 
 /** The SendGrid custom argument that names the code on its events. */
 export const OTP_ID_ARG = 'otp_id';
+/** The custom arg that carries the code's kind (payment, signIn, …) back on SendGrid's events, for the funnel: a fixed few values, never personal. */
+export const OTP_KIND_ARG = 'otp_kind';
 
 /** The options with their defaults filled in, as each part reads them. */
 export type DispatcherSettings = Required<Omit<DispatcherOptions, 'observer'>> & Pick<DispatcherOptions, 'observer'>;

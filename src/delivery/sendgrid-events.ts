@@ -5,7 +5,9 @@
 import type { Logger } from '../logger.js';
 import type { DeliveryMove, DeliveryMoveResult, DeliveryQueue } from '../store/delivery-queue.js';
 import type { DeliveryState } from '../store/record.js';
-import { OTP_ID_ARG } from './dispatcher.js';
+import { OTP_ID_ARG, OTP_KIND_ARG } from './dispatcher.types.js';
+import { mailProvider, type MailProvider } from '../edge/mailbox.js';
+import { knownKind, type EmailKind } from '../otp/code-kind.js';
 import { inSpanOf } from '../telemetry/trace-context.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
 
@@ -28,8 +30,14 @@ const MOVES: Record<Exclude<SendGridEventName, 'other'>, { to: DeliveryState | n
   spamreport: { to: null, from: [] },
 };
 
+/** What the funnel reads of an event: the code's kind (our custom arg) and its address's provider. */
+export interface EventFacts {
+  kind: EmailKind;
+  provider: MailProvider;
+}
+
 export interface EventObserver {
-  deliveryEvent(event: SendGridEventName, result: DeliveryMoveResult | 'ignored'): void;
+  deliveryEvent(event: SendGridEventName, result: DeliveryMoveResult | 'ignored', facts?: EventFacts): void;
 }
 
 /** One event as SendGrid posts it (only the fields read here). */
@@ -38,6 +46,9 @@ interface SendGridEvent {
   sg_event_id?: unknown;
   type?: unknown;
   [OTP_ID_ARG]?: unknown;
+  [OTP_KIND_ARG]?: unknown;
+  /** The recipient, as SendGrid reports it: read for its provider only. */
+  email?: unknown;
   /** The email span's traceparent, a custom arg of ours (dispatcher.ts). */
   traceparent?: unknown;
 }
@@ -93,7 +104,7 @@ export class SendGridEvents {
     const record = failed && (await this.store.findById(id));
     const webhook = failed && record ? this.merchant.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: id, transaction: record.transaction, reason: failed }) : undefined;
     const result = await this.store.recordDeliveryMove(id, event, webhook);
-    this.observer?.deliveryEvent(name, result);
+    this.observer?.deliveryEvent(name, result, { kind: knownKind(raw[OTP_KIND_ARG]), provider: mailProvider(typeof raw.email === 'string' ? raw.email : '') });
     this.logger.info({ event: name, requestId: id, result }, 'email event');
     return result;
   }

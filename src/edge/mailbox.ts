@@ -46,3 +46,24 @@ export function canonicalMailbox(email: string): string {
 export function mailDomain(mailbox: string): string {
   return mailbox.slice(mailbox.lastIndexOf('@') + 1);
 }
+
+/**
+ * The mailbox provider an address is with, as the delivery funnel groups it: the big ones by
+ * name, every other domain as "other". A fixed few values (a metric label): a provider that
+ * defers or spam-folders our mail shows up as its own group's delivery falling.
+ */
+export const MAIL_PROVIDERS = ['gmail', 'outlook', 'yahoo', 'icloud', 'proton', 'other'] as const;
+export type MailProvider = (typeof MAIL_PROVIDERS)[number];
+
+const PROVIDER_DOMAINS: readonly [RegExp, MailProvider][] = [
+  [/^(gmail|googlemail)\.com$/, 'gmail'],
+  [/^(outlook|hotmail|live|msn)\.[a-z.]+$/, 'outlook'],
+  [/^(yahoo\.[a-z.]+|ymail\.com|rocketmail\.com)$/, 'yahoo'],
+  [/^(icloud|me|mac)\.com$/, 'icloud'],
+  [/^(proton\.me|protonmail\.(com|ch)|pm\.me)$/, 'proton'],
+];
+
+export function mailProvider(address: string): MailProvider {
+  const domain = mailDomain(address.trim().toLowerCase());
+  return PROVIDER_DOMAINS.find(([pattern]) => pattern.test(domain))?.[1] ?? 'other';
+}

@@ -2,7 +2,8 @@
 // per kind, optionally per language (SENDGRID_TEMPLATE_IDS="payment=d-…,signIn.ms=d-…,*=d-…").
 // What can be checked here is only the ids' form and what they name; the template itself lives
 // in SendGrid, so whether it shows the code is the operator's to try (docs/operators.md).
-import { EMAIL_KINDS, SUPPORTED_LOCALES, type EmailKind } from './email-values.js';
+import { SUPPORTED_LOCALES } from './email-values.js';
+import { EMAIL_KINDS, type EmailKind } from '../otp/code-kind.js';
 
 /** A Dynamic Template's id, as SendGrid shows it: d- and 32 hex digits. */
 const DYNAMIC_ID = /^d-[0-9a-f]{32}$/;

@@ -9,26 +9,11 @@ import type { OtpRecord } from '../store/otp.store.js';
 export const SUPPORTED_LOCALES: readonly string[] = ['en', 'ms', 'zh-Hans', 'ta'];
 export const DEFAULT_LOCALE = 'en';
 
-/** What a code is for, as the email words it. */
-export const EMAIL_KINDS = ['payment', 'signIn', 'emailVerification', 'other'] as const;
-export type EmailKind = (typeof EMAIL_KINDS)[number];
-
-/** Purposes worded as a sign-in, and as an email check; a code with a transaction is a payment. */
-export const SIGN_IN_PURPOSES: readonly string[] = ['login', 'signin', 'sign-in', 'sign_in'];
-export const EMAIL_VERIFICATION_PURPOSES: readonly string[] = ['email-verification', 'email_verification', 'verify-email', 'signup', 'sign-up'];
-
 /** What the email the record's code goes out in needs to know of it. */
 export type EmailSubject = Pick<OtpRecord, 'purpose' | 'transaction' | 'locale' | 'reference' | 'resends' | 'createdAt' | 'expiresAt'>;
 
 /** A code's whole life, in seconds, as it was stored: the one source of what the email says. */
 export const lifeSeconds = ({ createdAt, expiresAt }: Pick<EmailSubject, 'createdAt' | 'expiresAt'>) => Math.round((expiresAt.getTime() - createdAt.getTime()) / 1000);
-
-export function emailKind({ purpose, transaction }: Pick<EmailSubject, 'purpose' | 'transaction'>): EmailKind {
-  if (transaction) return 'payment';
-  if (SIGN_IN_PURPOSES.includes(purpose)) return 'signIn';
-  if (EMAIL_VERIFICATION_PURPOSES.includes(purpose)) return 'emailVerification';
-  return 'other';
-}
 
 /**
  * The supported language closest to `tag` (CLDR's matching: zh-CN → zh-Hans, ms-MY → ms,

@@ -46,7 +46,7 @@ export class LogMailer implements Mailer {
     }
     const play = this.play;
     if (!play) return;
-    const events = recipients.map((r) => ({ event: playedEvent(r.to), sg_event_id: `dev-${randomUUID()}`, timestamp: Math.floor(Date.now() / 1000), ...r.customArgs }));
+    const events = recipients.map((r) => ({ email: r.to, event: playedEvent(r.to), sg_event_id: `dev-${randomUUID()}`, timestamp: Math.floor(Date.now() / 1000), ...r.customArgs }));
     setTimeout(() => {
       play(events).catch((err: unknown) => this.logger.warn({ err }, 'the log mailer could not record its played delivery events'));
     }, PLAYED_AFTER_MS).unref();

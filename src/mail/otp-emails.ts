@@ -4,7 +4,8 @@
 // email of that kind in a provider call; what differs per email (the code, the reference, the
 // amount, the payee, the expiry) goes in as substitutions, escaped for HTML in the HTML part.
 import { dynamicTemplateId, type DynamicTemplateIds } from './dynamic-templates.js';
-import { emailKind, emailLanguage, escapeHtml, formatAmount, formatExpiry, lifeSeconds, EMAIL_KINDS, type EmailKind, type EmailSubject } from './email-values.js';
+import { emailLanguage, escapeHtml, formatAmount, formatExpiry, lifeSeconds, type EmailSubject } from './email-values.js';
+import { emailKind, EMAIL_KINDS, type EmailKind } from '../otp/code-kind.js';
 import type { MailTemplate } from './mailer.js';
 import type { TemplateSet } from './templates/template-set.js';
 

@@ -3,7 +3,8 @@
 // text, and the whole message as an .eml with the logo inline). `npm run emails:preview`
 // writes them to look at; the email judges (SpamAssassin, caniemail, axe) read them in tests.
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { EMAIL_KINDS, SUPPORTED_LOCALES, type EmailKind } from './email-values.js';
+import { SUPPORTED_LOCALES } from './email-values.js';
+import { EMAIL_KINDS, type EmailKind } from '../otp/code-kind.js';
 import { substitute } from './mailer.js';
 import type { MailFrom } from './mail-from.js';
 import { OtpEmails, type EmailOptions } from './otp-emails.js';

@@ -6,7 +6,10 @@ import type { OtpRecord } from '../store/record.js';
 import type { DeliveryOutcome, DeliveryQueue } from '../store/delivery-queue.js';
 import type { StoreHealth } from '../store/health.js';
 import type { OtpObserver } from '../otp/otp.service.js';
-import { SENDGRID_EVENTS, type EventObserver, type SendGridEventName } from '../delivery/sendgrid-events.js';
+import { SENDGRID_EVENTS, type EventFacts, type EventObserver, type SendGridEventName } from '../delivery/sendgrid-events.js';
+import { MAIL_PROVIDERS, mailProvider, type MailProvider } from '../edge/mailbox.js';
+import { EMAIL_KINDS, emailKind, type EmailKind } from '../otp/code-kind.js';
+import { FUNNEL_STAGES, type FunnelStage } from '../otp/otp.commands.js';
 import { OtpStatus } from '../otp/otp.status.js';
 import type { SubscriptionCap } from '../edge/subscription-caps.js';
 import type { DeliveryMoveResult } from '../store/otp.store.js';
@@ -14,9 +17,6 @@ import { probe } from './store-probe.js';
 
 /** Operation names the shipped client uses; anything else is counted as "other". */
 const KNOWN_OPERATIONS = new Set(['RequestOtp', 'ResendOtp', 'VerifyOtp', 'OtpPolicy', 'OtpDelivery', 'OtpDeliveryChanged']);
-
-/** Gauges collected within this long of each other share one ping of the store. */
-const PING_SHARED_MS = 1_000;
 
 export class Metrics implements OtpObserver, EventObserver {
   readonly registry = new Registry();
@@ -32,6 +32,7 @@ export class Metrics implements OtpObserver, EventObserver {
   private readonly merchantWebhooks: Counter<'outcome'>;
   private readonly sendBudgetRefusals: Counter<'budget'>;
   private readonly subscriptionCapRefusals: Counter<'cap'>;
+  private readonly funnelStages: Counter<'stage' | 'kind' | 'provider'>;
 
   constructor(store: Pick<DeliveryQueue, 'oldestPendingDelivery'> & StoreHealth, now: () => Date) {
     collectDefaultMetrics({ register: this.registry });
@@ -78,6 +79,12 @@ export class Metrics implements OtpObserver, EventObserver {
       name: 'otp_websocket_cap_refusals_total',
       help: 'WebSocket connections and subscriptions refused by a cap: connections_per_client, subscriptions_per_connection, subscriptions_per_client',
       labelNames: ['cap'],
+      registers,
+    });
+    this.funnelStages = new Counter({
+      name: 'otp_funnel_total',
+      help: 'Codes reaching each stage: requested (SENT), sent (first email accepted by SendGrid), delivered, bounced (bounce, blocked, dropped), verified; by kind (payment, signIn, emailVerification, other) and by the address\'s provider (gmail, outlook, yahoo, icloud, proton, other)',
+      labelNames: ['stage', 'kind', 'provider'],
       registers,
     });
     this.emailDelay = new Histogram({
@@ -139,6 +146,9 @@ export class Metrics implements OtpObserver, EventObserver {
     // SendGrid's events are recorded by the API (the Event Webhook) and, in development, by the
     // sending process (the log mailer plays them).
     for (const event of [...SENDGRID_EVENTS, 'other']) for (const result of ['applied', 'recorded', 'duplicate', 'unknown', 'ignored']) this.events.inc({ event, result }, 0);
+    // The funnel: sent where emails are sent, the rest where requests and SendGrid's events arrive.
+    const stages = FUNNEL_STAGES.filter((stage) => (stage === 'sent' ? worker : api));
+    for (const stage of stages) for (const kind of EMAIL_KINDS) for (const provider of MAIL_PROVIDERS) this.funnelStages.inc({ stage, kind, provider }, 0);
     if (worker) {
       zero(this.emails, 'outcome', ['sent', 'retried', 'failed']);
       zero(this.merchantWebhooks, 'outcome', ['delivered', 'retry', 'abandoned']);
@@ -163,12 +173,17 @@ export class Metrics implements OtpObserver, EventObserver {
     });
   }
 
-  /** One ping per scrape, shared by the gauges that need it (a scrape collects them together). */
-  private lastPing: { at: number; answered: Promise<boolean> } | null = null;
+  /** One ping per scrape: gauges collected together share the ping in flight. */
+  private pingInFlight: Promise<boolean> | null = null;
   private storeAnswers(store: StoreHealth): Promise<boolean> {
-    const now = Date.now();
-    if (!this.lastPing || now - this.lastPing.at > PING_SHARED_MS) this.lastPing = { at: now, answered: probe(() => store.ping()).then((r) => r.ok) };
-    return this.lastPing.answered;
+    if (!this.pingInFlight) {
+      const ping = probe(() => store.ping()).then((r) => r.ok);
+      this.pingInFlight = ping;
+      void ping.finally(() => {
+        if (this.pingInFlight === ping) this.pingInFlight = null;
+      });
+    }
+    return this.pingInFlight;
   }
 
   requested(status: string): void {
@@ -191,14 +206,25 @@ export class Metrics implements OtpObserver, EventObserver {
     this.subscriptionCapRefusals.inc({ cap });
   }
 
+  funnel(stage: FunnelStage, kind: EmailKind, provider: MailProvider): void {
+    this.funnelStages.inc({ stage, kind, provider });
+  }
+
   delivered(record: OtpRecord, outcome: DeliveryOutcome): void {
     this.emails.inc({ outcome: outcome.state });
+    // The funnel's "sent": a code's first email (a resend is not another code).
+    if (outcome.state === 'sent' && record.resends === 0) this.funnel('sent', emailKind(record), mailProvider(record.email));
     // From the code's creation: a resend's email is not a delay of the first one.
     if (outcome.state === 'sent' && record.resends === 0) this.emailDelay.observe((outcome.at.getTime() - record.createdAt.getTime()) / 1000);
   }
 
-  deliveryEvent(event: SendGridEventName, result: DeliveryMoveResult | 'ignored'): void {
+  deliveryEvent(event: SendGridEventName, result: DeliveryMoveResult | 'ignored', facts?: EventFacts): void {
     this.events.inc({ event, result });
+    // Once per code: only the event that moved its state (a duplicate or late news moves nothing).
+    if (facts && result === 'applied') {
+      if (event === 'delivered') this.funnel('delivered', facts.kind, facts.provider);
+      if (event === 'bounce' || event === 'blocked' || event === 'dropped') this.funnel('bounced', facts.kind, facts.provider);
+    }
   }
 
   webhook(outcome: 'accepted' | 'unsigned' | 'bad_signature' | 'stale' | 'malformed' | 'limited'): void {

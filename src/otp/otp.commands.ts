@@ -1,6 +1,8 @@
 // The service's vocabulary: the rules it enforces, the commands it takes and the results it
 // gives, and what its observer hears. otp.service.ts holds the rules' logic; these are the
 // shapes, so a reader (or a resolver) finds them without reading the logic.
+import type { MailProvider } from '../edge/mailbox.js';
+import type { EmailKind } from './code-kind.js';
 import type { Clock } from '../clock.js';
 import type { Challenge } from '../edge/challenge/challenge.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
@@ -123,8 +125,14 @@ export interface VerifyOtpResult {
 }
 
 /** Hears every outcome, for metrics. Never given the email or the code. */
+/** The steps of a code's life the business watches, requested to verified (docs/operators.md, the funnel). */
+export type FunnelStage = 'requested' | 'sent' | 'delivered' | 'bounced' | 'verified';
+export const FUNNEL_STAGES: readonly FunnelStage[] = ['requested', 'sent', 'delivered', 'bounced', 'verified'];
+
 export interface OtpObserver {
   requested(status: OtpStatus): void;
+  /** A code reached a stage of the funnel: its kind, and the provider of its address (bounded groups). */
+  funnel?(stage: FunnelStage, kind: EmailKind, provider: MailProvider): void;
   resent(status: OtpStatus): void;
   verified(status: OtpStatus): void;
   /** A request refused because a shared send budget (a domain's, or the global one) is spent. */

@@ -7,14 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ChallengeFailedError, type Challenge } from '../edge/challenge/challenge.js';
+import { mailProvider } from '../edge/mailbox.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
 import { StoreUnavailableError, type CheckOutcome, type IssueLimit, type ResendOutcome } from '../store/otp.store.js';
 import { currentTraceparent } from '../telemetry/trace-context.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
+import { emailKind } from './code-kind.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
   RateLimitedError,
   type Caller,
+  type FunnelStage,
   type OtpObserver,
   type OtpRules,
   type OtpServiceDeps,
@@ -91,6 +94,7 @@ export class OtpService {
   async requestOtp(command: RequestOtpCommand, caller?: Caller): Promise<RequestOtpResult> {
     const result = await this.issue(command, caller).catch((error: unknown) => this.unavailable(error));
     this.observer?.requested(result.status);
+    if (result.status === OtpStatus.SENT) this.countStage('requested', command);
     return result;
   }
 
@@ -108,7 +112,13 @@ export class OtpService {
   async verifyOtp(command: VerifyOtpCommand, caller?: Caller): Promise<VerifyOtpResult> {
     const result = await this.check(command, caller).catch((error: unknown) => this.unavailable(error));
     this.observer?.verified(result.status);
+    if (result.status === OtpStatus.VERIFIED) this.countStage('verified', command);
     return result;
+  }
+
+  /** A funnel stage, by the code's kind (a payment when an intent came with it: it was checked) and its address's provider. */
+  private countStage(stage: FunnelStage, command: { email: string; purpose?: string | null; paymentIntent?: string | null }): void {
+    this.observer?.funnel?.(stage, emailKind({ purpose: (command.purpose ?? '').trim().toLowerCase(), transaction: Boolean(command.paymentIntent) }), mailProvider(command.email));
   }
 
   /**

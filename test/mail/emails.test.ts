@@ -4,7 +4,8 @@
 // the code's own life; a resend states the same deadline; the README's Malay example is what
 // the templates write.
 import { describe, expect, it } from 'vitest';
-import { emailKind, emailLanguage, SUPPORTED_LOCALES } from '../../src/mail/email-values.js';
+import { emailLanguage, SUPPORTED_LOCALES } from '../../src/mail/email-values.js';
+import { emailKind } from '../../src/otp/code-kind.js';
 import { substitute } from '../../src/mail/mailer.js';
 import { builtInEmails } from '../support/emails.js';
 

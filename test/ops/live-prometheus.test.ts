@@ -1,5 +1,6 @@
 // A real Prometheus (Debian's prometheus package) scraping the running service every second,
-// with the shipped rules loaded, under a short load: every dashboard expression
+// with the shipped rules loaded, under a short load (codes requested, emailed, delivered by
+// SendGrid's signed events, verified right and wrong): every dashboard expression
 // (src/ops/grafana/otp-dashboard.json) and every recording rule must evaluate without error and
 // with data; every alert rule must be evaluated by Prometheus without error, and each metric
 // an alert reads must have data. Prometheus runs on 127.0.0.1 on a free port, its data in a
@@ -16,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startHarness, wrongCode, type Harness } from '../support/harness.js';
+import { event, postEvents, PUBLIC_KEY } from '../support/sendgrid-events.js';
 import { freePort, waitFor } from '../support/mongod-processes.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -51,6 +53,8 @@ describe.skipIf(missing !== null)('the dashboard and the rules on a live Prometh
       WEBHOOK_POLL_MS: '100',
       // A domain budget the load goes past, so that its refusals are counted.
       SEND_BUDGET_PER_DOMAIN: '6',
+      // SendGrid's events, so that the funnel's deliveries are counted.
+      SENDGRID_WEBHOOK_PUBLIC_KEY: PUBLIC_KEY,
     });
     dir = await mkdtemp(join(tmpdir(), 'otp-prometheus-'));
     const target = new URL(h.url).host;
@@ -87,6 +91,9 @@ describe.skipIf(missing !== null)('the dashboard and the rules on a live Prometh
       const sent = await h.client.requestOtp({ email });
       if (sent.status !== 'SENT') continue;
       const code = await h.sendgrid.latestCode(email);
+      // SendGrid reports the email delivered, with the custom args it carried.
+      const mail = h.sendgrid.emailsTo(email).at(-1)!;
+      expect((await postEvents(h.url, [event(mail.customArgs.otp_id!, 'delivered', { email, ...mail.customArgs })])).status).toBe(204);
       await h.client.verifyOtp({ email, requestId: sent.requestId!, otp: wrongCode(code) });
       await h.client.verifyOtp({ email, requestId: sent.requestId!, otp: code });
     }

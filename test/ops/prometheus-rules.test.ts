@@ -30,6 +30,9 @@ interface Rule {
 }
 type Series = Record<string, string>;
 
+/** A funnel series of sign-in codes to gmail addresses, at one stage. */
+const GMAIL = (stage: string) => `stage="${stage}",kind="signIn",provider="gmail"`;
+
 /** A worker process's labels, as a scrape job would set them. */
 const WORKER = 'job="otp-worker",instance="worker-1:4001"';
 
@@ -109,6 +112,20 @@ const SCENARIOS: Record<string, { at: string; firing: Series | Series[]; healthy
   },
   OtpStoreDown: { at: '5m', labels: { job: 'otp-worker', instance: 'worker-1:4001' }, firing: { [`otp_store_up{${WORKER}}`]: '0x10' }, healthy: { [`otp_store_up{${WORKER}}`]: '1x10' } },
   OtpChangeStreamStuck: { at: '5m', labels: { job: 'otp-worker', instance: 'worker-1:4001' }, firing: { [`otp_listener_up{${WORKER}}`]: '0x10' }, healthy: { [`otp_listener_up{${WORKER}}`]: '1x10' } },
+  // A day and a half of gmail traffic, 60 first emails a minute; in the last 100 minutes its
+  // delivered share falls from 95 % to 17 % (the healthy history stays at 95 %).
+  OtpDeliveryDropping: {
+    at: '1600m',
+    labels: { provider: 'gmail' },
+    firing: { [`otp_funnel_total{${GMAIL('sent')}}`]: '0+60x1600', [`otp_funnel_total{${GMAIL('delivered')}}`]: '0+57x1500 85500+10x100' },
+    healthy: { [`otp_funnel_total{${GMAIL('sent')}}`]: '0+60x1600', [`otp_funnel_total{${GMAIL('delivered')}}`]: '0+57x1600' },
+  },
+  OtpConversionDropping: {
+    at: '1600m',
+    labels: { provider: 'gmail' },
+    firing: { [`otp_funnel_total{${GMAIL('requested')}}`]: '0+60x1600', [`otp_funnel_total{${GMAIL('verified')}}`]: '0+45x1500 67500+10x100' },
+    healthy: { [`otp_funnel_total{${GMAIL('requested')}}`]: '0+60x1600', [`otp_funnel_total{${GMAIL('verified')}}`]: '0+45x1600' },
+  },
   OtpMerchantWebhooksFailing: {
     at: '25m',
     firing: { 'otp_merchant_webhooks_total{outcome="retry"}': '0+5x30', 'otp_merchant_webhooks_total{outcome="delivered"}': '0x30' },

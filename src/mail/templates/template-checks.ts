@@ -4,7 +4,8 @@
 // parts, a payment's amount, payee and reference too, valid HTML, and still no link. One line
 // per problem, naming the file.
 import { parse } from 'parse5';
-import { EMAIL_KINDS, escapeHtml, SUPPORTED_LOCALES, type EmailKind } from '../email-values.js';
+import { escapeHtml, SUPPORTED_LOCALES } from '../email-values.js';
+import { EMAIL_KINDS, type EmailKind } from '../../otp/code-kind.js';
 import { sharedValues, type PerEmailValues } from '../otp-emails.js';
 import { sourceProblems } from './handlebars.js';
 import { MAX_LOGO_BYTES, TemplateFolder, TemplateSet } from './template-set.js';

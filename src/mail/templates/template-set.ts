@@ -16,7 +16,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EmailKind } from '../email-values.js';
+import type { EmailKind } from '../../otp/code-kind.js';
 import { compile, type Mode, type Render } from './handlebars.js';
 
 export const ENTRY_POINTS = { subject: 'subject', html: 'body.html', text: 'body.text' } as const;
