@@ -34,8 +34,8 @@ describeEachTier('delivery status and SendGrid events on the $name store', (tier
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     await h.sendgrid.waitForEmails(1, email);
     await eventually('SENT', async () => (await h.client.otpDelivery(requestId!))?.state === 'SENT');
-    // The email carried the id for SendGrid's events.
-    expect(h.sendgrid.emailsTo(email)[0]!.customArgs).toEqual({ otp_id: requestId });
+    // The email carried the id for SendGrid's events, and its kind for the funnel (never the address).
+    expect(h.sendgrid.emailsTo(email)[0]!.customArgs).toEqual({ otp_id: requestId, otp_kind: 'other' });
     return requestId!;
   }
 
