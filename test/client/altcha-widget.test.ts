@@ -3,26 +3,23 @@
 // fetches a real challenge from the service (CHALLENGE=altcha), solves it, and the page's
 // requestOtp with its payload gets a code (the email arrives). Without the widget's token the
 // same page is refused.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docBlocks } from '../support/docs.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const chromiumMissing = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (.ci/run installs it with apt-get)`;
-if (chromiumMissing && process.env.CI === 'true') throw new Error(`Browser test: REQUIRED under CI=true, but ${chromiumMissing}`);
-if (chromiumMissing) console.log(`Browser test: SKIPPED — ${chromiumMissing}`);
+const missing = chromiumMissing();
 
 const require = createRequire(import.meta.url);
 /** The widget as `npm i altcha@3` installs it: the file the docs say to serve as /altcha.js. */
 const WIDGET = require.resolve('altcha').replace(/dist\/main\/altcha\.umd\.cjs$/, 'dist/main/altcha.js');
 
-describe.skipIf(chromiumMissing !== null)("the docs' ALTCHA snippet in Chromium, with the widget from npm", () => {
+describe.skipIf(missing !== null)("the docs' ALTCHA snippet in Chromium, with the widget from npm", () => {
   let h: Harness;
   let page: Server;
   let browser: Browser;
@@ -41,7 +38,7 @@ describe.skipIf(chromiumMissing !== null)("the docs' ALTCHA snippet in Chromium,
     origin = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
     // A lighter proof of work than the default keeps the test quick; the widget and the checks are the same.
     h = await startHarness({ CHALLENGE: 'altcha', ALTCHA_DIFFICULTY: '3', CORS_ORIGINS: origin });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

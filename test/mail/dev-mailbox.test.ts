@@ -4,12 +4,11 @@
 // production, and wherever SendGrid sends, the route does not exist.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const mailboxOf = (h: Harness) => h.url.replace(/\/graphql$/, '/dev/mailbox');
 
 describe('the development mailbox', () => {
@@ -83,10 +82,9 @@ document.getElementById('check').onsubmit = async (e) => { e.preventDefault();
   result.textContent = r.data.verifyOtp.status; };
 </script></body></html>`;
 
-const chromiumMissing = existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (.ci/run installs it with apt-get)`;
-if (chromiumMissing && process.env.CI === 'true') throw new Error(`Browser test: REQUIRED under CI=true, but ${chromiumMissing}`);
+const missing = chromiumMissing();
 
-describe.skipIf(chromiumMissing !== null)('a code from the development mailbox, typed in a browser', () => {
+describe.skipIf(missing !== null)('a code from the development mailbox, typed in a browser', () => {
   let h: Harness;
   let shop: Server;
   let browser: Browser;
@@ -96,7 +94,7 @@ describe.skipIf(chromiumMissing !== null)('a code from the development mailbox, 
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
     h = await startHarness({ NODE_ENV: 'development', SENDGRID_API_KEY: '', CORS_ORIGINS: origin });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

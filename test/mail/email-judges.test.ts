@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import axe from 'axe-core';
 import { doIUseEmail } from 'doiuse-email';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { previewEmails, type PreviewEmail } from '../../src/mail/preview.js';
@@ -17,7 +18,6 @@ import { kedaiTemplates } from '../support/operator-templates.js';
 
 /** Gmail web/Android/iOS, Outlook Windows/macOS/web, Apple Mail, Yahoo: the issue's clients. */
 const CLIENTS = ['gmail.desktop-webmail', 'gmail.android', 'gmail.ios', 'outlook.windows', 'outlook.macos', 'outlook.outlook-com', 'apple-mail.macos', 'apple-mail.ios', 'yahoo.desktop-webmail'] as const;
-const CHROMIUM = '/usr/bin/chromium';
 const SPAMASSASSIN = '/usr/bin/spamassassin';
 
 const missing = [existsSync(CHROMIUM) ? null : `${CHROMIUM} (apt-get install chromium)`, existsSync(SPAMASSASSIN) ? null : `${SPAMASSASSIN} (apt-get install spamassassin)`].filter(Boolean);
@@ -40,7 +40,7 @@ describe.skipIf(missing.length > 0)('the emails, judged', () => {
     const builtIn = await previewEmails(mailOf({}));
     const own = await previewEmails(mailOf({ MAIL_TEMPLATES_DIR: operator.dir, MERCHANTS_FILE: await writeMerchantsFile() }));
     emails = [...builtIn, ...own.filter((e) => e.name.startsWith('merchants/')).map((e) => ({ ...e, name: `operator:${e.name}` }))];
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
