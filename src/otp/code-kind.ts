@@ -1,6 +1,7 @@
 // What a code is for, as its email words it and the funnel counts it: a payment (it confirms
 // a transaction), a sign-in, an email check, or something else. Read from the code's purpose
 // and whether it carries a payment; a fixed few values, so it may label a metric.
+import { mailProvider, type MailProvider } from '../edge/mailbox.js';
 import type { Transaction } from '../store/record.js';
 
 export const EMAIL_KINDS = ['payment', 'signIn', 'emailVerification', 'other'] as const;
@@ -20,4 +21,12 @@ export function emailKind({ purpose, transaction }: { purpose: string; transacti
 /** A kind read back from outside (a SendGrid event's custom args): one of ours, else other. */
 export function knownKind(value: unknown): EmailKind {
   return (EMAIL_KINDS as readonly unknown[]).includes(value) ? (value as EmailKind) : 'other';
+}
+
+/**
+ * The funnel's group of a request: its kind (a payment when an intent came with it; the service
+ * has checked it by the time it counts) and its address's provider group.
+ */
+export function funnelGroup(command: { email: string; purpose?: string | null; paymentIntent?: string | null }): [EmailKind, MailProvider] {
+  return [emailKind({ purpose: (command.purpose ?? '').trim().toLowerCase(), transaction: Boolean(command.paymentIntent) }), mailProvider(command.email)];
 }

@@ -7,17 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ChallengeFailedError, type Challenge } from '../edge/challenge/challenge.js';
-import { mailProvider } from '../edge/mailbox.js';
 import type { SendBudgets } from '../edge/send-budgets.js';
 import { StoreUnavailableError, type CheckOutcome, type IssueLimit, type ResendOutcome } from '../store/otp.store.js';
 import { currentTraceparent } from '../telemetry/trace-context.js';
 import { NO_MERCHANT_EVENTS, type MerchantEvents } from '../webhooks/merchant-events.js';
-import { emailKind } from './code-kind.js';
+import { funnelGroup } from './code-kind.js';
 import { CodeHasher, generateCode } from './otp.codes.js';
 import {
   RateLimitedError,
   type Caller,
-  type FunnelStage,
   type OtpObserver,
   type OtpRules,
   type OtpServiceDeps,
@@ -94,7 +92,7 @@ export class OtpService {
   async requestOtp(command: RequestOtpCommand, caller?: Caller): Promise<RequestOtpResult> {
     const result = await this.issue(command, caller).catch((error: unknown) => this.unavailable(error));
     this.observer?.requested(result.status);
-    if (result.status === OtpStatus.SENT) this.countStage('requested', command);
+    if (result.status === OtpStatus.SENT) this.observer?.funnel?.('requested', ...funnelGroup(command));
     return result;
   }
 
@@ -112,14 +110,10 @@ export class OtpService {
   async verifyOtp(command: VerifyOtpCommand, caller?: Caller): Promise<VerifyOtpResult> {
     const result = await this.check(command, caller).catch((error: unknown) => this.unavailable(error));
     this.observer?.verified(result.status);
-    if (result.status === OtpStatus.VERIFIED) this.countStage('verified', command);
+    if (result.status === OtpStatus.VERIFIED) this.observer?.funnel?.('verified', ...funnelGroup(command));
     return result;
   }
 
-  /** A funnel stage, by the code's kind (a payment when an intent came with it: it was checked) and its address's provider. */
-  private countStage(stage: FunnelStage, command: { email: string; purpose?: string | null; paymentIntent?: string | null }): void {
-    this.observer?.funnel?.(stage, emailKind({ purpose: (command.purpose ?? '').trim().toLowerCase(), transaction: Boolean(command.paymentIntent) }), mailProvider(command.email));
-  }
 
   /**
    * A store that cannot be reached for now (an election outlasting the driver's wait, a network
