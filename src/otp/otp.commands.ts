@@ -52,6 +52,11 @@ export interface OtpRules {
    * Default ["payment"].
    */
   transactionPurposes: readonly string[];
+  /**
+   * How long a payment code's record (its timeline and signed evidence, for the merchant API)
+   * is kept after the code expires. Default 86400.
+   */
+  paymentRecordSeconds: number;
 }
 
 /** Limits per caller (client IP), on top of the per-address ones. */

@@ -67,8 +67,11 @@ export interface SingleUse {
   until: Date;
 }
 
-/** A payment intent's single use: "<merchant>|<intent id>", until the intent expires. */
-export type IntentUse = SingleUse;
+/**
+ * A payment intent's single use: "<merchant>|<intent id>", until the intent expires; and the
+ * request it brought, found by the intent for as long as that code's record is kept.
+ */
+export type IntentUse = SingleUse & { requestId: string; keepUntil: Date };
 
 export interface IssueLimits extends SendLimits {
   /**
@@ -140,6 +143,8 @@ export interface CheckCommand {
    * uses up its attempts. None given: none written.
    */
   webhooks?: { verified?: NewWebhook; locked?: NewWebhook };
+  /** A payment code's signed evidence, kept on its record when this check verifies it. */
+  evidence?: string;
 }
 
 /**
@@ -183,6 +188,9 @@ export interface CodeStore {
    * the code and logged in the address's attempt budget; a right one consumes the code.
    */
   check(command: CheckCommand): Promise<CheckOutcome>;
+
+  /** The code `id` of the mailbox, dead or alive, while its record is kept; null otherwise. */
+  findCode(mailbox: string, id: string): Promise<OtpRecord | null>;
 
   /** The newest live code for (mailbox, purpose), expired or not; null if there is none. */
   findLatest(mailbox: string, purpose: string): Promise<OtpRecord | null>;

@@ -2,10 +2,11 @@
 // time (leases on the store's clock), its outcome recorded, SendGrid's events applied, and
 // the feeds that wake the dispatcher (inserts) and the status watchers (delivery changes).
 import type { NewWebhook } from './outbox.js';
-import type { DeliveryState, OtpRecord } from './record.js';
+import type { DeliveryState, OtpRecord, ShownPayment } from './record.js';
 
 export type DeliveryOutcome =
-  | { state: 'sent'; at: Date; attempts: number }
+  /** `shown`: what a payment email showed its reader, kept on the code's record (its evidence quotes it). */
+  | { state: 'sent'; at: Date; attempts: number; shown?: ShownPayment | null }
   | { state: 'failed'; at: Date; attempts: number; error: string; /** refused by the provider, or out of time */ cause?: 'refused' | 'expired' }
   /** A transient failure: pending again, claimable `retryInMs` from now (store's clock), sealed code kept. */
   | { state: 'retry'; attempts: number; error: string; retryInMs: number };

@@ -5,6 +5,7 @@
 //                        load, concurrent requests share commands: mongo/write-batch.ts)
 //   mongo/deliveries.ts  the delivery queue (feeds: mongo/insert-feed.ts, mongo/delivery-feed.ts)
 //   mongo/outbox.ts      the merchant webhooks' outbox
+//   mongo/payment-records.ts payment codes for the merchant API: look up, cancel, expiry events
 //   mongo/checkpoints.ts feed positions
 // and health (ping, availability, close) here. Expired state is deleted by the TTL index.
 import {
@@ -22,8 +23,11 @@ import { watchIssues } from './mongo/insert-feed.js';
 import { MongoDeliveries } from './mongo/deliveries.js';
 import { timeBound } from './mongo/time-bound.js';
 import { MongoOutbox } from './mongo/outbox.js';
+import { MongoPaymentRecords } from './mongo/payment-records.js';
 import { WriteBatcher } from './mongo/write-batch.js';
 import type {
+  CancelCommand,
+  PaymentLookup,
   CheckCommand,
   CheckOutcome,
   ClientLimit,
@@ -88,6 +92,7 @@ export class MongoOtpStore implements OtpStore {
   private readonly outbox: MongoOutbox;
   private readonly deliveries: MongoDeliveries;
   private readonly checkpoints: MongoCheckpoints;
+  private readonly payments: MongoPaymentRecords;
 
   private constructor(
     readonly client: MongoClient,
@@ -105,6 +110,7 @@ export class MongoOtpStore implements OtpStore {
     this.checkpoints = new MongoCheckpoints(collection(CHECKPOINT_COLLECTION));
     this.outbox = new MongoOutbox((name) => collection(name), this.addresses);
     this.deliveries = new MongoDeliveries(this.addresses, (step) => this.retryWhileUnavailable(step));
+    this.payments = new MongoPaymentRecords(this.addresses, collection<IntentDocument>(STATE_COLLECTION));
   }
 
   /** Connects, checks for a replica set, and creates the indexes (idempotent). */
@@ -144,6 +150,7 @@ export class MongoOtpStore implements OtpStore {
       { key: { 'slots.delivery.state': 1, 'slots.createdAt': 1 }, name: 'slot_delivery_due' },
     ]);
     await this.outbox.createIndexes();
+    await this.payments.createIndexes();
   }
 
   issue(otp: NewOtp, limits?: IssueLimits): Promise<IssueOutcome> {
@@ -164,6 +171,22 @@ export class MongoOtpStore implements OtpStore {
 
   findLatest(mailbox: string, purpose: string): Promise<OtpRecord | null> {
     return this.codes.findLatest(mailbox, purpose);
+  }
+
+  findCode(mailbox: string, id: string): Promise<OtpRecord | null> {
+    return this.codes.findCode(mailbox, id);
+  }
+
+  findPayment(merchant: string, lookup: PaymentLookup): Promise<OtpRecord | null> {
+    return this.payments.findPayment(merchant, lookup);
+  }
+
+  cancelPayment(command: CancelCommand): Promise<boolean> {
+    return this.payments.cancelPayment(command);
+  }
+
+  expirePayments(limit: number): Promise<number> {
+    return this.payments.expirePayments(limit);
   }
 
   claimDelivery(id: string, worker: string, leaseMs: number): Promise<OtpRecord | null> {
@@ -232,6 +255,10 @@ export class MongoOtpStore implements OtpStore {
 
   completeWebhook(id: string, worker: string, outcome: OutboxOutcome): Promise<boolean> {
     return this.outbox.completeWebhook(id, worker, outcome);
+  }
+
+  replayWebhook(id: string, merchant: string): Promise<boolean> {
+    return this.outbox.replayWebhook(id, merchant);
   }
 
   subscribeDeliveryChanges(onChange: (ids: string[]) => void, onError: (error: unknown) => void = () => undefined): Promise<FeedSubscription> {

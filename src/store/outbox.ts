@@ -14,6 +14,8 @@ export interface OutboxEvent {
   attempts: number;
   /** The W3C traceparent of what made it (null or absent when nothing is traced). */
   trace?: string | null;
+  /** The merchant whose payment it is about (absent: none): only that merchant may replay it. */
+  merchant?: string;
 }
 
 /**
@@ -21,7 +23,7 @@ export interface OutboxEvent {
  * a delivery outcome, a provider event) so that both are written in one atomic step: if the
  * event cannot be recorded, the change does not happen either.
  */
-export type NewWebhook = Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt' | 'trace'>;
+export type NewWebhook = Pick<OutboxEvent, 'id' | 'type' | 'payload' | 'createdAt' | 'trace' | 'merchant'>;
 
 /** What became of one try: delivered (removed), given up on (removed), or due again later. */
 export type OutboxOutcome =
@@ -43,4 +45,12 @@ export interface WebhookOutbox {
   claimWebhooks(worker: string, leaseMs: number, limit: number): Promise<OutboxEvent[]>;
   /** Records a try's outcome if `worker` still holds the claim. */
   completeWebhook(id: string, worker: string, outcome: OutboxOutcome): Promise<boolean>;
+  /**
+   * Makes `merchant`'s event due again at once, delivered or not, under its own id (kept a day
+   * after it was finished: WEBHOOK_REPLAY_MS); false when it has no such event.
+   */
+  replayWebhook(id: string, merchant: string): Promise<boolean>;
 }
+
+/** How long a finished (delivered, or given up) event stays in the outbox, to be replayed. */
+export const WEBHOOK_REPLAY_MS = 24 * 3600 * 1000;

@@ -1,6 +1,8 @@
 // What the store keeps for one code: its record (the request that issued it, the code's hash
 // and sealed copy, its life and attempts, its email's delivery) and the payment it confirms.
-// Every role of the store reads and writes this shape; it depends on nothing else.
+// Every role of the store reads and writes this shape; it depends on nothing else but the
+// shape of a webhook (a payment code carries the event of its own unused expiry).
+import type { NewWebhook } from './outbox.js';
 
 /**
  * A payment in canonical form, as the merchant's backend vouched for it in a payment intent:
@@ -80,9 +82,45 @@ export interface OtpRecord {
    */
   trace?: string | null;
   delivery: DeliveryInfo;
+  /**
+   * A payment code's record (its timeline and evidence for the merchant API) is kept until
+   * then, after the code itself has died; absent (other codes): removed when it dies.
+   */
+  keepUntil?: Date;
+  /** When a payment code was verified (its record kept, the code dead). */
+  verifiedAt?: Date;
+  /** When the wrong guess that used up its attempts was made (payment codes' records). */
+  lockedAt?: Date;
+  /** When the merchant canceled it (the code died then). */
+  canceledAt?: Date;
+  /** The signed evidence of the payment it confirmed (a compact JWS), once verified. */
+  evidence?: string;
+  /** What its last email showed the reader of the payment, recorded when it left for SendGrid. */
+  shown?: ShownPayment | null;
+  /**
+   * The merchant's otp.expired event, made at the request and written to the outbox if the
+   * code dies unused (expiryEventAt, a moment after it expires); null once the code was
+   * verified, locked or canceled.
+   */
+  onExpiry?: NewWebhook | null;
+  expiryEventAt?: Date | null;
 }
 
-export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'mailbox' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction' | 'trace'> & {
+/** What a payment email showed its reader: the facts the evidence of a confirmed payment quotes. */
+export interface ShownPayment {
+  /** The email's language (en, ms, zh-Hans, ta). */
+  language: string;
+  /** The amount as the email wrote it: "RM 149.90". */
+  amount: string;
+  payee: string;
+  /**
+   * The paragraph of the email's text part that names the amount, as the reader saw it; null
+   * when SendGrid wrote the email from a Dynamic Template (its words live there).
+   */
+  sentence: string | null;
+}
+
+export type NewOtp = Pick<OtpRecord, 'id' | 'email' | 'mailbox' | 'purpose' | 'codeHash' | 'sealedCode' | 'createdAt' | 'expiresAt' | 'locale' | 'transaction' | 'trace' | 'keepUntil' | 'onExpiry' | 'expiryEventAt'> & {
   /**
    * References to choose from, in order of preference, all different: the first one that no
    * live code of the address carries is stored. Give one more than the address may hold live codes.
@@ -111,6 +149,8 @@ export function storedCode(otp: NewOtp, reference: string): OtpRecord {
     transaction: otp.transaction,
     ...(otp.trace ? { trace: otp.trace } : {}),
     delivery: pendingDelivery(otp.createdAt),
+    ...(otp.keepUntil ? { keepUntil: otp.keepUntil } : {}),
+    ...(otp.onExpiry ? { onExpiry: otp.onExpiry, expiryEventAt: otp.expiryEventAt ?? otp.expiresAt } : {}),
   };
 }
 

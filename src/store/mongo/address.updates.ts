@@ -18,7 +18,7 @@ import {
   type WindowLimit,
 } from '../otp.store.js';
 import type { VerdictDocument } from './documents.js';
-import { after, allowsQuery, attemptsHeld, counted, lifetime, literal, liveGuesses, liveSlots, refuseUnless, sendCounted, sendRefused, slotVerdict, webhookStage } from './stages.js';
+import { after, allowsQuery, attemptsHeld, counted, embeddedWebhook, keptSlots, lifetime, literal, liveGuesses, liveSlots, NO_EXPIRY_EVENT, refuseUnless, sendCounted, sendRefused, slotVerdict, webhookStage } from './stages.js';
 
 export type { AddressDocument, ClientDocument, IntentDocument, SlotDocument, VerdictDocument } from './documents.js';
 
@@ -26,10 +26,14 @@ export type { AddressDocument, ClientDocument, IntentDocument, SlotDocument, Ver
  * A payment intent claimed for `mailbox` (see IntentDocument): refused, when another mailbox
  * holds it, the filter matches nothing and the upsert collides on _id (duplicate key).
  */
-export function intentStep({ key, until }: IntentUse, mailbox: string, now: Date) {
+export function intentStep({ key, until, requestId, keepUntil }: IntentUse, mailbox: string, now: Date) {
+  // It names the request that claimed it last, and lives as long as that code's record: the
+  // merchant API finds a payment by its intent's id. (After a refused request it names a code
+  // never issued, until the next request of the same address claims it again.)
+  const keep = until > keepUntil ? until : keepUntil;
   return {
     filter: { _id: { intent: key }, email: mailbox } as Document,
-    update: [{ $set: { email: literal(mailbox), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', until] }, until] } } }],
+    update: [{ $set: { email: literal(mailbox), requestId: literal(requestId), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', keep] }, keep] } } }],
   };
 }
 
@@ -91,8 +95,8 @@ export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimi
   const now = otp.createdAt;
   // The document keeps the mailbox as its _id (the address as written only where it differs)
   // and names the code's id codeId.
-  const { id: codeId, email, mailbox, ...stored } = storedCode(otp, reference);
-  const code = email === mailbox ? stored : { ...stored, email };
+  const { id: codeId, email, mailbox, onExpiry, ...stored } = storedCode(otp, reference);
+  const code = { ...stored, ...(email === mailbox ? {} : { email }), ...(onExpiry ? { onExpiry: embeddedWebhook(onExpiry) } : {}) };
   const referenceTaken = { $in: [literal(reference), { $map: { input: liveSlots(now), in: '$$this.reference' } }] };
   // A payment intent this address already had a code for is used (the intent marker, a step
   // before this one, stops other addresses).
@@ -115,7 +119,8 @@ export function issueStep(otp: NewOtp, reference: string, limits: Omit<IssueLimi
         $set: {
           ...(limits ? sendCounted(limits, now) : {}),
           ...(limits?.intent ? { intents: { $concatArrays: [liveIntents, [literal({ key: limits.intent.key, until: limits.intent.until })]] } } : {}),
-          slots: { $concatArrays: [liveSlots(now), [literal({ codeId, ...code })]] },
+          // Expired codes are dropped here, but a payment code's record stays until its keepUntil.
+          slots: { $concatArrays: [keptSlots(now), [literal({ codeId, ...code })]] },
           lastIssued: literal(otp.id),
         },
       },
@@ -166,12 +171,19 @@ export type CheckStepInput = Omit<CheckCommand, 'client'>;
  * hash. A wrong guess is counted on the code and logged in the attempt budget; a right one
  * removes the code, which gives its unused attempts back.
  */
-export function checkStep({ mailbox, purpose, id, codeHash, now, maxAttempts, guesses, webhooks }: CheckStepInput) {
+export function checkStep({ mailbox, purpose, id, codeHash, now, maxAttempts, guesses, webhooks, evidence }: CheckStepInput) {
   const isIt = { $and: [{ $eq: ['$$this.codeId', literal(id)] }, { $eq: ['$$this.purpose', literal(purpose)] }] };
   const slot = { $first: { $filter: { input: '$slots', cond: isIt } } };
   const is = (result: VerdictDocument['result']) => ({ $eq: ['$verdict.result', result] });
+  // A verified payment code keeps its record (dead: no hash, no sealed code, its expiry now),
+  // with the evidence of what was confirmed; any other verified code is removed.
+  const keepsRecord = { $ne: [{ $type: '$$this.keepUntil' }, 'missing'] };
+  const verifiedRecord = { $mergeObjects: ['$$this', { verifiedAt: now, expiresAt: now, codeHash: '', sealedCode: null, ...NO_EXPIRY_EVENT, ...(evidence ? { evidence: literal(evidence) } : {}) }] };
+  // The guess that uses up a code's attempts also cancels its otp.expired: otp.locked tells its end.
+  const guessed = { $cond: [{ $gte: ['$verdict.attempts', maxAttempts] }, { attempts: '$verdict.attempts', lockedAt: now, ...NO_EXPIRY_EVENT }, { attempts: '$verdict.attempts' }] };
   return {
-    filter: { _id: mailbox, slots: { $elemMatch: { codeId: id, purpose } } },
+    // A verified payment code's record matches nothing: it answers as unknown, as a removed code does.
+    filter: { _id: mailbox, slots: { $elemMatch: { codeId: id, purpose, verifiedAt: { $exists: false } } } },
     update: [
       {
         $set: {
@@ -186,10 +198,13 @@ export function checkStep({ mailbox, purpose, id, codeHash, now, maxAttempts, gu
           slots: {
             $switch: {
               branches: [
-                { case: is('verified'), then: { $filter: { input: '$slots', cond: { $not: [isIt] } } } },
+                {
+                  case: is('verified'),
+                  then: { $filter: { input: { $map: { input: '$slots', in: { $cond: [isIt, { $cond: [keepsRecord, verifiedRecord, null] }, '$$this'] } } }, cond: { $ne: ['$$this', null] } } },
+                },
                 {
                   case: is('mismatched'),
-                  then: { $map: { input: '$slots', in: { $cond: [isIt, { $mergeObjects: ['$$this', { attempts: '$verdict.attempts' }] }, '$$this'] } } },
+                  then: { $map: { input: '$slots', in: { $cond: [isIt, { $mergeObjects: ['$$this', guessed] }, '$$this'] } } },
                 },
               ],
               default: '$slots',

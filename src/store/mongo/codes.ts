@@ -18,6 +18,7 @@ import {
   type AddressDocument,
   type ClientDocument,
   type IntentDocument,
+  type SlotDocument,
   type VerdictDocument,
 } from './address.updates.js';
 import { REFUSED_BY_PIPELINE } from './stages.js';
@@ -61,6 +62,9 @@ interface Claim {
 
 /** How often a refusal that a re-read shows to be a race (two first requests) is retried. */
 const RACE_RETRIES = 3;
+
+/** A payment code canceled or verified is dead whatever the clock says (slotVerdict's first rule). */
+const ended = (slot: Pick<SlotDocument, 'canceledAt' | 'verifiedAt'>): { result: 'expired' } | null => (slot.canceledAt || slot.verifiedAt ? { result: 'expired' } : null);
 
 /** A stored window as the judges' counter (window-count.ts). */
 const windowCount = (window: { count: number; resetAt: Date } | undefined): WindowCount | undefined =>
@@ -127,7 +131,7 @@ export class MongoCodes implements CodeStore {
     const doc = read.find((d) => d._id === command.mailbox);
     const counter = (read.find((d) => d._id !== command.mailbox) as unknown as ClientDocument | undefined)?.window;
     const slot = doc?.slots?.[0];
-    const dead = slot ? resendRefusal(limitState(doc), { expiresAt: slot.expiresAt.getTime(), attempts: slot.attempts }, command, now.getTime()) : null;
+    const dead = slot ? (ended(slot) ?? resendRefusal(limitState(doc), { expiresAt: slot.expiresAt.getTime(), attempts: slot.attempts }, command, now.getTime())) : null;
     const onItsWay = slot?.delivery.state === 'pending' || slot?.delivery.state === 'sending';
     const toQueue = slot !== undefined && dead === null && !onItsWay;
     const shared = toQueue ? command.sharedFor(slot.transaction?.merchant ?? null) : [];
@@ -149,7 +153,7 @@ export class MongoCodes implements CodeStore {
       const latest = await this.addresses.findOne({ _id: command.mailbox }, { projection: { cooldownUntil: 1, sends: 1, slots: { $elemMatch: { codeId: command.id } } } });
       const code = latest?.slots?.[0];
       if (!code) return { result: 'not_found' };
-      const why = resendRefusal(limitState(latest), { expiresAt: code.expiresAt.getTime(), attempts: code.attempts }, command, now.getTime());
+      const why = ended(code) ?? resendRefusal(limitState(latest), { expiresAt: code.expiresAt.getTime(), attempts: code.attempts }, command, now.getTime());
       if (why) return why;
     }
     // Queued; or its email was on its way (then nothing was queued or counted).
@@ -182,6 +186,12 @@ export class MongoCodes implements CodeStore {
       default:
         return { result: 'not_found' };
     }
+  }
+
+  async findCode(mailbox: string, id: string): Promise<OtpRecord | null> {
+    const doc = await this.addresses.findOne({ _id: mailbox }, { projection: { slots: { $elemMatch: { codeId: id } } } });
+    const slot = doc?.slots?.[0];
+    return slot ? toRecord(mailbox, slot) : null;
   }
 
   async findLatest(mailbox: string, purpose: string): Promise<OtpRecord | null> {

@@ -63,7 +63,10 @@ function completionUpdate(id: string, worker: string, outcome: DeliveryOutcome, 
     {
       $set: {
         deliveryChange: deliveryChange(id),
-        slots: updateSlots(heldBy([id], worker).test, { delivery: { ...delivery, error: { $literal: delivery.error }, claim: { $literal: mark } } }),
+        slots: updateSlots(heldBy([id], worker).test, {
+          delivery: { ...delivery, error: { $literal: delivery.error }, claim: { $literal: mark } },
+          ...(outcome.state === 'sent' && outcome.shown ? { shown: { $literal: outcome.shown } } : {}),
+        }),
       },
     },
     // Whatever event the dispatcher handed over is written with the outcome; which outcome
@@ -90,9 +93,12 @@ export class MongoDeliveries {
     // claim mark tells this caller which of the codes it then reads are the ones it took.
     const claim = `${worker}/${new ObjectId().toHexString()}`;
     const wanted = [...ids];
+    // A payment code verified or canceled while its email waited (its record stays) is not sent again.
+    const ended = { $or: [{ $ne: [{ $type: '$$this.verifiedAt' }, 'missing'] }, { $ne: [{ $type: '$$this.canceledAt' }, 'missing'] }] };
     const claimable = {
       $and: [
         { $in: ['$$this.codeId', { $literal: wanted }] },
+        { $not: [ended] },
         { $or: [pendingDue('$$this'), { $and: [{ $eq: ['$$this.delivery.state', 'sending'] }, leaseLapsed('$$this')] }] },
       ],
     };

@@ -9,7 +9,9 @@ import type { CheckOutcome, DeliveryInfo, NewWebhook, OtpRecord } from '../otp.s
  * mailbox (the document's _id), its id as `codeId`, and a `claim` mark that tells a
  * dispatcher whether the claim it asked for is the one that was taken.
  */
-export type SlotDocument = Omit<OtpRecord, 'id' | 'email' | 'mailbox' | 'delivery'> & {
+export type SlotDocument = Omit<OtpRecord, 'id' | 'email' | 'mailbox' | 'delivery' | 'onExpiry'> & {
+  /** Kept in the document as a webhook waiting to be relayed (alive until its keepUntil). */
+  onExpiry?: EmbeddedWebhook | null;
   codeId: string;
   /** The address as written, when it is not the mailbox itself (`a+1@gmail.com`). */
   email?: string;
@@ -82,6 +84,8 @@ export interface IntentDocument {
   _id: { intent: string };
   /** The mailbox that claimed it (named `email` before mailboxes were keyed apart). */
   email: string;
+  /** The request that last claimed it: how the merchant API finds a payment by its intent. */
+  requestId?: string;
   expiresAt: Date;
 }
 

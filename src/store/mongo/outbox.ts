@@ -6,7 +6,7 @@
 // leaves it in both, and the next relay's upsert finds it already there. Finished events stay
 // an hour as markers, so that such a late relay does not send one again; a TTL index removes them.
 import { ObjectId, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
-import type { NewWebhook, OutboxEvent, OutboxOutcome, WebhookOutbox } from '../otp.store.js';
+import { WEBHOOK_REPLAY_MS, type NewWebhook, type OutboxEvent, type OutboxOutcome, type WebhookOutbox } from '../otp.store.js';
 import { WEBHOOK_KEEP_MS, type AddressDocument } from './documents.js';
 import { lifetime, withAttached } from './stages.js';
 
@@ -23,13 +23,18 @@ interface OutboxDocument {
   done?: boolean;
   /** The traceparent of what made it, when traced. */
   trace?: string;
+  /** The merchant whose payment it tells of: only that merchant may replay it. */
+  merchant?: string;
   /** A week after it was made, or an hour after it was finished. */
   expiresAt: Date;
 }
 
 export const OUTBOX_COLLECTION = 'webhook_outbox';
-/** How long a finished event is remembered, against a relay that crashed between its two writes. */
-const FINISHED_KEEP_MS = 3600 * 1000;
+/**
+ * How long a finished event is kept, with its body: to be replayed by its merchant, and as a
+ * marker against a relay that crashed between its two writes.
+ */
+const FINISHED_KEEP_MS = WEBHOOK_REPLAY_MS;
 const NEVER = new Date(8.64e15);
 
 export class MongoOutbox implements WebhookOutbox {
@@ -95,18 +100,38 @@ export class MongoOutbox implements WebhookOutbox {
 
   async completeWebhook(id: string, worker: string, outcome: OutboxOutcome): Promise<boolean> {
     const held = { _id: id, 'claim.by': worker, done: { $ne: true } };
-    const finished = [{ $set: { done: true, dueAt: NEVER, claim: null, payload: '', expiresAt: { $add: ['$$NOW', FINISHED_KEEP_MS] } } }];
+    const finished = [{ $set: { done: true, dueAt: NEVER, claim: null, expiresAt: { $add: ['$$NOW', FINISHED_KEEP_MS] } } }];
     const retry = [{ $set: { attempts: { $add: ['$attempts', 1] }, dueAt: { $add: ['$$NOW', outcome.state === 'retry' ? outcome.retryInMs : 0] }, claim: null } }];
     const result = await this.events.updateOne(held, outcome.state === 'retry' ? retry : finished);
     return result.modifiedCount === 1;
   }
 
+  async replayWebhook(id: string, merchant: string): Promise<boolean> {
+    // Due again at once, under its own id (a receiver that kept it drops the repeat). A
+    // finished one starts a fresh day of tries; one still being tried is only brought forward.
+    // (Events finished before bodies were kept have an empty payload: nothing to send.)
+    const ifDone = (then: unknown, otherwise: string) => ({ $cond: [{ $eq: ['$done', true] }, then, otherwise] });
+    const result = await this.events.updateOne({ _id: id, merchant, payload: { $ne: '' } }, [
+      {
+        $set: {
+          dueAt: '$$NOW',
+          attempts: ifDone(0, '$attempts'),
+          createdAt: ifDone('$$NOW', '$createdAt'),
+          expiresAt: ifDone({ $add: ['$$NOW', WEBHOOK_KEEP_MS] }, '$expiresAt'),
+          claim: ifDone(null, '$claim'),
+          done: false,
+        },
+      },
+    ]);
+    return result.matchedCount === 1;
+  }
+
   /** An upsert, so that a retried or repeated write (a relay after a crash) does not make a second event. */
-  private upsert({ id, type, payload, createdAt, trace }: NewWebhook): AnyBulkWriteOperation<OutboxDocument> {
+  private upsert({ id, type, payload, createdAt, trace, merchant }: NewWebhook): AnyBulkWriteOperation<OutboxDocument> {
     return {
       updateOne: {
         filter: { _id: id },
-        update: { $setOnInsert: { type, payload, createdAt, attempts: 0, dueAt: new Date(0), claim: null, expiresAt: new Date(createdAt.getTime() + WEBHOOK_KEEP_MS), ...(trace ? { trace } : {}) } },
+        update: { $setOnInsert: { type, payload, createdAt, attempts: 0, dueAt: new Date(0), claim: null, expiresAt: new Date(createdAt.getTime() + WEBHOOK_KEEP_MS), ...(trace ? { trace } : {}), ...(merchant ? { merchant } : {}) } },
         upsert: true,
       },
     };

@@ -30,13 +30,13 @@ export const counted = (path: string, limit: WindowLimit, now: Date) => ({
 });
 
 /**
- * The document's life: until its last code expires, its last window closes and its last
- * webhook is relayed (now, if nothing is left). `now` may be '$$NOW' (the relay's).
+ * The document's life: until its last code expires (a payment code's record: until its
+ * keepUntil), its last window closes and its last webhook is relayed (now, if nothing is left). `now` may be '$$NOW' (the relay's).
  */
 export const lifetime = (now: Date | '$$NOW') => ({
   $set: {
     expiresAt: {
-      $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guessesUntil', { $max: '$slots.expiresAt' }, { $max: '$intents.until' }, { $max: '$webhooks.keepUntil' }] }, now],
+      $ifNull: [{ $max: ['$cooldownUntil', '$sends.resetAt', '$guessesUntil', { $max: '$slots.expiresAt' }, { $max: '$slots.keepUntil' }, { $max: '$intents.until' }, { $max: '$webhooks.keepUntil' }] }, now],
     },
   },
 });
@@ -64,6 +64,17 @@ export const REFUSED_BY_PIPELINE = 66;
 /** The address's codes unexpired at `now`. */
 export const liveSlots = (now: Date) => ({ $filter: { input: { $ifNull: ['$slots', []] }, cond: { $gt: ['$$this.expiresAt', now] } } });
 
+/**
+ * The codes an address keeps at `now`: the live ones, and dead payment codes whose record (their
+ * timeline and evidence, and an otp.expired still to write) is kept until their keepUntil.
+ */
+export const keptSlots = (now: Date) => ({
+  $filter: { input: { $ifNull: ['$slots', []] }, cond: { $gt: [{ $ifNull: ['$$this.keepUntil', '$$this.expiresAt'] }, now] } },
+});
+
+/** A code's merchant event of its unused expiry is cancelled (verified, locked, canceled): merged into its slot. */
+export const NO_EXPIRY_EVENT = { onExpiry: null, expiryEventAt: null } as const;
+
 /** The cooldown, then the send window, refuse at `now` (sendRefusal in window-count.ts). */
 export const sendRefused = (limits: Omit<SendLimits, 'client'>, now: Date) => ({
   $or: [{ $gt: [{ $ifNull: ['$cooldownUntil', null] }, now] }, { $and: [open('sends', now), { $gte: ['$sends.count', limits.sends.max] }] }],
@@ -84,8 +95,10 @@ export const attemptsHeld = ({ maxAttempts, budget }: AttemptBudget, now: Date) 
 });
 
 /**
- * The verdict on one code (`$$slot`): a dead one first (expired, then killed by its wrong
- * guesses), as both a check and a resend judge it, then `branches`, else `otherwise`.
+ * The verdict on one code (`$$slot`): a dead one first (ended: a payment code canceled or
+ * verified, whatever the clock says; expired; then killed by its wrong guesses), as both a
+ * check and a resend judge it, then `branches`, else `otherwise`. An ended code's expiry is
+ * the time it ended, but a service whose clock is a little behind must not find it live.
  */
 export const slotVerdict = (slot: Document, now: Date, maxAttempts: number, branches: Document[], otherwise: Document) => ({
   $let: {
@@ -93,6 +106,7 @@ export const slotVerdict = (slot: Document, now: Date, maxAttempts: number, bran
     in: {
       $switch: {
         branches: [
+          { case: { $or: [{ $ne: [{ $type: '$$slot.canceledAt' }, 'missing'] }, { $ne: [{ $type: '$$slot.verifiedAt' }, 'missing'] }] }, then: { result: 'expired' } },
           { case: { $lte: ['$$slot.expiresAt', now] }, then: { result: 'expired' } },
           { case: { $gte: ['$$slot.attempts', maxAttempts] }, then: { result: 'too_many_attempts' } },
           ...branches,
@@ -111,10 +125,13 @@ export const slotVerdict = (slot: Document, now: Date, maxAttempts: number, bran
  */
 export function webhookStage(when: unknown, webhook: NewWebhook | undefined, attach?: Document): Document[] {
   if (!webhook) return [];
-  const embedded: EmbeddedWebhook = { ...webhook, keepUntil: new Date(webhook.createdAt.getTime() + WEBHOOK_KEEP_MS) };
+  const embedded = embeddedWebhook(webhook);
   const event = attach ? { $mergeObjects: [literal(embedded), { attach }] } : literal(embedded);
   return [{ $set: { webhooks: { $cond: [when, { $concatArrays: [{ $ifNull: ['$webhooks', []] }, [event]] }, '$webhooks'] } } }];
 }
+
+/** A webhook as its address's document keeps it until it is relayed: alive as long as the outbox would keep it. */
+export const embeddedWebhook = (webhook: NewWebhook): EmbeddedWebhook => ({ ...webhook, keepUntil: new Date(webhook.createdAt.getTime() + WEBHOOK_KEEP_MS) });
 
 /** The event's payload with its attached fields in its data (see EmbeddedWebhook). */
 export function withAttached({ attach, ...event }: EmbeddedWebhook): NewWebhook {
