@@ -36,7 +36,7 @@ export class BatchSender {
         unsendable.push({ record, outcome: { state: 'failed', at: now, attempts: record.delivery.attempts, error, cause: code === null ? 'refused' : 'expired' } });
         continue;
       }
-      const { key, template, substitutions, values } = this.o.emails.for(record, code);
+      const { key, template, substitutions, values, shown } = this.o.emails.for(record, code);
       const group = groups.get(key) ?? { template, items: [] };
       // The record's id comes back on SendGrid's events (the Event Webhook), naming the code.
       // Its span joins the code's trace (the request that issued it), and SendGrid's events carry
@@ -45,7 +45,7 @@ export class BatchSender {
       span.addEvent('claimed');
       const traceparent = traceparentOf(span);
       const customArgs = { [OTP_ID_ARG]: record.id, [OTP_KIND_ARG]: emailKind(record), ...(traceparent ? { traceparent } : {}) };
-      group.items.push({ record, recipient: { to: record.email, substitutions, values, customArgs }, calls: 0, span });
+      group.items.push({ record, recipient: { to: record.email, substitutions, values, customArgs }, calls: 0, span, shown });
       groups.set(key, group);
     }
     await this.recorder.finish(unsendable);

@@ -7,7 +7,7 @@ import type { Mailer, MailRecipient } from '../mail/mailer.js';
 import type { OtpEmails } from '../mail/otp-emails.js';
 import type { CodeHasher } from '../otp/otp.codes.js';
 import type { Checkpoints } from '../store/checkpoints.js';
-import type { OtpRecord } from '../store/record.js';
+import type { OtpRecord, ShownPayment } from '../store/record.js';
 import type { DeliveryOutcome, DeliveryQueue } from '../store/delivery-queue.js';
 import type { MerchantEvents } from '../webhooks/merchant-events.js';
 
@@ -73,4 +73,6 @@ export interface Sending {
   calls: number;
   /** Its span, from the claim to the recorded outcome. */
   span: Span;
+  /** A payment email: what it shows the reader of the payment (recorded with its outcome). */
+  shown: ShownPayment | null;
 }

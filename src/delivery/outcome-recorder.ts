@@ -33,10 +33,10 @@ export class OutcomeRecorder {
    * Sent; failed for good (a refusal, or no time left before the code expires); or back to
    * pending after the provider's Retry-After or a backoff: a code stays deliverable until it expires.
    */
-  outcomeOf({ record, calls }: Sending, error: MailError | null): DeliveryOutcome {
+  outcomeOf({ record, calls, shown }: Sending, error: MailError | null): DeliveryOutcome {
     const at = this.o.clock.now();
     const attempts = record.delivery.attempts + calls;
-    if (!error) return { state: 'sent', at, attempts };
+    if (!error) return { state: 'sent', at, attempts, ...(shown ? { shown } : {}) };
     if (!error.transient) return { state: 'failed', at, attempts, error: error.message, cause: 'refused' };
     const retryInMs = error.retryAfterMs ?? Math.min(backoffDelayMs(attempts, this.o.retryBaseMs), this.o.retryMaxMs);
     if (at.getTime() + retryInMs >= record.expiresAt.getTime()) {
@@ -51,9 +51,14 @@ export class OutcomeRecorder {
    */
   async finish(done: ReadonlyArray<{ record: OtpRecord; outcome: DeliveryOutcome; span?: Span }>): Promise<void> {
     if (done.length === 0) return;
-    // A failed email's webhook is written with the outcome, in one step; it joins its email's trace.
-    const webhookOf = ({ record, outcome }: { record: OtpRecord; outcome: DeliveryOutcome }) =>
-      outcome.state === 'failed' ? this.o.events.deliveryFailed({ email: record.email, purpose: record.purpose, requestId: record.id, transaction: record.transaction, reason: outcome.cause ?? 'refused' }) : undefined;
+    // A failed email's otp.delivery_failed, and a payment email's otp.requested (it left for
+    // SendGrid), are written with the outcome, in one step; each joins its email's trace.
+    const webhookOf = ({ record, outcome }: { record: OtpRecord; outcome: DeliveryOutcome }) => {
+      const code = { email: record.email, purpose: record.purpose, requestId: record.id, transaction: record.transaction };
+      if (outcome.state === 'failed') return this.o.events.deliveryFailed({ ...code, reason: outcome.cause ?? 'refused' });
+      if (outcome.state === 'sent' && record.transaction) return this.o.events.requested({ ...code, resends: record.resends });
+      return undefined;
+    };
     const completions = done.map((d) => ({
       id: d.record.id,
       mailbox: d.record.mailbox,

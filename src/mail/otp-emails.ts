@@ -7,6 +7,7 @@ import { dynamicTemplateId, type DynamicTemplateIds } from './dynamic-templates.
 import { emailLanguage, escapeHtml, formatAmount, formatExpiry, lifeSeconds, type EmailSubject } from './email-values.js';
 import { emailKind, EMAIL_KINDS, type EmailKind } from '../otp/code-kind.js';
 import type { MailTemplate } from './mailer.js';
+import type { ShownPayment } from '../store/record.js';
 import type { TemplateSet } from './templates/template-set.js';
 
 export interface EmailOptions {
@@ -65,6 +66,8 @@ export interface OtpEmail {
   substitutions: Record<string, string>;
   /** The per-email values by name (for a Dynamic Template). */
   values: Record<string, string>;
+  /** A payment email: what it shows the reader of the payment (kept as evidence); else null. */
+  shown: ShownPayment | null;
 }
 
 /** The values that are the same for every email of one template. */
@@ -114,7 +117,24 @@ export class OtpEmails {
       substitutions[text] = values[name];
       if (html !== text) substitutions[html] = escapeHtml(values[name]);
     }
-    return { key, template, substitutions, values: { ...values } };
+    const shown = record.transaction ? { language, amount: values.amount, payee: values.payee, sentence: this.sentence(template, substitutions) } : null;
+    return { key, template, substitutions, values: { ...values }, shown };
+  }
+
+  /**
+   * The paragraph of the text part that names the amount, as this email's reader sees it (its
+   * substitutions made, the code masked); null for a Dynamic Template, whose words SendGrid holds.
+   * The start-up check makes sure every payment email's text part shows the amount.
+   */
+  private sentence(template: MailTemplate, substitutions: Record<string, string>): string | null {
+    if (template.dynamicTemplate) return null;
+    const paragraph = template.text.split(/\n\s*\n/).find((p) => p.includes(`{{${SUBSTITUTIONS.amount.text}}}`));
+    if (paragraph === undefined) return null;
+    return paragraph
+      .replace(/\{\{(\w+)\}\}/g, (token, name: string) => (name === SUBSTITUTIONS.code.text ? '••••••' : (substitutions[name] ?? token)))
+      // Line breaks of the template's layout become spaces; the no-break spaces the reader saw stay.
+      .replace(/[ \t\r\n]+/g, ' ')
+      .trim();
   }
 
   private template(merchant: string | null, language: string, kind: EmailKind, resent: boolean, life: number): MailTemplate {

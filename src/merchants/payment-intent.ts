@@ -6,24 +6,34 @@
 //
 // Claims: iss (the merchant's id), aud "otp-graphql", jti (the intent's id), amount and
 // currency (strings), iat and exp (at most 15 minutes apart), optionally email (the shopper's).
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import { InvalidInputError, normaliseEmail } from '../otp/otp.input.js';
 import { canonicalPayment, PAYMENT_RULES, type CheckedIntent, type IntentChecker } from '../otp/transaction.js';
 import type { MerchantDirectory } from './merchant.js';
+import { MAX_MERCHANT_JWS_SECONDS, verifyMerchantJws, type MerchantJwsRefusal } from './merchant-jws.js';
 
 /** The audience every intent must name: this service. */
 export const INTENT_AUDIENCE = 'otp-graphql';
 /** The longest an intent may live, from iat to exp. */
-export const MAX_INTENT_SECONDS = 15 * 60;
-/** A signed intent is a few hundred bytes; anything far longer is not one. */
-const MAX_INTENT_LENGTH = 4096;
+export const MAX_INTENT_SECONDS = MAX_MERCHANT_JWS_SECONDS;
 const INTENT_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
-/** Clocks of the merchant's backend and this service may disagree by this much. */
-const CLOCK_TOLERANCE_SECONDS = 30;
 
 const refuse = (rule: string): never => {
   throw new InvalidInputError('paymentIntent', rule);
 };
+
+/** Each refusal of merchant-jws.ts, as a payment page's developer reads it. */
+function intentRule(refusal: MerchantJwsRefusal): string {
+  if (typeof refusal === 'object') return `is not valid: its ${refusal.claim} claim is wrong or missing`;
+  return {
+    malformed: 'must be a payment intent: the signed token your merchant backend made',
+    unknown_merchant: 'names no merchant this service knows (iss)',
+    wrong_key: "is not signed with a key of its merchant (kid and alg must name one of the merchant's keys)",
+    expired: 'has expired: ask the merchant for a new one',
+    bad_signature: 'is not signed by its merchant',
+    too_long_lived: `must expire within ${MAX_INTENT_SECONDS / 60} minutes of being made (exp - iat)`,
+    invalid: 'is not a valid signed token',
+  }[refusal];
+}
 
 export class PaymentIntents implements IntentChecker {
   constructor(private readonly merchants: MerchantDirectory) {}
@@ -35,39 +45,10 @@ export class PaymentIntents implements IntentChecker {
    * the request. Every refusal is BAD_USER_INPUT naming paymentIntent, and never echoes it.
    */
   async check(token: unknown, { email, now, fresh }: { email: string; now: Date; fresh: boolean }): Promise<CheckedIntent> {
-    if (typeof token !== 'string' || token.length > MAX_INTENT_LENGTH) return refuse('must be a payment intent: the signed token your merchant backend made');
-    let unverified: JWTPayload;
-    let kid: string | undefined;
-    let alg: string | undefined;
-    try {
-      unverified = decodeJwt(token);
-      ({ kid, alg } = decodeProtectedHeader(token));
-    } catch {
-      return refuse('must be a payment intent: the signed token your merchant backend made');
-    }
-    const merchant = typeof unverified.iss === 'string' ? this.merchants.get(unverified.iss) : undefined;
-    if (!merchant) return refuse('names no merchant this service knows (iss)');
-    // Only the named merchant's keys: an intent signed with another merchant's key fails here.
-    const key = merchant.keys.find((k) => k.kid === kid && k.alg === alg);
-    if (!key) return refuse("is not signed with a key of its merchant (kid and alg must name one of the merchant's keys)");
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, key.key, {
-        algorithms: [key.alg],
-        issuer: merchant.id,
-        audience: INTENT_AUDIENCE,
-        requiredClaims: ['jti', 'iat', 'exp'],
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        // At verification the intent may have expired since the request: judged as of its issue.
-        currentDate: fresh ? now : new Date((unverified.iat ?? 0) * 1000),
-      }));
-    } catch (error) {
-      if (error instanceof errors.JWTExpired) return refuse('has expired: ask the merchant for a new one');
-      if (error instanceof errors.JWSSignatureVerificationFailed) return refuse('is not signed by its merchant');
-      if (error instanceof errors.JWTClaimValidationFailed) return refuse(`is not valid: its ${error.claim} claim is wrong or missing`);
-      return refuse('is not a valid signed token');
-    }
-    if (payload.exp! - payload.iat! > MAX_INTENT_SECONDS) return refuse(`must expire within ${MAX_INTENT_SECONDS / 60} minutes of being made (exp - iat)`);
+    // At verification the intent may have expired since the request: judged as of its issue.
+    const checked = await verifyMerchantJws(token, this.merchants, { audience: INTENT_AUDIENCE, now, asOfIssue: !fresh });
+    if ('refused' in checked) return refuse(intentRule(checked.refused));
+    const { merchant, payload } = checked;
     if (typeof payload.jti !== 'string' || !INTENT_ID.test(payload.jti)) return refuse('must carry an id (jti) of 1 to 128 letters, digits or _ . : -');
     const payment = canonicalPayment(payload.amount, payload.currency);
     if ('problems' in payment) return refuse(payment.problems.map((problem) => `${problem}: ${PAYMENT_RULES[problem]}`).join('; '));

@@ -41,6 +41,8 @@ import { ServiceLimits } from './otp.limits.js';
 import { OtpStatus } from './otp.status.js';
 import { generateReference, MAX_REFERENCE_CANDIDATES, referenceCandidates } from './reference.js';
 import { NO_MERCHANTS } from './transaction.js';
+import { evidenceIfRight } from './payment-evidence.js';
+import { paymentExtras } from './payment-record.js';
 import { RequestChecks, toSeconds } from './request-checks.js';
 import type { VerificationTokens } from './verification-token.js';
 
@@ -155,6 +157,8 @@ export class OtpService {
       transaction,
       // The request's trace, for the worker's spans of this code's email to join.
       trace: currentTraceparent(),
+      // A payment code's record outlives it, and it carries its otp.expired (payment-record.ts).
+      ...paymentExtras(this.events, this.rules.paymentRecordSeconds, { email, purpose, requestId: id, transaction, expiresAt }),
     };
     // The caller's budget first (an inbox flood across many addresses stops here), then the
     // shared send budgets' room (the merchant's when its intent vouches, else the domain's and
@@ -163,7 +167,7 @@ export class OtpService {
     // `a+1@gmail.com` and `a@gmail.com` share those limits (the email goes as written).
     // No earlier live code is removed: a stranger's request cannot cut the owner's.
     // A payment intent is single use: its id is recorded with the code, until the intent expires.
-    const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt };
+    const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt, requestId: id, keepUntil: otp.keepUntil ?? expiresAt };
     const outcome = await this.store.issue(otp, {
       ...this.limits.send(caller, mailbox, transaction?.merchant ?? null),
       ...this.limits.issue,
@@ -213,6 +217,10 @@ export class OtpService {
     }
     const transaction = (await this.checks.intent(command.paymentIntent, purpose, email, this.clock.now(), false))?.transaction ?? null;
     const audience = this.tokens.audienceFor(command.audience);
+    const codeHash = this.hasher.hash(email, purpose, command.otp, transaction);
+    const now = this.clock.now();
+    // A payment's evidence is signed before the step that consumes the code, to be written with it.
+    const evidence = transaction ? await evidenceIfRight(this.store, this.tokens, { mailbox, id: command.requestId, codeHash, now }) : undefined;
     // One atomic step in the store: the caller's budget, then the request's own code: expiry,
     // the attempt cap and the comparison. Only that code is looked at, so guesses sent with
     // another request's id (or none of the address's) cannot spend it. The hash covers the
@@ -221,16 +229,17 @@ export class OtpService {
       mailbox,
       purpose,
       id: command.requestId,
-      codeHash: this.hasher.hash(email, purpose, command.otp, transaction),
-      now: this.clock.now(),
+      codeHash,
+      now,
       maxAttempts: this.rules.maxAttempts,
       guesses: this.limits.guesses,
+      ...(evidence ? { evidence } : {}),
       client: this.limits.client('verify', caller),
       // The merchant's events are written in the same step as what they report: the consume
       // (verified), or the guess that uses up the code's attempts (locked). Either is made
       // beforehand, and only the one that happens is kept.
       // The lock's transaction is the code's own, which the store attaches (the guess's may differ).
-      webhooks: { verified: this.events.verified({ email, purpose, requestId: command.requestId, transaction }), locked: this.events.locked({ email, purpose, requestId: command.requestId, transaction: null }) },
+      webhooks: { verified: this.events.verified({ email, purpose, requestId: command.requestId, transaction, ...(evidence ? { evidence } : {}) }), locked: this.events.locked({ email, purpose, requestId: command.requestId, transaction: null }) },
     });
     const result = this.verdict(outcome);
     if (result.status === OtpStatus.VERIFIED) {

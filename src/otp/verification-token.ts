@@ -119,6 +119,21 @@ export class VerificationTokens {
       .sign(this.keys.signing);
   }
 
+  /**
+   * Signs another kind of record with the same key (the evidence of a confirmed payment): its
+   * own `typ`, no expiry (a record is checked later, against a JWKS the merchant keeps).
+   */
+  async signRecord(claims: JWTPayload, { type, audience, subject, at }: { type: string; audience: string; subject: string; at: Date }): Promise<string> {
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: this.algorithm, typ: type, kid: await this.signingKid })
+      .setIssuer(TOKEN_ISSUER)
+      .setSubject(subject)
+      .setAudience(audience)
+      .setIssuedAt(Math.floor(at.getTime() / 1000))
+      .setJti(randomUUID())
+      .sign(this.keys.signing);
+  }
+
   /** The JSON Web Key Set served at /.well-known/jwks.json: public halves only. */
   async jwks(): Promise<{ keys: JWK[] }> {
     return this.published;

@@ -10,10 +10,11 @@ import type { Logger } from '../logger.js';
 import { backoffDelayMs } from '../backoff.js';
 import { LogOncePer, OUTAGE_LOG_PERIOD_MS } from '../log-once-per.js';
 import { inSpanOf } from '../telemetry/trace-context.js';
-import type { OutboxEvent, OutboxOutcome, WebhookOutbox } from '../store/otp.store.js';
+import type { OutboxEvent, OutboxOutcome, PaymentRecords, WebhookOutbox } from '../store/otp.store.js';
 
 export interface WebhookSenderOptions {
-  outbox: WebhookOutbox;
+  /** The outbox, and the payment codes whose unused expiry is due to be told (otp.expired). */
+  outbox: WebhookOutbox & Pick<PaymentRecords, 'expirePayments'>;
   url: string;
   /** The shared secret, `whsec_…` (base64 after the prefix). */
   secret: string;
@@ -76,6 +77,8 @@ export class WebhookSender {
    */
   async sendDue(): Promise<void> {
     const leaseMs = this.o.timeoutMs * 3;
+    // Payment codes that died unused since the last poll: their otp.expired joins the events waiting.
+    await this.o.outbox.expirePayments(RELAY_BATCH);
     for (let round = 0; round < ROUNDS_PER_POLL; round += 1) {
       // Events written beside their change (MongoDB) join the outbox first.
       const relayed = await this.o.outbox.relayWebhooks(RELAY_BATCH);
@@ -96,31 +99,10 @@ export class WebhookSender {
 
   private async sendOnce(event: OutboxEvent): Promise<OutboxOutcome> {
     const now = this.o.clock.now();
-    let error: string;
-    try {
-      const signature = this.signer.sign(event.id, now, event.payload);
-      const response = await fetch(this.o.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': event.id,
-          'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
-          'webhook-signature': signature,
-        },
-        body: event.payload,
-        signal: AbortSignal.timeout(this.o.timeoutMs),
-        // Never follow a redirect: the signed event (with an address in it) would go wherever the
-        // receiver points, another host or a local one. A 3xx is a failure, tried again later.
-        redirect: 'manual',
-      });
-      await response.body?.cancel();
-      if (response.ok) return { state: 'delivered' };
-      error = `the receiver answered ${response.status}`;
-    } catch (err) {
-      error = `the receiver could not be reached (${(err as Error).name})`;
-    }
-    if (now.getTime() - event.createdAt.getTime() >= this.o.giveUpAfterMs) return { state: 'abandoned', error };
-    return { state: 'retry', error, retryInMs: Math.min(backoffDelayMs(event.attempts + 1, this.o.retryBaseMs), this.o.retryMaxMs) };
+    const answer = await postWebhook(this.signer, this.o.url, event, now, this.o.timeoutMs);
+    if (answer.ok) return { state: 'delivered' };
+    if (now.getTime() - event.createdAt.getTime() >= this.o.giveUpAfterMs) return { state: 'abandoned', error: answer.error };
+    return { state: 'retry', error: answer.error, retryInMs: Math.min(backoffDelayMs(event.attempts + 1, this.o.retryBaseMs), this.o.retryMaxMs) };
   }
 
   private async finish(event: OutboxEvent, outcome: OutboxOutcome): Promise<void> {
@@ -129,5 +111,33 @@ export class WebhookSender {
     const fields = { webhookId: event.id, type: event.type, attempts: event.attempts + 1 };
     if (outcome.state === 'retry') this.o.logger.warn({ ...fields, reason: outcome.error, delayMs: outcome.retryInMs }, 'merchant webhook failed; will retry');
     else if (outcome.state === 'abandoned') this.o.logger.error({ ...fields, reason: outcome.error }, 'merchant webhook given up on after a day of tries');
+  }
+}
+
+/**
+ * One signed POST of `event` to `url` (the sender's tries, and `npm run webhook:test`): ok on a
+ * 2xx, else why not, in words that never quote the receiver's body.
+ */
+export async function postWebhook(signer: Webhook, url: string, event: Pick<OutboxEvent, 'id' | 'payload'>, now: Date, timeoutMs: number): Promise<{ ok: true; status: number } | { ok: false; error: string }> {
+  try {
+    const signature = signer.sign(event.id, now, event.payload);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': event.id,
+        'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),
+        'webhook-signature': signature,
+      },
+      body: event.payload,
+      signal: AbortSignal.timeout(timeoutMs),
+      // Never follow a redirect: the signed event (with an address in it) would go wherever the
+      // receiver points, another host or a local one. A 3xx is a failure, tried again later.
+      redirect: 'manual',
+    });
+    await response.body?.cancel();
+    return response.ok ? { ok: true, status: response.status } : { ok: false, error: `the receiver answered ${response.status}` };
+  } catch (err) {
+    return { ok: false, error: `the receiver could not be reached (${(err as Error).name})` };
   }
 }
