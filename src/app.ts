@@ -12,6 +12,8 @@ import { SendGridEvents } from './delivery/sendgrid-events.js';
 import { NO_MERCHANT_EVENTS, StandardMerchantEvents } from './webhooks/merchant-events.js';
 import { WebhookSender } from './webhooks/sender.js';
 import { buildOtpSchema } from './graphql/schema.js';
+import { buildMerchantSchema } from './merchant-api/merchant-api.schema.js';
+import { MerchantApi } from './merchant-api/merchant-api.service.js';
 import { SubscriptionCaps } from './edge/subscription-caps.js';
 import { createHttpServer, createOpsServer, type HttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
@@ -125,6 +127,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           trustProxy: config.trustProxy,
           corsOrigins: config.corsOrigins,
           devMailbox,
+          // Merchants' backends ask about their own payment codes (docs/merchant-backend.md).
+          merchantApi: {
+            schema: await buildMerchantSchema(),
+            api: new MerchantApi({
+              store,
+              clock,
+              merchants: config.merchants,
+              events: merchantEvents,
+              webhooksOn: config.merchantWebhooks !== null,
+              maxAttempts: config.otp.maxAttempts,
+              maxCallsPerMinute: config.merchantApi.maxCallsPerMinute,
+            }),
+          },
           subscriptionCaps: new SubscriptionCaps({ ...config.edge.subscriptions, ipv6PrefixLength: config.client.ipv6PrefixLength }, metrics),
           playground: config.graphql.playground,
           batching: config.graphql.batching,

@@ -159,7 +159,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxGuessesPerWindow: env.OTP_MAX_GUESSES_PER_WINDOW,
       guessWindowSeconds: env.OTP_GUESS_WINDOW_SECONDS,
       transactionPurposes: env.OTP_TRANSACTION_PURPOSES.trim() === 'none' ? [] : env.OTP_TRANSACTION_PURPOSES.split(',').map((p) => p.trim()),
+      paymentRecordSeconds: env.PAYMENT_RECORD_SECONDS,
     },
+    merchantApi: { maxCallsPerMinute: env.MERCHANT_API_MAX_CALLS_PER_MINUTE },
     client: {
       maxRequestsPerWindow: env.CLIENT_MAX_REQUESTS_PER_WINDOW,
       maxVerificationsPerWindow: env.CLIENT_MAX_VERIFICATIONS_PER_WINDOW,

@@ -76,6 +76,8 @@ export interface Config {
   /** MERCHANTS_FILE, read again on SIGHUP (null: none, the merchants above stay as they are). */
   merchantsFile: string | null;
   shutdownTimeoutSeconds: number;
+  /** The merchant API (/merchant/graphql): each merchant's own budget of calls. */
+  merchantApi: { maxCallsPerMinute: number };
   /** Signed webhooks to the merchant's backend; null when WEBHOOK_URL is not set. */
   merchantWebhooks: { url: string; secret: string; retryBaseMs: number; retryMaxMs: number; pollMs: number } | null;
   delivery: {

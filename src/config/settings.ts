@@ -106,6 +106,10 @@ export const envSchema = z.object({
     .default('merchant-backend'), "comma list of the aud values a caller may ask for", API),
   VERIFICATION_TOKEN_TTL_SECONDS: setting(int(10, 86_400).default(300), "life of a verificationToken", API),
 
+  // The merchant API (/merchant/graphql): what a merchant's backend may ask of its payment codes.
+  MERCHANT_API_MAX_CALLS_PER_MINUTE: setting(int(1, 1_000_000).default(600), "merchant API calls per merchant per minute (its own budget, apart from the browsers' limits)", API),
+  PAYMENT_RECORD_SECONDS: setting(int(60, 2_592_000).default(86_400), "how long a payment code's record (its timeline and signed evidence, for the merchant API) is kept after the code expires", API),
+
   // Signed webhooks to the merchant's backend (Standard Webhooks): both or neither.
   WEBHOOK_URL: setting(z.url({ message: 'must be an http(s) URL' }).optional(), "where the signed webhooks to the merchant's backend go (with WEBHOOK_SECRET)", ALL),
   WEBHOOK_SECRET: setting(optionalString, "the Standard Webhooks secret that signs them (with WEBHOOK_URL)", ALL),

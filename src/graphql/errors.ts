@@ -8,6 +8,7 @@ import { ChallengeFailedError, ChallengeUnavailableError } from '../edge/challen
 import { InvalidInputError } from '../otp/otp.input.js';
 import { RateLimitedError } from '../otp/otp.commands.js';
 import { StoreUnavailableError } from '../store/otp.store.js';
+import { NotFoundError } from '../merchant-api/merchant-api.service.js';
 
 interface FieldProblem {
   field: string;
@@ -104,6 +105,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     };
   }
   const unwrapped = unwrapResolverError(error);
+  if (unwrapped instanceof NotFoundError) return { message: unwrapped.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'NOT_FOUND' } };
   if (unwrapped instanceof ChallengeFailedError) {
     return { message: unwrapped.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'CHALLENGE_FAILED', reason: unwrapped.reason } };
   }
@@ -134,6 +136,7 @@ export function errorCode(error: unknown): string {
   if (original instanceof StoreUnavailableError || original instanceof ChallengeUnavailableError) return SERVICE_UNAVAILABLE;
   if (original instanceof ChallengeFailedError) return 'CHALLENGE_FAILED';
   if (original instanceof RateLimitedError) return 'RATE_LIMITED';
+  if (original instanceof NotFoundError) return 'NOT_FOUND';
   if (original instanceof GraphQLError) {
     const code = original.extensions?.code;
     return typeof code === 'string' ? code : 'GRAPHQL_ERROR';

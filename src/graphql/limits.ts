@@ -1,7 +1,10 @@
 // Limits on the shape of a GraphQL request, with graphql-armor: an OTP endpoint needs tiny
 // queries, so anything deep, wide or long is refused before it runs. Each refusal is a
 // GraphQL validation error (HTTP 400) naming the limit.
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { formatErrorFor } from './errors.js';
 
 export const QUERY_LIMITS = {
   // The standard introspection query (GraphiQL, codegen) is 21 deep; nothing of ours is
@@ -29,4 +32,24 @@ export function queryLimits() {
   });
   const { plugins, validationRules } = armor.protect();
   return { plugins, validationRules, parseOptions: { maxTokens: QUERY_LIMITS.maxTokens } };
+}
+
+/**
+ * What every Apollo Server here shares (the public API and the merchant API): the error
+ * format, no stack traces, the query limits, no cache hints. Each adds its own schema and plugins.
+ */
+export function apolloBase<TContext extends object>(production: boolean) {
+  const limits = queryLimits();
+  return {
+    formatError: formatErrorFor(production),
+    includeStacktraceInErrorResponses: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    plugins: [
+      // No field here is cacheable; skip the per-field cache-hint bookkeeping.
+      ApolloServerPluginCacheControlDisabled(),
+      // graphql-armor's plugins are context-agnostic.
+      ...(limits.plugins as ApolloServerPlugin<TContext>[]),
+    ] as ApolloServerPlugin<TContext>[],
+  };
 }

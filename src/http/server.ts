@@ -1,9 +1,8 @@
 // The HTTP layer: Fastify carrying Apollo Server at /graphql. Fastify was chosen on measured
 // merit (see the README's Performance section) and also carries the operational routes.
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
@@ -13,8 +12,7 @@ import type { SendGridEvents } from '../delivery/sendgrid-events.js';
 import type { OtpService } from '../otp/otp.service.js';
 import type { VerificationTokens } from '../otp/verification-token.js';
 import type { GraphQLContext } from '../graphql/context.js';
-import { formatErrorFor } from '../graphql/errors.js';
-import { queryLimits } from '../graphql/limits.js';
+import { apolloBase, queryLimits } from '../graphql/limits.js';
 import { operationsPlugin } from '../graphql/operations.plugin.js';
 import { playgroundAssetsInstalled, playgroundPlugin, registerPlaygroundAssets, type PlaygroundMode } from '../graphql/playground.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -25,6 +23,8 @@ import { registerGraphQLWs } from './graphql-ws.js';
 import { registerChallengeRoutes } from './challenge.routes.js';
 import type { DevMailbox } from '../mail/dev-mailbox.js';
 import { registerDevMailbox } from './dev-mailbox.routes.js';
+import type { MerchantApi } from '../merchant-api/merchant-api.service.js';
+import { registerMerchantApi } from './merchant-api.routes.js';
 import { registerOpsRoutes } from './ops.routes.js';
 import { registerSendGridWebhook } from './sendgrid-webhook.routes.js';
 
@@ -52,6 +52,8 @@ export interface HttpServerOptions {
   subscriptionCaps: SubscriptionCaps;
   /** The log mailer's last emails at /dev/mailbox (development only); null: no such route. */
   devMailbox: DevMailbox | null;
+  /** The merchant API at /merchant/graphql (merchant-api.routes.ts); null: none. */
+  merchantApi: { schema: GraphQLSchema; api: MerchantApi } | null;
 }
 
 export interface HttpServer {
@@ -155,23 +157,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   const limits = queryLimits();
+  const base = apolloBase<GraphQLContext>(production);
   const apollo = new ApolloServer<GraphQLContext>({
+    ...base,
     schema,
     introspection,
-    formatError: formatErrorFor(production),
-    includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: options.batching,
-    validationRules: limits.validationRules,
-    parseOptions: limits.parseOptions,
-    plugins: [
-      fastifyApolloDrainPlugin(fastify),
-      operationsPlugin(logger, metrics),
-      playgroundPlugin(playground, GRAPHQL_PATH),
-      // No field here is cacheable; skip the per-field cache-hint bookkeeping.
-      ApolloServerPluginCacheControlDisabled(),
-      // graphql-armor's plugins are context-agnostic.
-      ...(limits.plugins as ApolloServerPlugin<GraphQLContext>[]),
-    ],
+    plugins: [fastifyApolloDrainPlugin(fastify), operationsPlugin(logger, metrics), playgroundPlugin(playground, GRAPHQL_PATH), ...base.plugins],
   });
   await apollo.start();
 
@@ -192,6 +184,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     caps: options.subscriptionCaps,
   });
   registerChallengeRoutes(fastify, service.challenge);
+  if (options.merchantApi) await registerMerchantApi(fastify, { ...options.merchantApi, logger, metrics, production, introspection });
   if (options.sendgridEvents) await registerSendGridWebhook(fastify, { ...options.sendgridEvents, metrics, logger });
   // The keys a merchant's backend checks verification tokens with (jose's createRemoteJWKSet).
   fastify.get(JWKS_PATH, async (_request, reply) =>
