@@ -21,6 +21,8 @@ import { TEST_SECRET } from '../support/harness.js';
 import { ReplicaSet, waitFor } from '../support/mongod-processes.js';
 import { serve, stopService, type ServiceProcess } from '../support/service-process.js';
 import { describeOnTier, mongoTier } from '../support/stores.js';
+import { makeIntent } from '../support/intents.js';
+import { callToken } from '../support/merchant-api.js';
 import { checkHistory, sliceOf, type Call, type Fault, type HistoryEvent, type Operation, type Promises, type WebhookTry } from './history/checker.js';
 
 const binary = await locateMongod();
@@ -31,6 +33,8 @@ const LOAD_MS = Number(process.env.HISTORY_SECONDS ?? 75) * 1000;
 const CLIENTS = 6;
 const ADDRESSES = 24;
 const MAX_ATTEMPTS = 3;
+/** Payment codes live this long: several die unused within a run, and their otp.expired is heard. */
+const PAYMENT_TTL_SECONDS = 15;
 const LEASE_SECONDS = 5;
 const SENDGRID_TIMEOUT_MS = 2_000;
 /** The fake merchant's "no answer": longer than the sender's 10-s timeout. */
@@ -43,6 +47,7 @@ const PROMISES: Promises = {
   webhookRepeatWindowMs: 40_000,
   // The replica set's TTL monitor runs every second (ttlMonitorSleepSecs=1); slack for a pass and an election.
   ttlGraceMs: 1_000 + 15_000,
+  paymentTtlMs: PAYMENT_TTL_SECONDS * 1000,
 };
 
 /** A seeded generator (mulberry32): the schedule and the choices come back with the seed. */
@@ -95,9 +100,11 @@ class Merchant {
 }
 
 const QUERIES = {
-  request: 'mutation R($email: String!) { requestOtp(input: { email: $email }) { status requestId } }',
+  request: 'mutation R($email: String!, $purpose: String, $paymentIntent: String) { requestOtp(input: { email: $email, purpose: $purpose, paymentIntent: $paymentIntent }) { status requestId } }',
   resend: 'mutation S($email: String!, $requestId: ID!) { resendOtp(input: { email: $email, requestId: $requestId }) { status requestId } }',
-  verify: 'mutation V($email: String!, $requestId: ID!, $otp: String!) { verifyOtp(input: { email: $email, requestId: $requestId, otp: $otp }) { status attemptsRemaining } }',
+  verify: 'mutation V($email: String!, $requestId: ID!, $otp: String!, $purpose: String, $paymentIntent: String) { verifyOtp(input: { email: $email, requestId: $requestId, otp: $otp, purpose: $purpose, paymentIntent: $paymentIntent }) { status attemptsRemaining } }',
+  // The merchant API (the demo merchant's backend).
+  cancel: 'mutation C($requestId: ID) { cancelVerification(requestId: $requestId) { canceled } }',
 };
 
 describeOnTier(tier, 'a randomized history of load and faults, checked whole', () => {
@@ -125,6 +132,7 @@ describeOnTier(tier, 'a randomized history of load and faults, checked whole', (
       MONGODB_DB: 'otp',
       OTP_SECRET: TEST_SECRET,
       OTP_TTL_SECONDS: '60',
+      OTP_TTL_SECONDS_BY_PURPOSE: `payment=${PAYMENT_TTL_SECONDS}`,
       OTP_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       OTP_RESEND_COOLDOWN_SECONDS: '1',
       OTP_MAX_SENDS_PER_WINDOW: '1000',
@@ -169,21 +177,28 @@ describeOnTier(tier, 'a randomized history of load and faults, checked whole', (
     const handles = new Map<string, string[]>();
     const verified = new Map<string, string>();
     const codeOf = (requestId: string) => sendgrid.emails.findLast((e) => e.customArgs.otp_id === requestId)?.code;
-    const call = async (op: Operation, email: string, requestId: string | null, otp?: string) => {
+    /** The payment intent each payment code was requested with (verifies carry it again). */
+    const intents = new Map<string, string>();
+    const call = async (op: Operation, email: string, requestId: string | null, otp?: string, paymentIntent?: string) => {
       const apis = [...services.entries()].filter(([name]) => name !== 'worker').map(([, s]) => s.url);
-      const entry: Call = { kind: 'call', op, email, requestId, ...(otp ? { otp } : {}), start: Date.now(), end: 0, status: null };
+      const intent = paymentIntent ?? (requestId ? intents.get(requestId) : undefined);
+      const entry: Call = { kind: 'call', op, email, requestId, ...(otp ? { otp } : {}), ...(op === 'request' && intent ? { payment: true } : {}), start: Date.now(), end: 0, status: null };
+      if (op === 'cancel') entry.canceled = null;
       try {
-        const query = op === 'request' ? QUERIES.request : op === 'resend' ? QUERIES.resend : QUERIES.verify;
-        const res = await fetch(random.pick(apis), {
+        const query = QUERIES[op === 'request' ? 'request' : op === 'resend' ? 'resend' : op === 'cancel' ? 'cancel' : 'verify'];
+        const payment = intent && op !== 'resend' && op !== 'cancel' ? { purpose: 'payment', paymentIntent: intent } : {};
+        const api = random.pick(apis);
+        const res = await fetch(op === 'cancel' ? api.replace(/\/graphql$/, '/merchant/graphql') : api, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query, variables: { email, ...(requestId ? { requestId } : {}), ...(otp ? { otp } : {}) } }),
+          headers: { 'content-type': 'application/json', ...(op === 'cancel' ? { authorization: `Bearer ${await callToken({ merchant: 'demo' })}` } : {}) },
+          body: JSON.stringify({ query, variables: { ...(op === 'cancel' ? {} : { email }), ...(requestId ? { requestId } : {}), ...(otp ? { otp } : {}), ...payment } }),
           signal: AbortSignal.timeout(15_000),
         });
-        const body = (await res.json()) as { data?: Record<string, { status: string; requestId?: string; attemptsRemaining?: number | null }> };
+        const body = (await res.json()) as { data?: Record<string, { status: string; requestId?: string; attemptsRemaining?: number | null; canceled?: boolean }> };
         const payload = Object.values(body.data ?? {})[0];
         // An error (SERVICE_UNAVAILABLE, say) leaves the outcome unknown to the caller: null.
         entry.status = payload?.status ?? null;
+        if (op === 'cancel') entry.canceled = payload?.canceled ?? null;
         if (payload?.requestId) entry.requestId = payload.requestId;
         if (payload && 'attemptsRemaining' in payload) entry.attemptsRemaining = payload.attemptsRemaining;
       } catch {
@@ -200,8 +215,17 @@ describeOnTier(tier, 'a randomized history of load and faults, checked whole', (
         const withCode = mine.filter((id) => codeOf(id) && !verified.has(id));
         const roll = rng.next();
         if (roll < 0.35 || mine.length === 0) {
-          const answer = await call('request', email, null);
-          if (answer.status === 'SENT' && answer.requestId) handles.set(email, [...mine, answer.requestId].slice(-6));
+          // Two in five are payments, each with an intent of its own from the demo merchant's backend.
+          const intent = rng.next() < 0.4 ? await makeIntent({ merchant: 'demo', jti: `h${SEED}-${randomBytes(6).toString('hex')}` }) : undefined;
+          const answer = await call('request', email, null, undefined, intent);
+          if (answer.status === 'SENT' && answer.requestId) {
+            handles.set(email, [...mine, answer.requestId].slice(-6));
+            if (intent) intents.set(answer.requestId, intent);
+          }
+        } else if (roll < 0.4) {
+          // The shopper left: the merchant's backend cancels one of the address's payment codes.
+          const payments = mine.filter((id) => intents.has(id));
+          if (payments.length > 0) await call('cancel', email, rng.pick(payments));
         } else if (roll < 0.45) {
           await call('resend', email, rng.pick(mine));
         } else if (roll < 0.75 && withCode.length > 0) {
@@ -281,12 +305,14 @@ describeOnTier(tier, 'a randomized history of load and faults, checked whole', (
       const db = admin.db('otp');
       const settled = async () => {
         const now = new Date();
-        const [pending, outbox, waiting] = await Promise.all([
+        const [pending, outbox, waiting, expiring] = await Promise.all([
           db.collection('otp_state').countDocuments({ slots: { $elemMatch: { 'delivery.state': { $in: ['pending', 'sending'] }, expiresAt: { $gt: now } } } }),
           db.collection('webhook_outbox').countDocuments({ done: { $ne: true } }),
           db.collection('otp_state').countDocuments({ webhooks: { $exists: true } }),
+          // Payment codes whose otp.expired is still to come (the last live ones die within PAYMENT_TTL_SECONDS).
+          db.collection('otp_state').countDocuments({ 'slots.expiryEventAt': { $type: 'date' } }),
         ]);
-        return pending + outbox + waiting === 0;
+        return pending + outbox + waiting + expiring === 0;
       };
       await waitFor('deliveries and webhooks to settle', settled, 60_000);
       await sleep(1_500);
@@ -309,6 +335,10 @@ describeOnTier(tier, 'a randomized history of load and faults, checked whole', (
       expect(report.counts.verified).toBeGreaterThan(10);
       expect(report.counts.webhooksAccepted).toBeGreaterThan(10);
       expect(report.counts.faults).toBeGreaterThan(3);
+      // Payment codes ended every way a checkout sees: verified, canceled, expired unused.
+      expect(report.counts['payments:otp.verified']).toBeGreaterThan(3);
+      expect(report.counts['payments:otp.expired']).toBeGreaterThan(0);
+      expect(report.counts['payments:otp.canceled']).toBeGreaterThan(0);
     } finally {
       await admin.close();
     }

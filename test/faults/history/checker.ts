@@ -4,7 +4,7 @@
 // "What is promised" lists. It imports nothing from src/: it knows the service only by its
 // public behaviour, so a bug shared by the service and a helper cannot hide here.
 
-export type Operation = 'request' | 'resend' | 'verify-right' | 'verify-wrong' | 'verify-replay';
+export type Operation = 'request' | 'resend' | 'verify-right' | 'verify-wrong' | 'verify-replay' | 'cancel';
 
 /** One GraphQL call as the client saw it. `status` is the payload's, or the error's code, or null (no answer). */
 export interface Call {
@@ -19,6 +19,10 @@ export interface Call {
   end: number;
   status: string | null;
   attemptsRemaining?: number | null;
+  /** A request for a payment code (a merchant's intent): the checkout events are its. */
+  payment?: boolean;
+  /** A cancel through the merchant API: whether it answered that it killed the code (null: no answer). */
+  canceled?: boolean | null;
 }
 
 /** An email as the fake SendGrid took it (recorded when it decided to accept). */
@@ -65,6 +69,8 @@ export interface Promises {
   webhookRepeatWindowMs: number;
   /** The TTL monitor's period, plus its slack: nothing may be left that long past its expiresAt. */
   ttlGraceMs: number;
+  /** A payment code's life: its otp.expired may not come before it is over. */
+  paymentTtlMs: number;
 }
 
 export interface Violation {
@@ -111,14 +117,15 @@ export function checkHistory(history: HistoryEvent[], stored: StoredDocument[], 
   const violate = (promise: string, key: string, detail: string) => violations.push({ promise, key, detail });
   const emailsOf = groupBy(emails, (e) => e.requestId);
   const accepted = tries.filter((t) => t.accepted);
-  const failedDeliveries = new Set(accepted.filter((t) => t.type === 'otp.delivery_failed').map((t) => t.requestId));
+  // A payment code canceled before its email left is never emailed: otp.canceled tells it.
+  const failedDeliveries = new Set(accepted.filter((t) => t.type === 'otp.delivery_failed' || t.type === 'otp.canceled').map((t) => t.requestId));
   const byRequest = groupBy(calls, (c) => c.requestId);
 
   // 1. Every SENT answer's code reached SendGrid (or the merchant heard that it could not).
   for (const call of calls) {
     if (call.status !== 'SENT' || !call.requestId) continue;
     if (!emailsOf.has(call.requestId) && !failedDeliveries.has(call.requestId)) {
-      violate('every SENT code reaches SendGrid', call.requestId, `${call.op} answered SENT at ${call.start}, and no email nor otp.delivery_failed followed`);
+      violate('every SENT code reaches SendGrid', call.requestId, `${call.op} answered SENT at ${call.start}, and no email nor otp.delivery_failed (nor otp.canceled) followed`);
     }
   }
 
@@ -175,6 +182,45 @@ export function checkHistory(history: HistoryEvent[], stored: StoredDocument[], 
     if (!t.requestId || !known.has(t.requestId)) violate('otp.delivery_failed only for a code issued', t.requestId ?? t.email, `event ${t.id} names no SENT request`);
   }
 
+  // 9. A payment code's life ends in exactly one event, the one its history shows: otp.verified
+  // for a VERIFIED answer, otp.canceled for a cancel that killed it, otp.locked for the guess
+  // that used up its attempts, otp.expired (never before its life is over) when none of those
+  // happened. otp.requested only for a payment code whose email SendGrid took, at most once per
+  // email. The checkout events (requested, expired, canceled) never for other codes.
+  const END_TYPES = ['otp.verified', 'otp.locked', 'otp.canceled', 'otp.expired'];
+  const payments = new Map(calls.filter((c) => c.op === 'request' && c.status === 'SENT' && c.payment && c.requestId).map((c) => [c.requestId!, c]));
+  const eventsOf = groupBy(accepted, (t) => t.requestId);
+  for (const [requestId, request] of payments) {
+    const heard = eventsOf.get(requestId) ?? [];
+    const firstOf = new Map<string, WebhookTry>();
+    for (const t of [...heard].sort((a, b) => a.at - b.at)) if (END_TYPES.includes(t.type) && !firstOf.has(t.id)) firstOf.set(t.id, t);
+    const ends = [...firstOf.values()];
+    const ofRequest = byRequest.get(requestId) ?? [];
+    const won = ofRequest.some((c) => c.status === 'VERIFIED');
+    const killed = ofRequest.some((c) => c.op === 'cancel' && c.canceled === true);
+    const cancelUnknown = ofRequest.some((c) => c.op === 'cancel' && c.canceled === null);
+    const lockedByAnswer = ofRequest.some((c) => c.status === 'MISMATCHED' && c.attemptsRemaining === 0);
+    if (ends.length !== 1) {
+      violate('a payment code ends in one event', requestId, `${ends.length} end events: ${ends.map((e) => e.type).join(', ') || 'none'}`);
+      continue;
+    }
+    const end = ends[0]!;
+    const expected = won ? 'otp.verified' : killed ? 'otp.canceled' : lockedByAnswer ? 'otp.locked' : null;
+    if (expected && end.type !== expected) violate('a payment code ends in the event its history shows', requestId, `${end.type}, where the answers said ${expected}`);
+    if (end.type === 'otp.canceled' && !killed && !cancelUnknown) violate('otp.canceled only for a canceled code', requestId, 'no cancel answered that it killed the code');
+    if (end.type === 'otp.expired' && end.at < request.start + p.paymentTtlMs) violate('otp.expired only once its life is over', requestId, `at ${end.at}, ${request.start + p.paymentTtlMs - end.at} ms before the code's life was over`);
+    const requested = new Set(heard.filter((t) => t.type === 'otp.requested').map((t) => t.id)).size;
+    if (requested > (emailsOf.get(requestId)?.length ?? 0)) violate('otp.requested only for an email SendGrid took', requestId, `${requested} otp.requested events, ${emailsOf.get(requestId)?.length ?? 0} emails`);
+  }
+  // (A payment request whose answer was lost may have issued a code nobody heard of: its events name an unknown request.)
+  const otherCodes = new Set(calls.filter((c) => c.op === 'request' && c.status === 'SENT' && !c.payment).map((c) => c.requestId));
+  const unansweredPayments = new Set(calls.filter((c) => c.op === 'request' && c.payment && c.status === null).map((c) => c.email));
+  for (const t of accepted.filter((x) => ['otp.requested', 'otp.expired', 'otp.canceled'].includes(x.type))) {
+    const known = t.requestId && payments.has(t.requestId);
+    const lostAnswer = t.requestId && !otherCodes.has(t.requestId) && unansweredPayments.has(t.email);
+    if (!known && !lostAnswer) violate('checkout events only for payment codes', t.requestId ?? t.email, `${t.type} ${t.id} names no payment code requested`);
+  }
+
   // 7. A webhook accepted again under its id only inside the documented window.
   let repeatedWebhooks = 0;
   for (const [id, ofId] of groupBy(accepted, (t) => t.id)) {
@@ -207,6 +253,9 @@ export function checkHistory(history: HistoryEvent[], stored: StoredDocument[], 
       repeatedEmails,
       webhooksAccepted: accepted.length,
       repeatedWebhooks,
+      payments: payments.size,
+      ...Object.fromEntries(END_TYPES.map((type) => [`payments:${type}`, new Set(accepted.filter((t) => t.type === type && t.requestId && payments.has(t.requestId)).map((t) => t.id)).size])),
+      canceled: calls.filter((c) => c.op === 'cancel' && c.canceled === true).length,
       faults: faults.length,
     },
   };
