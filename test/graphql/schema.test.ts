@@ -2,11 +2,26 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { printOtpSchema } from '../../src/graphql/schema.js';
+import { printMerchantSchema } from '../../src/merchant-api/merchant-api.schema.js';
 
 describe('schema/schema.graphql', () => {
   it('matches the schema the code builds (run `npm run schema` after changing types)', async () => {
     const committed = await readFile(new URL('../../schema/schema.graphql', import.meta.url), 'utf8');
     expect(await printOtpSchema()).toBe(committed);
+  });
+
+  it('stays the browsers\' schema: nothing of the merchant API is in it', async () => {
+    const sdl = await printOtpSchema();
+    for (const name of ['cancelVerification', 'replayWebhook', 'VerificationStatus', 'evidence']) expect(sdl).not.toContain(name);
+  });
+
+  it('schema/merchant.graphql matches the merchant API the code builds (run `npm run schema`)', async () => {
+    const committed = await readFile(new URL('../../schema/merchant.graphql', import.meta.url), 'utf8');
+    expect(await printMerchantSchema()).toBe(committed);
+    for (const piece of ['verification(intentId: String, requestId: ID): Verification', 'cancelVerification(intentId: String, requestId: ID): CancelVerificationPayload!', 'replayWebhook(id: ID!): Boolean!', 'sendTestWebhook: ID!']) {
+      expect(committed).toContain(piece);
+    }
+    for (const name of ['requestOtp(', 'verifyOtp(', 'OtpStatus']) expect(committed).not.toContain(name);
   });
 
   it('keeps the contract names', async () => {

@@ -1,7 +1,7 @@
 // How many MongoDB commands each mutation costs on its request path, counted with the
 // driver's command monitoring over real HTTP to the real service (so the per-client limits
 // are on). Counts are exact, not timings: each outcome's count is asserted, and none may
-// exceed two. The dispatcher and the webhook sender are stopped while counting: their change
+// exceed two (three to verify a payment code: its evidence reads the code first). The dispatcher and the webhook sender are stopped while counting: their change
 // stream, claims and relays are the mailer's work, not the request's; the last test counts that
 // work too, for a batch of emails sent by one sweep.
 import { makeIntent } from '../support/intents.js';
@@ -131,6 +131,21 @@ describeOnTier(tier, 'MongoDB commands per operation (command monitoring, over H
     const waiting = async (mailbox: string) => ((await store.db.collection(STATE_COLLECTION).findOne({ _id: mailbox as never }))?.webhooks ?? []).map((w: { type: string }) => w.type);
     expect(await waiting(email)).toEqual(['otp.locked']);
     expect(await waiting(fresh)).toEqual(['otp.verified']);
+  });
+
+  it('verifyOtp of a payment code: three, its record read first for the evidence, only when the code is right; the evidence is written in the consuming command', async () => {
+    const email = `count-pay-${randomUUID()}@example.com`;
+    const paymentIntent = await makeIntent({ merchant: 'demo', jti: `count-${randomUUID()}` });
+    const { requestId } = await counted(REQUEST_OTP, { email, purpose: 'payment', paymentIntent });
+    const code = await codeOf(requestId!);
+    const wrong = await counted(VERIFY_OTP, { email, purpose: 'payment', paymentIntent, requestId, otp: wrongCode(code) });
+    const right = await counted(VERIFY_OTP, { email, purpose: 'payment', paymentIntent, requestId, otp: code });
+    expect(only(wrong)).toEqual({ status: 'MISMATCHED', commands: ['find', ...TWO] });
+    expect(only(right)).toEqual({ status: 'VERIFIED', commands: ['find', ...TWO] });
+    const doc = await store.db.collection(STATE_COLLECTION).findOne({ _id: email as never });
+    const slot = doc?.slots?.find((s: { codeId: string }) => s.codeId === requestId);
+    expect(slot).toMatchObject({ evidence: expect.any(String), codeHash: '', sealedCode: null });
+    expect(doc?.webhooks?.map((w: { type: string }) => w.type)).toEqual(['otp.verified']);
   });
 
   it('a refused caller costs two commands and touches no address', async () => {

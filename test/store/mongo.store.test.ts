@@ -70,8 +70,9 @@ describeOnTier(tier, 'MongoDB specifics', () => {
     it('creates indexes idempotently: a second start on the same database is fine', async () => {
       const again = (await tier.sibling(store)) as MongoOtpStore;
       await again.createIndexes();
-      // _id, the TTL, the two delivery indexes and the relay's sparse one on waiting webhooks.
-      expect((await again.db.collection(STATE_COLLECTION).indexes()).length).toBe(5);
+      // _id, the TTL, the two delivery indexes, the relay's sparse one on waiting webhooks, and
+      // the payment records' two sparse ones (due otp.expired events; intents by request).
+      expect((await again.db.collection(STATE_COLLECTION).indexes()).length).toBe(7);
       await again.close();
     });
 

@@ -5,68 +5,17 @@
 // once per id, under the same id on every try.
 import { makeIntent } from '../support/intents.js';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Webhook } from 'standardwebhooks';
+import { jwtVerify } from 'jose';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { startHarness, wrongCode, type Harness } from '../support/harness.js';
+import { jwksOf, startHarness, wrongCode, type Harness } from '../support/harness.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { describeEachTier } from '../support/stores.js';
 import { eventually } from '../support/ws-client.js';
 
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
-interface Received {
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  body: string;
-}
-
-/** The merchant's backend: verifies each request with the library, answers 503 while "down". */
-class Receiver {
-  readonly accepted: Received[] = [];
-  /** Every try's webhook-id, accepted or not. */
-  readonly tries: string[] = [];
-  rejected = 0;
-  down = false;
-  private readonly server: Server;
-  private readonly verifier = new Webhook(SECRET);
-
-  constructor() {
-    this.server = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = Buffer.concat(chunks).toString('utf8');
-      this.tries.push(String(req.headers['webhook-id']));
-      if (this.down) return void res.writeHead(503).end();
-      try {
-        const event = this.verifier.verify(body, req.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
-        this.accepted.push({ id: String(req.headers['webhook-id']), type: event.type, data: event.data, body });
-        res.writeHead(204).end();
-      } catch {
-        this.rejected += 1;
-        res.writeHead(400).end();
-      }
-    });
-  }
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/otp-events`;
-  }
-
-  of(type: string, email: string): Received[] {
-    return this.accepted.filter((e) => e.type === type && e.data.email === email);
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describeEachTier('signed merchant webhooks on the $name store', (tier) => {
-  const receiver = new Receiver();
+  const receiver = new WebhookReceiver(SECRET);
   let env: Record<string, string>;
   let h: Harness;
   const start = () => startHarness({ ...env, OTP_RESEND_COOLDOWN_SECONDS: '0' });
@@ -92,12 +41,21 @@ describeEachTier('signed merchant webhooks on the $name store', (tier) => {
     const transaction = { merchant: 'demo-shop', intentId, amount: '149.90', currency: 'MYR', payee: 'Demo Shop' };
     const { requestId } = await h.client.requestOtp({ email, purpose: 'payment', paymentIntent });
     const code = await h.sendgrid.latestCode(email);
+    // otp.requested is written with the email's outcome, and what it showed with it: then the payer reads.
+    await eventually('otp.requested', () => receiver.of('otp.requested', email).length === 1);
+    expect(receiver.of('otp.requested', email)[0]!.data).toEqual({ email, purpose: 'payment', requestId, transaction, resends: 0 });
     expect((await h.client.verifyOtp({ email, purpose: 'payment', otp: code, paymentIntent })).status).toBe('VERIFIED');
     await eventually('otp.verified', () => receiver.of('otp.verified', email).length === 1);
     const [event] = receiver.of('otp.verified', email);
     expect(event!.id).toMatch(/^msg_[0-9a-f]{32}$/);
-    expect(event!.data).toEqual({ email, purpose: 'payment', requestId, transaction });
+    expect(event!.data).toEqual({ email, purpose: 'payment', requestId, transaction, evidence: expect.any(String) });
     expect(event!.body).not.toContain(code);
+    // The evidence of what was confirmed, signed with the service's key, for the merchant.
+    const { payload } = await jwtVerify(event!.data.evidence as string, jwksOf(h.url), { issuer: 'otp-graphql', audience: 'demo-shop', typ: 'otp-evidence+jwt' });
+    expect(payload).toMatchObject({ requestId, email, transaction, shown: { language: 'en', amount: 'MYR\u00a0149.90', payee: 'Demo Shop' }, otp_channel: 'email' });
+    expect((payload.shown as { sentence: string }).sentence).toMatch(/^Use this code to confirm your payment of MYR\u00a0149\.90 to Demo Shop\. /);
+    expect(payload.sentAt).toEqual(expect.any(String));
+    expect(JSON.stringify(payload)).not.toContain(code);
     expect(receiver.rejected).toBe(0);
   });
 
