@@ -27,16 +27,7 @@ import {
   type VerifyOtpCommand,
   type VerifyOtpResult,
 } from './otp.commands.js';
-import {
-  canonicalLocale,
-  checkRequestId,
-  codeRule,
-  DEFAULT_PURPOSE,
-  InvalidInputError,
-  isValidCode,
-  isValidPurpose,
-  PURPOSE_RULE,
-} from './otp.input.js';
+import { canonicalLocale, checkRequestId, codeRule, DEFAULT_PURPOSE, InvalidInputError, isValidCode, isValidPurpose, PURPOSE_RULE } from './otp.input.js';
 import { ServiceLimits } from './otp.limits.js';
 import { OtpStatus } from './otp.status.js';
 import { generateReference, MAX_REFERENCE_CANDIDATES, referenceCandidates } from './reference.js';
@@ -47,6 +38,9 @@ import { RequestChecks, toSeconds } from './request-checks.js';
 import type { VerificationTokens } from './verification-token.js';
 
 export type * from './otp.commands.js';
+
+/** A resend's answer for a code it cannot send again. */
+const DEAD_CODE = { not_found: OtpStatus.NOT_FOUND, expired: OtpStatus.EXPIRED, too_many_attempts: OtpStatus.TOO_MANY_ATTEMPTS } as const;
 
 export class OtpService {
   readonly rules: Readonly<OtpRules>;
@@ -115,7 +109,6 @@ export class OtpService {
     if (result.status === OtpStatus.VERIFIED) this.observer?.funnel?.('verified', ...funnelGroup(command));
     return result;
   }
-
 
   /**
    * A store that cannot be reached for now (an election outlasting the driver's wait, a network
@@ -200,21 +193,15 @@ export class OtpService {
         return { status: OtpStatus.SENT, email, expiresAt: outcome.expiresAt, reference: outcome.reference, requestId: command.requestId, resent: outcome.queued };
       case 'limited':
         return this.rateLimited(email, outcome, now);
-      case 'not_found':
-        return { status: OtpStatus.NOT_FOUND, email };
-      case 'expired':
-        return { status: OtpStatus.EXPIRED, email };
-      case 'too_many_attempts':
-        return { status: OtpStatus.TOO_MANY_ATTEMPTS, email };
+      default:
+        return { status: DEAD_CODE[outcome.result], email };
     }
   }
 
   private async check(command: VerifyOtpCommand, caller: Caller | undefined): Promise<VerifyOtpResult> {
     const { email, mailbox, purpose } = this.checks.address(command);
     checkRequestId(command.requestId);
-    if (!isValidCode(command.otp, this.rules.codeLength)) {
-      throw new InvalidInputError('otp', codeRule(this.rules.codeLength));
-    }
+    if (!isValidCode(command.otp, this.rules.codeLength)) throw new InvalidInputError('otp', codeRule(this.rules.codeLength));
     const transaction = (await this.checks.intent(command.paymentIntent, purpose, email, this.clock.now(), false))?.transaction ?? null;
     const audience = this.tokens.audienceFor(command.audience);
     const codeHash = this.hasher.hash(email, purpose, command.otp, transaction);

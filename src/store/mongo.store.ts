@@ -8,12 +8,7 @@
 //   mongo/payment-records.ts payment codes for the merchant API: look up, cancel, expiry events
 //   mongo/checkpoints.ts feed positions
 // and health (ping, availability, close) here. Expired state is deleted by the TTL index.
-import {
-  MongoClient,
-  type Collection,
-  type Document,
-  type Db,
-} from 'mongodb';
+import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
 import type { AddressDocument, ClientDocument, IntentDocument } from './mongo/documents.js';
 import { MongoCheckpoints } from './mongo/checkpoints.js';
 import { isUnavailable } from './mongo/availability.js';
@@ -26,28 +21,9 @@ import { MongoOutbox } from './mongo/outbox.js';
 import { MongoPaymentRecords } from './mongo/payment-records.js';
 import { WriteBatcher } from './mongo/write-batch.js';
 import type {
-  CancelCommand,
-  PaymentLookup,
-  CheckCommand,
-  CheckOutcome,
-  ClientLimit,
-  Completion,
-  DeliveryMove,
-  DeliveryMoveResult,
-  DeliveryOutcome,
-  DeliveryStatus,
-  FeedSubscription,
-  FeedItem,
-  IssueLimits,
-  IssueOutcome,
-  NewOtp,
-  NewWebhook,
-  OtpRecord,
-  OtpStore,
-  OutboxEvent,
-  OutboxOutcome,
-  ResendCommand,
-  ResendOutcome,
+  CancelCommand, CheckCommand, CheckOutcome, ClientLimit, Completion, DeliveryMove, DeliveryMoveResult,
+  DeliveryOutcome, DeliveryStatus, FeedItem, FeedSubscription, IssueLimits, IssueOutcome, NewOtp, NewWebhook,
+  OtpRecord, OtpStore, OutboxEvent, OutboxOutcome, PaymentLookup, ResendCommand, ResendOutcome
 } from './otp.store.js';
 
 export const STATE_COLLECTION = 'otp_state';
@@ -301,7 +277,6 @@ export class MongoOtpStore implements OtpStore {
     return isUnavailable(error);
   }
 
-
   async ping(): Promise<void> {
     await this.db.command({ ping: 1 }, { signal: AbortSignal.timeout(this.timeoutMs) });
   }
@@ -311,6 +286,4 @@ export class MongoOtpStore implements OtpStore {
     await this.client.close();
     await this.onClose?.();
   }
-
-
 }

@@ -198,7 +198,10 @@ describeOnTier(tier, 'a randomized history of load and faults, checked whole', (
         const payload = Object.values(body.data ?? {})[0];
         // An error (SERVICE_UNAVAILABLE, say) leaves the outcome unknown to the caller: null.
         entry.status = payload?.status ?? null;
-        if (op === 'cancel') entry.canceled = payload?.canceled ?? null;
+        if (op === 'cancel' && payload) {
+          entry.canceled = payload.canceled ?? null;
+          entry.status = payload.canceled ? 'CANCELED' : 'ALREADY_DEAD';
+        }
         if (payload?.requestId) entry.requestId = payload.requestId;
         if (payload && 'attemptsRemaining' in payload) entry.attemptsRemaining = payload.attemptsRemaining;
       } catch {
