@@ -71,16 +71,18 @@ async function underForgeries(url: string, ip: (i: number) => string, during: ()
   }
 }
 
-/** Codes for fresh records, read from the emails as a user would: (email, code, requestId). */
-async function rightCodes(prefix: string, count: number): Promise<[string, string, string][]> {
+/** Codes for fresh records, read from the emails as a user would: (email, code, requestId[, paymentIntent]). */
+async function rightCodes(prefix: string, count: number, payment = false): Promise<[string, string, string, string?][]> {
   const mark = await sendgrid.call<number>('count');
-  const requests = new Map(await call<[string, string][]>('issue', { prefix, count }));
+  const issued = await call<string[][]>('issue', { prefix, count, payment });
+  const requests = new Map(issued.map(([email, requestId]) => [email!, requestId!]));
+  const intents = new Map(issued.map(([email, , intent]) => [email!, intent]));
   let arrivals: [string, number, string][] = [];
   for (let tries = 0; arrivals.length < count && tries < 600; tries++) {
     arrivals = await sendgrid.call<[string, number, string][]>('arrivals', { from: mark });
     if (arrivals.length < count) await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return arrivals.map(([email, , code]) => [email, code, requests.get(email)!]);
+  return arrivals.map(([email, , code]) => [email, code, requests.get(email)!, intents.get(email)]);
 }
 
 // --- the run ------------------------------------------------------------------------------
@@ -141,6 +143,17 @@ async function main(): Promise<void> {
     return gql(VERIFY, { input: { email, requestId, otp } });
   };
   rows.push(await measure('verifyOtp, right code (fresh records)', urls.service, rightBody, { amount: pairs.length, warm: false }));
+  // The same for payment codes: each reads its code first and signs the evidence of the payment.
+  const payments = await rightCodes('pay', quick ? 5_000 : 20_000, true);
+  let p = 0;
+  const paymentBody = () => {
+    const [email, otp, requestId, paymentIntent] = payments[p++ % payments.length]!;
+    return gql(VERIFY, { input: { email, requestId, otp, purpose: 'payment', paymentIntent } });
+  };
+  // One first, to be sure the row measures verifications, not refusals.
+  const first = (await (await fetch(urls.service, { method: 'POST', headers: { 'content-type': 'application/json' }, body: paymentBody() })).json()) as { data?: { verifyOtp?: { status?: string } } };
+  if (first.data?.verifyOtp?.status !== 'VERIFIED') throw new Error(`a payment verification answered ${JSON.stringify(first)}`);
+  rows.push(await measure('verifyOtp, right code, payment (fresh records; reads the code, signs the evidence)', urls.service, paymentBody, { amount: payments.length, warm: false }));
 
   // requestOtp with a fresh address per request; email delay measured at the fake SendGrid.
   let n = 0;

@@ -2,7 +2,7 @@
 // at the fake SendGrid process, which answers 202 at once) and the baselines, all in one
 // process that the driver (bench/run.ts) loads over loopback and steers over IPC.
 import 'reflect-metadata';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -17,6 +17,15 @@ import type { Clock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { BENCH_ENV, TTL_SECONDS } from './settings.js';
+import { SignJWT } from 'jose';
+import { DEMO_MERCHANT_SECRET } from '../src/merchants/merchants.file.js';
+
+/** A payment intent from the development demo merchant's backend, for `email`. */
+const demoIntent = (email: string) =>
+  new SignJWT({ amount: '149.90', currency: 'MYR', email })
+    .setProtectedHeader({ alg: 'HS256', kid: 'demo' })
+    .setIssuer('demo-shop').setAudience('otp-graphql').setJti(`bench-${randomUUID()}`).setIssuedAt().setExpirationTime('10m')
+    .sign(new TextEncoder().encode(DEMO_MERCHANT_SECRET));
 import { growTo, indexSizes, mongodPid } from './growth.js';
 
 /** The system clock, shiftable forward: lets the bench expire 100,000 codes without waiting. */
@@ -152,13 +161,18 @@ async function main(): Promise<void> {
     return { rss, heapUsed };
   };
 
-  /** Stores `count` codes for fresh addresses through the service, and lets their emails go: (email, requestId) pairs. */
-  async function issue(prefix: string, count: number): Promise<[string, string][]> {
-    const emails: [string, string][] = [];
+  /**
+   * Stores `count` codes for fresh addresses through the service, and lets their emails go:
+   * (email, requestId) pairs; with `payment`, each confirms a payment the demo merchant's backend
+   * signed (its intent third in each entry).
+   */
+  async function issue(prefix: string, count: number, payment = false): Promise<string[][]> {
+    const emails: string[][] = [];
     for (let i = 0; i < count; i++) {
       const email = `${prefix}-${i}@bench.example`;
-      const sent = await app.service.requestOtp({ email });
-      emails.push([email, sent.status === 'SENT' ? sent.requestId : '00000000-0000-4000-8000-000000000000']);
+      const paymentIntent = payment ? await demoIntent(email) : undefined;
+      const sent = await app.service.requestOtp({ email, ...(paymentIntent ? { purpose: 'payment', paymentIntent } : {}) });
+      emails.push([email, sent.status === 'SENT' ? sent.requestId : '00000000-0000-4000-8000-000000000000', ...(paymentIntent ? [paymentIntent] : [])]);
     }
     await new Promise((resolve) => setImmediate(resolve));
     await app.dispatcher!.idle();
@@ -170,7 +184,7 @@ async function main(): Promise<void> {
 
   const handlers: Record<string, (arg: Record<string, unknown>) => Promise<unknown>> = {
     urls: async () => urls,
-    issue: async ({ prefix, count }) => issue(String(prefix), Number(count)),
+    issue: async ({ prefix, count, payment }) => issue(String(prefix), Number(count), payment === true),
     /** Insert-to-email delays, from arrival times at the fake SendGrid and the stored creation times. */
     emailDelays: async ({ arrivals }) => {
       const delays: number[] = [];

@@ -160,7 +160,7 @@ export class OtpService {
     // `a+1@gmail.com` and `a@gmail.com` share those limits (the email goes as written).
     // No earlier live code is removed: a stranger's request cannot cut the owner's.
     // A payment intent is single use: its id is recorded with the code, until the intent expires.
-    const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt, requestId: id, keepUntil: otp.keepUntil ?? expiresAt };
+    const intentUse = intent && { key: `${intent.transaction.merchant}|${intent.transaction.intentId}`, until: intent.expiresAt, keepUntil: otp.keepUntil ?? expiresAt };
     const outcome = await this.store.issue(otp, {
       ...this.limits.send(caller, mailbox, transaction?.merchant ?? null),
       ...this.limits.issue,

@@ -68,10 +68,11 @@ export interface SingleUse {
 }
 
 /**
- * A payment intent's single use: "<merchant>|<intent id>", until the intent expires; and the
- * request it brought, found by the intent for as long as that code's record is kept.
+ * A payment intent's single use: "<merchant>|<intent id>", until the intent expires; its marker
+ * (which names the mailbox) is kept as long as the code's record (`keepUntil`), so that the
+ * merchant API finds the code by its intent.
  */
-export type IntentUse = SingleUse & { requestId: string; keepUntil: Date };
+export type IntentUse = SingleUse & { keepUntil: Date };
 
 export interface IssueLimits extends SendLimits {
   /**

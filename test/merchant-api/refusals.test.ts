@@ -81,6 +81,15 @@ describeOnTier(tier, 'the merchant API refuses, and a refusal reads and changes 
     expect((await h.client.verifyOtp({ email, purpose: 'payment', requestId, otp: code, paymentIntent: await makeIntent({ jti: 'order-other-1' }) })).status).toBe('VERIFIED');
   });
 
+  it('finds a payment by its intent after the intent was sent again (refused as used): its one code', async () => {
+    const email = 'double-click@example.com';
+    const intent = await makeIntent({ jti: 'order-twice-1' });
+    const first = await h.client.requestOtp({ email, purpose: 'payment', paymentIntent: intent });
+    await expect(h.client.requestOtp({ email, purpose: 'payment', paymentIntent: intent })).rejects.toMatchObject({ field: 'paymentIntent' });
+    const found = await merchantCall(h.url, LOOK_UP, { intentId: 'order-twice-1' }, `Bearer ${await callToken()}`);
+    expect(found.data?.verification).toMatchObject({ requestId: first.requestId, status: 'PENDING' });
+  });
+
   it('refuses malformed arguments with BAD_USER_INPUT, spending no call of the budget', async () => {
     const before = await budgetOf('toko-abu');
     const token = `Bearer ${await callToken({ merchant: 'toko' })}`;

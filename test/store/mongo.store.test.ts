@@ -71,8 +71,8 @@ describeOnTier(tier, 'MongoDB specifics', () => {
       const again = (await tier.sibling(store)) as MongoOtpStore;
       await again.createIndexes();
       // _id, the TTL, the two delivery indexes, the relay's sparse one on waiting webhooks, and
-      // the payment records' two sparse ones (due otp.expired events; intents by request).
-      expect((await again.db.collection(STATE_COLLECTION).indexes()).length).toBe(7);
+      // the payment records' sparse one on due otp.expired events.
+      expect((await again.db.collection(STATE_COLLECTION).indexes()).length).toBe(6);
       await again.close();
     });
 

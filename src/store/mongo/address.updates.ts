@@ -26,14 +26,12 @@ export type { AddressDocument, ClientDocument, IntentDocument, SlotDocument, Ver
  * A payment intent claimed for `mailbox` (see IntentDocument): refused, when another mailbox
  * holds it, the filter matches nothing and the upsert collides on _id (duplicate key).
  */
-export function intentStep({ key, until, requestId, keepUntil }: IntentUse, mailbox: string, now: Date) {
-  // It names the request that claimed it last, and lives as long as that code's record: the
-  // merchant API finds a payment by its intent's id. (After a refused request it names a code
-  // never issued, until the next request of the same address claims it again.)
+export function intentStep({ key, until, keepUntil }: IntentUse, mailbox: string, now: Date) {
+  // It lives as long as its code's record: the merchant API finds the mailbox by the intent's id.
   const keep = until > keepUntil ? until : keepUntil;
   return {
     filter: { _id: { intent: key }, email: mailbox } as Document,
-    update: [{ $set: { email: literal(mailbox), requestId: literal(requestId), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', keep] }, keep] } } }],
+    update: [{ $set: { email: literal(mailbox), claimedAt: now, expiresAt: { $max: [{ $ifNull: ['$expiresAt', keep] }, keep] } } }],
   };
 }
 

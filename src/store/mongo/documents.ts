@@ -84,8 +84,6 @@ export interface IntentDocument {
   _id: { intent: string };
   /** The mailbox that claimed it (named `email` before mailboxes were keyed apart). */
   email: string;
-  /** The request that last claimed it: how the merchant API finds a payment by its intent. */
-  requestId?: string;
   expiresAt: Date;
 }
 

@@ -1,6 +1,6 @@
 // Payment records on MongoDB: a payment code is a slot of its address's document (kept after it
-// dies until its keepUntil); its intent's marker names the request that claimed it. Looking one
-// up reads with the merchant in the filter, so another merchant's payment is never read.
+// dies until its keepUntil); its intent's marker names the mailbox, as long. Looking one up
+// reads with the merchant in the filter, so another merchant's payment is never read.
 import { ObjectId, type Collection, type Document, type Filter } from 'mongodb';
 import type { CancelCommand, OtpRecord, PaymentLookup, PaymentRecords } from '../otp.store.js';
 import type { AddressDocument, IntentDocument } from './documents.js';
@@ -17,22 +17,23 @@ export class MongoPaymentRecords implements PaymentRecords {
     await this.addresses.createIndexes([
       // Only documents with a payment code whose unused death is still to be told.
       { key: { 'slots.expiryEventAt': 1 }, name: 'slot_expiry_event', sparse: true },
-      // Only intent markers carry a requestId.
-      { key: { requestId: 1 }, name: 'intent_request', sparse: true },
     ]);
   }
 
   async findPayment(merchant: string, lookup: PaymentLookup): Promise<OtpRecord | null> {
-    let id: string;
+    // Only the merchant's own: its id is in the filter, so another merchant's code is never read.
+    let mine: Document;
+    let where: Document = {};
     if ('intentId' in lookup) {
-      const marker = await this.intents.findOne({ _id: { intent: `${merchant}|${lookup.intentId}` } }, { projection: { requestId: 1 } });
-      if (!marker?.requestId) return null;
-      id = marker.requestId;
+      // The intent's marker names the mailbox; an intent brings one code at most (single use).
+      const marker = await this.intents.findOne({ _id: { intent: `${merchant}|${lookup.intentId}` } }, { projection: { email: 1 } });
+      if (!marker) return null;
+      where = { _id: marker.email };
+      mine = { 'transaction.merchant': merchant, 'transaction.intentId': lookup.intentId };
     } else {
-      id = lookup.requestId;
+      mine = { codeId: lookup.requestId, 'transaction.merchant': merchant };
     }
-    const mine = { codeId: id, 'transaction.merchant': merchant };
-    const doc = await this.addresses.findOne({ slots: { $elemMatch: mine } } as Filter<AddressDocument>, { projection: { slots: { $elemMatch: mine } } });
+    const doc = await this.addresses.findOne({ ...where, slots: { $elemMatch: mine } } as Filter<AddressDocument>, { projection: { slots: { $elemMatch: mine } } });
     const slot = doc?.slots?.[0];
     return slot ? toRecord(doc._id, slot) : null;
   }
