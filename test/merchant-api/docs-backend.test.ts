@@ -60,6 +60,8 @@ describe("the docs' merchant backend", () => {
     backend = join(dir, 'backend.mjs');
     const base = h.url.replace(/\/graphql$/, '');
     const lines = (await docsLines()).replaceAll('http://localhost:4000', base);
+    // Every address in them now names this test's own server (a free port), never the quick start's 4000.
+    expect(lines).not.toContain(':4000');
     const functions = '{ lookUp, cancel, replay, checkEvidence }';
     await writeFile(backend, `${lines}\nconst [fn, arg] = process.argv.slice(2);\nconsole.log(JSON.stringify(await (${functions})[fn](arg)));\n`);
   });
